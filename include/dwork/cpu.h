@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * dwork per-CPU engine: hotplug, the softirq handler and the idle loop.
+ */
+#ifndef DWORK_CPU_H
+#define DWORK_CPU_H
+
+#include <dwork/port.h>
+
+/**
+ * dwork_cpu_init - bring a CPU's dwork state up
+ * @cpu: the CPU (0 <= @cpu < DWORK_NR_CPUS)
+ *
+ * Call at boot for every CPU present, and at CPU_UP_PREPARE.  From then on
+ * work can be queued on @cpu.  A second call on a CPU that is already up
+ * does nothing.
+ *
+ * Context: task, on any CPU (normally not @cpu itself), or at boot.
+ * Return: nothing; an out-of-range @cpu is ignored.
+ */
+void dwork_cpu_init(unsigned int cpu);
+
+/**
+ * dwork_cpu_dead - adopt everything a dead CPU had pending
+ * @cpu: the CPU that died (or whose bring-up was cancelled)
+ *
+ * Closes @cpu's inbox and moves to the calling CPU, in order, everything
+ * that was pending there: softirq and idle tasklets, items, work fed to
+ * it, and work re-targeted to it while running elsewhere (which arrives
+ * later and is forwarded here).  Raises the softirq / kicks idle here as
+ * needed.  Nothing accepted is lost.  From now on, schedules and raises
+ * for @cpu are refused with DWORK_ENODEV / false until dwork_cpu_init().
+ *
+ * Context: task (CPU_DEAD / CPU_UP_CANCELED notifier), on an online CPU
+ * other than @cpu, after @cpu has stopped running dwork code.
+ * Return: nothing; calls with a bad @cpu, on @cpu itself or off-CPU are
+ * ignored (and asserted with debug_checks).
+ */
+void dwork_cpu_dead(unsigned int cpu);
+
+/**
+ * dwork_softirq - the port's softirq handler for dwork
+ *
+ * Runs at most DWORK_SOFTIRQ_BATCH item and softirq-tasklet callbacks that
+ * were queued on this CPU when the pass started; work queued during the
+ * pass runs in a later one.  Raises the softirq again if work remains.
+ * Also services unlink and forward requests from other CPUs.
+ *
+ * Context: softirq, IRQs enabled, never nested on one CPU.
+ * Return: nothing.
+ */
+void dwork_softirq(void);
+
+/**
+ * dwork_idle_pending - is idle-tasklet work queued on this CPU?
+ *
+ * Context: idle loop or task, IRQs enabled or disabled.
+ * Return: true if dwork_idle_run() has a tasklet to run.
+ */
+bool dwork_idle_pending(void);
+
+/**
+ * dwork_idle_run - run one idle tasklet
+ *
+ * Runs at most one callback (Xen's rule, so that the scheduler gets in
+ * between two).  Kicks the idle loop again (dwork_port_kick_idle()) if
+ * more idle work remains.
+ *
+ * Context: idle, IRQs enabled.
+ * Return: nothing.
+ */
+void dwork_idle_run(void);
+
+/**
+ * dwork_cpu_stats - read a CPU's counters
+ * @cpu: the CPU
+ * @out: where to store them
+ *
+ * Context: any.
+ * Return: 0, or DWORK_EINVAL for NULL @out or an out-of-range @cpu.
+ */
+int dwork_cpu_stats(unsigned int cpu, struct dwork_stats *out);
+
+#endif /* DWORK_CPU_H */

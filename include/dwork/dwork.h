@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * dwork: deferred work for hypervisors and kernels.
+ *
+ * Umbrella header: per-CPU tasklets, items (the dpci pattern), the per-CPU
+ * engine and error codes.  See docs/design.md.
+ */
+#ifndef DWORK_DWORK_H
+#define DWORK_DWORK_H
+
+#include <dwork/errno.h>
+#include <dwork/port.h>
+#include <dwork/cpu.h>
+#include <dwork/item.h>
+#include <dwork/tasklet.h>
+
+#endif /* DWORK_DWORK_H */

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * dwork items: an intrusive per-CPU softirq list with "masked" gating.
+ *
+ * This is the pattern Xen's dpci code uses for passthrough interrupts
+ * (HVM_DPCI_SOFTIRQ): an interrupt handler raises an object; if the object
+ * is already pending the raise is absorbed; the softirq runs the callback;
+ * teardown polls a busy check and returns a continuation instead of
+ * spinning.
+ *
+ * Synchronization matrix (Y: may run concurrently on any CPUs, including
+ * an IRQ interrupting the other call on the same CPU):
+ *
+ *                   raise[_on]  cancel  busy  callback  init
+ *   raise[_on]          Y         Y      Y       Y       -
+ *   cancel              Y         Y      Y       Y       -
+ *   busy                Y         Y      Y       Y       -
+ *   callback            Y         Y      Y   (never 2)   -
+ *   init                -         -      -       -       -
+ *
+ * init must not run concurrently with anything on the same item and only
+ * when dwork_item_busy() returns 0.
+ */
+#ifndef DWORK_ITEM_H
+#define DWORK_ITEM_H
+
+#include <dwork/port.h>
+
+/**
+ * struct dwork_item - an item; embed it in your object
+ * @node: dwork's queue node
+ * @fn:   the callback
+ */
+struct dwork_item {
+	struct dwork_node node;
+	void (*fn)(struct dwork_item *it);
+};
+
+/* Static initialiser: struct dwork_item x = DWORK_ITEM_INIT(fn); */
+#define DWORK_ITEM_INIT(fn_)                                               \
+	{ .node = _DWORK_NODE_INIT(DWORK_KIND_ITEM), .fn = (fn_) }
+
+/**
+ * dwork_item_init - initialise an item
+ * @it: the item
+ * @fn: callback, run in softirq context with IRQs enabled; it receives @it
+ *      (use container_of to reach the embedding object)
+ *
+ * Context: any, but never while the item may be pending or running
+ * (dwork_item_busy() returned 0, or the item was never raised).
+ * Return: nothing; a NULL @it is ignored, a NULL @fn leaves an item that
+ * every raise refuses.
+ */
+void dwork_item_init(struct dwork_item *it, void (*fn)(struct dwork_item *it));
+
+/**
+ * dwork_item_raise - queue an item on this CPU unless it is pending
+ * @it: the item
+ *
+ * If the item is pending (masked) the raise is absorbed.  If its callback
+ * is running, on this or any CPU, the item is queued again and runs after
+ * the callback returns, never concurrently and without any CPU spinning.
+ * Everything this CPU wrote before a raise is visible to the callback run
+ * that follows it, whether this raise queued it or was absorbed.
+ *
+ * Context: any, including hard IRQ and IRQs disabled.
+ * Return: true if this call queued a run; false if a run was already
+ * pending, or @it is NULL or uninitialised, or this CPU is not online in
+ * dwork (before dwork_cpu_init(), after dwork_cpu_dead()).
+ */
+bool dwork_item_raise(struct dwork_item *it);
+
+/**
+ * dwork_item_raise_on - queue an item on @cpu unless it is pending
+ * @it:  the item
+ * @cpu: target CPU
+ *
+ * As dwork_item_raise(), but the run happens on @cpu.  The push into
+ * @cpu's inbox is lock-free and raises the softirq there only when the
+ * inbox was empty.  Raising a pending item for another CPU moves the run
+ * there (it runs once, on the newest target).
+ *
+ * Context: any, including hard IRQ and IRQs disabled.
+ * Return: true if this call queued a run; false if a run was already
+ * pending, @it is NULL or uninitialised, or @cpu is out of range or not
+ * online in dwork.
+ */
+bool dwork_item_raise_on(struct dwork_item *it, unsigned int cpu);
+
+/**
+ * dwork_item_busy - is the item pending, queued or running?
+ * @it: the item
+ *
+ * For teardown loops that return a continuation (Xen's -ERESTART) instead
+ * of spinning: while this returns DWORK_EAGAIN, the item is still
+ * referenced by a list or a callback and must not be freed or re-inited.
+ * Once it returns 0 it stays 0 until the next raise.
+ *
+ * Context: any.
+ * Return: 0 if idle, DWORK_EAGAIN while pending, queued or running,
+ * DWORK_EINVAL for NULL.
+ */
+int dwork_item_busy(const struct dwork_item *it);
+
+/**
+ * dwork_item_cancel - drop a pending run
+ * @it: the item
+ *
+ * A pending run is dropped.  A running callback is not waited for (poll
+ * dwork_item_busy()), and is not run again unless raised after the cancel.
+ * The node may stay linked on the CPU it was queued on until that CPU
+ * unlinks it (dwork asks it to, at once); raising again at any time is
+ * safe and never inserts the node twice.
+ *
+ * Context: any, including hard IRQ and IRQs disabled.
+ * Return: nothing.
+ */
+void dwork_item_cancel(struct dwork_item *it);
+
+#endif /* DWORK_ITEM_H */

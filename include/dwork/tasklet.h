@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * dwork tasklets: Xen's tasklets on per-CPU lists with lock-free
+ * cross-CPU feeding.
+ *
+ * Two kinds, as in Xen: softirq tasklets run from dwork_softirq(); idle
+ * tasklets run from the CPU's idle loop, one per dwork_idle_run() call.
+ *
+ * Rules: a tasklet runs at most once per schedule (a schedule of a pending
+ * tasklet coalesces); never on two CPUs at once; if scheduled while its
+ * callback runs, it runs again afterwards on the newest target CPU; runs
+ * are FIFO per target CPU and kind for schedules from one source CPU; kill
+ * cancels, marks dead and waits for a callback on another CPU.
+ *
+ * Synchronization matrix (Y: may run concurrently on any CPUs):
+ *
+ *                 schedule[_on]  is_scheduled  kill  callback  init
+ *   schedule[_on]       Y             Y          Y       Y       -
+ *   is_scheduled        Y             Y          Y       Y       -
+ *   kill                Y             Y          Y       Y       -
+ *   callback            Y             Y          Y   (never 2)   -
+ *   init                -             -          -       -       -
+ *
+ * init may run only on a tasklet that is new, or dead (kill returned), or
+ * from the tasklet's own callback after it killed itself.
+ */
+#ifndef DWORK_TASKLET_H
+#define DWORK_TASKLET_H
+
+#include <dwork/port.h>
+
+/* The two kinds of tasklet. */
+enum dwork_tasklet_kind {
+	DWORK_TASKLET_SOFTIRQ = DWORK_KIND_SOFTIRQ, /* run from dwork_softirq() */
+	DWORK_TASKLET_IDLE = DWORK_KIND_IDLE,       /* run from dwork_idle_run() */
+};
+
+/**
+ * struct dwork_tasklet - a tasklet; embed it or define it statically
+ * @node: dwork's queue node
+ * @fn:   the callback
+ * @data: its argument
+ */
+struct dwork_tasklet {
+	struct dwork_node node;
+	void (*fn)(void *data);
+	void *data;
+};
+
+/* Idle-kind tasklet, like Xen's DECLARE_TASKLET. */
+#define DWORK_TASKLET_INIT(fn_, data_)                                     \
+	{ .node = _DWORK_NODE_INIT(DWORK_KIND_IDLE), .fn = (fn_),          \
+	  .data = (data_) }
+
+/* Softirq-kind tasklet, like Xen's DECLARE_SOFTIRQ_TASKLET. */
+#define DWORK_SOFTIRQ_TASKLET_INIT(fn_, data_)                             \
+	{ .node = _DWORK_NODE_INIT(DWORK_KIND_SOFTIRQ), .fn = (fn_),       \
+	  .data = (data_) }
+
+/**
+ * dwork_tasklet_init - initialise (or re-initialise after kill) a tasklet
+ * @t:    the tasklet
+ * @fn:   callback, run with IRQs enabled in softirq or idle context
+ * @data: its argument
+ * @kind: DWORK_TASKLET_SOFTIRQ or DWORK_TASKLET_IDLE
+ *
+ * Context: any; only on a new or dead tasklet (see the matrix above).
+ * Return: nothing; NULL @t is ignored; a NULL @fn or a bad @kind leaves a
+ * tasklet every schedule refuses with DWORK_EINVAL.
+ */
+void dwork_tasklet_init(struct dwork_tasklet *t, void (*fn)(void *), void *data,
+			enum dwork_tasklet_kind kind);
+
+/**
+ * dwork_tasklet_schedule - schedule a tasklet on this CPU
+ * @t: the tasklet
+ *
+ * Context: any, including hard IRQ and IRQs disabled.
+ * Return: see dwork_tasklet_schedule_on().
+ */
+int dwork_tasklet_schedule(struct dwork_tasklet *t);
+
+/**
+ * dwork_tasklet_schedule_on - schedule a tasklet on @cpu
+ * @t:   the tasklet
+ * @cpu: target CPU
+ *
+ * If the tasklet is pending, the schedule coalesces; if it was pending for
+ * another CPU it moves to @cpu and runs once there (the CPU it was queued
+ * on forwards it at its next softirq pass).  If its callback is running,
+ * it runs again after the callback returns, on the newest target.  The
+ * push into @cpu's inbox is lock-free (no lock shared by CPUs, no spinning
+ * on another CPU) and raises the softirq on @cpu only when the inbox was
+ * empty.  Everything this CPU wrote before a schedule that returned 0 is
+ * visible to the callback run that follows it.
+ *
+ * Context: any, including hard IRQ and IRQs disabled.
+ * Return: 0 if the tasklet is (now or already) pending; DWORK_ESHUTDOWN
+ * after kill; DWORK_ENODEV if @cpu is out of range or not online in dwork;
+ * DWORK_EINVAL for NULL or an uninitialised tasklet.  On an error nothing
+ * is queued.
+ */
+int dwork_tasklet_schedule_on(struct dwork_tasklet *t, unsigned int cpu);
+
+/**
+ * dwork_tasklet_is_scheduled - is a run (or a re-run) pending?
+ * @t: the tasklet
+ *
+ * Context: any.
+ * Return: true while a run, or a re-run after the current one, is pending;
+ * false when idle, running with no re-run pending, dead, or NULL.
+ */
+bool dwork_tasklet_is_scheduled(const struct dwork_tasklet *t);
+
+/**
+ * dwork_tasklet_kill - cancel a tasklet and mark it dead
+ * @t: the tasklet
+ *
+ * A pending run is cancelled.  The tasklet becomes dead: every schedule
+ * returns DWORK_ESHUTDOWN until dwork_tasklet_init().  Kill then waits
+ * until no list references the tasklet and no callback runs on another
+ * CPU; while it waits it keeps servicing this CPU's own inbox and unlink
+ * requests, so CPUs killing each other's pending tasklets never deadlock.
+ * Called from the tasklet's own callback, it returns at once and dwork
+ * never touches @t again, so the callback may free or re-init it.
+ * When kill returns 0 the memory may be freed.
+ *
+ * Context: task, softirq or idle.  From hard IRQ it is allowed only when
+ * the tasklet is not running on this CPU.
+ * Return: 0 on success, also for a second kill; DWORK_EDEADLK (and no
+ * other effect) if the tasklet's callback is running on this CPU in an
+ * outer context (an IRQ that interrupted it, or a softirq nested in its
+ * idle callback); DWORK_EINVAL for NULL or an uninitialised tasklet.
+ */
+int dwork_tasklet_kill(struct dwork_tasklet *t);
+
+#endif /* DWORK_TASKLET_H */

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * dwork object layouts.
+ *
+ * Everything here is intrusive: the caller owns the memory and dwork never
+ * allocates.  The fields are private to dwork (leading underscore in the
+ * documentation sense): read and write them only through the API.  They are
+ * in a public header because the caller must be able to embed the objects.
+ *
+ * The port header (<dwork_port.h>) is included after these definitions, so a
+ * port may define its per-CPU storage of struct dwork_cpu in line.
+ */
+#ifndef DWORK_TYPES_H
+#define DWORK_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef DWORK_CACHELINE_BYTES
+#define DWORK_CACHELINE_BYTES 64
+#endif
+
+/* Compile-time maximum number of CPUs (meson option nr_cpus). */
+#ifndef DWORK_NR_CPUS
+#define DWORK_NR_CPUS 64
+#endif
+
+/* Most softirq callbacks run by one dwork_softirq() pass. */
+#ifndef DWORK_SOFTIRQ_BATCH
+#define DWORK_SOFTIRQ_BATCH 64
+#endif
+
+/* "No CPU": returned by dwork_port_this_cpu() on a thread that is no CPU. */
+#define DWORK_CPU_NONE 0xffffffffu
+
+/* Kinds of queued object; the kind decides which list and which context. */
+enum dwork_kind {
+	DWORK_KIND_ITEM = 0,    /* struct dwork_item, softirq context */
+	DWORK_KIND_SOFTIRQ = 1, /* struct dwork_tasklet, softirq context */
+	DWORK_KIND_IDLE = 2,    /* struct dwork_tasklet, idle context */
+};
+
+/**
+ * struct dwork_node - the intrusive queue node shared by items and tasklets
+ * @next:  next node in an inbox or a per-CPU list
+ * @prev:  previous node in a per-CPU list (not used in an inbox)
+ * @state: the state word; only the queue protocol in src/ touches it, and
+ *         always atomically (see the state table in src/engine.c)
+ * @seq:   append sequence number on the owning CPU's list
+ * @kind:  enum dwork_kind
+ */
+struct dwork_node {
+	struct dwork_node *next;
+	struct dwork_node *prev;
+	uint32_t state;
+	uint32_t seq;
+	uint8_t kind;
+};
+
+/* State word bits; internal, here only for the static initialisers. */
+#define _DWORK_ST_INIT 0x01u
+
+#define _DWORK_NODE_INIT(kind_)                                            \
+	{ .next = NULL, .prev = NULL, .state = _DWORK_ST_INIT, .seq = 0,   \
+	  .kind = (kind_) }
+
+/* A per-CPU FIFO list, touched only by its CPU with IRQs off. */
+struct dwork_list {
+	struct dwork_node *head;
+	struct dwork_node *tail;
+	uint32_t next_seq;
+};
+
+/**
+ * struct dwork_stats - per-CPU counters, readable with dwork_cpu_stats()
+ * @raised:    items raised and tasklets scheduled from this CPU that
+ *             queued a new run
+ * @coalesced: raises/schedules from this CPU that found a run pending
+ * @run:       callbacks run on this CPU
+ * @fed:       nodes this CPU pushed into another CPU's inbox
+ * @migrated:  nodes this CPU adopted from a dead CPU
+ * @requeued:  runs re-queued because of a schedule during the callback
+ * @forwarded: pending nodes this CPU forwarded to their newer target
+ * @dropped:   cancelled or killed nodes this CPU unlinked without a run
+ *
+ * Each counter is written by its own CPU only and read with relaxed loads,
+ * so a reader on another CPU sees a recent, not an exact, value.
+ */
+struct dwork_stats {
+	unsigned long raised;
+	unsigned long coalesced;
+	unsigned long run;
+	unsigned long fed;
+	unsigned long migrated;
+	unsigned long requeued;
+	unsigned long forwarded;
+	unsigned long dropped;
+};
+
+/* Nesting levels at which callbacks run on one CPU. */
+enum { _DWORK_LVL_IDLE = 0, _DWORK_LVL_SOFTIRQ = 1, _DWORK_NR_LVL = 2 };
+
+/**
+ * struct dwork_cpu - one CPU's dwork state; storage supplied by the port
+ *
+ * The first cache line is written by other CPUs (inbox pushes, reap
+ * requests, hotplug); the rest only by the CPU itself with IRQs off, or by
+ * dwork_cpu_dead() once the CPU is dead.  Do not touch the fields.
+ */
+struct dwork_cpu {
+	/* Shared: written by remote CPUs, atomically. */
+	struct dwork_node *inbox;   /* MPSC LIFO stack, or _DWORK_INBOX_CLOSED */
+	uint32_t reap;              /* someone wants a list scan (kill/cancel/move) */
+	uint32_t online;            /* accepting work: set by init, cleared by dead */
+	uint32_t adopter;           /* where work goes once the inbox is closed */
+
+	/* Owner only. */
+	struct dwork_list sirq __attribute__((aligned(DWORK_CACHELINE_BYTES)));
+	struct dwork_list idle;
+	struct dwork_node *running[_DWORK_NR_LVL]; /* compared, never followed */
+	bool killed[_DWORK_NR_LVL];                /* self-kill during the run */
+	bool in_softirq;
+	struct dwork_stats stats;
+} __attribute__((aligned(DWORK_CACHELINE_BYTES)));
+
+#endif /* DWORK_TYPES_H */

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * dwork "none" port: every hook is an external function that the
+ * integrator defines (see docs/porting.md and include/dwork/port.h for the
+ * contract of each).  Use it for freestanding builds and as the starting
+ * point of a new port; a production port should make the fast-path hooks
+ * static inline instead.
+ */
+#ifndef DWORK_PORT_NONE_H
+#define DWORK_PORT_NONE_H
+
+#ifndef DWORK_PORT_H
+#error "include <dwork/port.h>, not <dwork_port.h> directly"
+#endif
+
+unsigned int dwork_port_this_cpu(void);
+unsigned long dwork_port_irq_save(void);
+void dwork_port_irq_restore(unsigned long flags);
+bool dwork_port_irqs_disabled(void);
+bool dwork_port_in_irq(void);
+void dwork_port_raise_softirq(void);
+void dwork_port_raise_softirq_on(unsigned int cpu);
+void dwork_port_kick_idle(unsigned int cpu);
+struct dwork_cpu *dwork_port_cpu(unsigned int cpu);
+bool dwork_port_cpu_online(unsigned int cpu);
+void dwork_port_cpu_relax(void);
+void dwork_port_assert_fail(const char *expr, const char *file, int line);
+
+#define DWORK_PORT_ASSERT(cond)                                            \
+	((cond) ? (void)0 : dwork_port_assert_fail(#cond, __FILE__, __LINE__))
+
+#endif /* DWORK_PORT_NONE_H */

@@ -1,0 +1,851 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * dwork per-CPU engine: inboxes, per-CPU lists, dispatch, the softirq pass,
+ * the idle loop, kill, and CPU hotplug.
+ *
+ * Freestanding: no libc, no allocation, no lock.  Every cross-CPU access is
+ * an __atomic operation from <dwork/atomic.h>, and every barrier below says
+ * which barrier it pairs with.
+ *
+ * Per-CPU structures
+ * ------------------
+ * Each CPU owns a struct dwork_cpu (storage from the port):
+ *   inbox   an MPSC LIFO stack any CPU pushes onto with a CAS (lock-free,
+ *           IRQ-safe, no lock shared by CPUs); the owner takes it whole with
+ *           one exchange and reverses it, which restores push order.
+ *   sirq    the FIFO list of items and softirq tasklets to run here;
+ *   idle    the FIFO list of idle tasklets to run here;
+ *           both touched only by the owner with IRQs off.
+ *   reap    "please scan your lists": set by a CPU that cancelled, killed or
+ *           re-targeted a node queued here; the owner unlinks, drops or
+ *           forwards such nodes at its next softirq pass or spin-wait.
+ *   online  dwork accepts work for this CPU (init .. dead).
+ *   adopter where pushes go once dwork_cpu_dead() closed the inbox.
+ *
+ * State table of a node's state word (flags; TARGET and QCPU ride along)
+ * -----------------------------------------------------------------------
+ *   state          meaning                            who leaves it, how
+ *   INIT           idle                               schedule -> INIT|P|Q
+ *   INIT|P|Q       pending, linked on QCPU            owner claims -> R,
+ *                                                     cancel/kill clears P
+ *   INIT|Q         cancelled, still linked            owner unlinks -> INIT;
+ *                                                     schedule sets P again
+ *   INIT|R         running                            runner -> INIT
+ *   INIT|R|P       running, re-run owed on TARGET     runner -> INIT|P|Q and
+ *                                                     links it (requeue)
+ *   INIT|D|...     dead (tasklets): refuses schedule; kill waits for Q and
+ *                  R to clear; re-init -> INIT
+ * Invariants: R and Q are never both set; only the CPU that set Q (by the
+ * CAS from !Q&!R, or the runner's requeue CAS) links the node, and only
+ * the CPU that takes it off a list clears Q; so a node is never linked
+ * twice (Xen 104072fc1c) and no list references a node with Q clear.
+ *
+ * Who writes what
+ * ---------------
+ *   state         any CPU, CAS only
+ *   next/prev/seq the CPU that holds the node: the linker before the push,
+ *                 then the owner of the list it is on
+ *   inbox         any CPU (push CAS), owner and dwork_cpu_dead (exchange)
+ *   sirq/idle/running/killed/in_softirq   owner with IRQs off; the adopter
+ *                 in dwork_cpu_dead once the CPU is dead
+ *   stats         owner (relaxed store), anyone (relaxed load)
+ *
+ * Synchronization matrix (engine operations; Y: may run concurrently)
+ *
+ *                  push  drain  reap-scan  claim  cpu_dead(X)  cpu_init(X)
+ *   push to X       Y     Y        Y         Y        Y            -
+ *   drain of X      Y     -        -         -        -            -
+ *   reap-scan of X  Y     -        -         -        -            -
+ *   claim on X      Y     -        -         -        -            -
+ *   cpu_dead(X)     Y     -        -         -        -            -
+ *   cpu_init(X)     -     -        -         -        -            -
+ * ("-" for drain/scan/claim of the same X: they are all the owner, IRQs
+ * off, so they serialise; cpu_init(X) runs while X has no work and the
+ * port guarantees no push races with it once X was seen offline.)
+ *
+ * Memory ordering
+ * ---------------
+ * (1) A scheduler's CAS on the state word is a release; the runner's claim
+ *     CAS is an acquire.  Every schedule, coalesced or not, is an RMW on the
+ *     state word, so it is in the release sequence read by the claim that
+ *     follows it in modification order: writes before an accepted schedule
+ *     are visible to the callback that follows (contract "Ordering").
+ * (2) A push is CAS(inbox, old, n) with release after writing n->next; the
+ *     drain is exchange(inbox, NULL) with acquire: the owner sees every
+ *     pushed node's next pointer.
+ * (3) Clearing Q (unlink) and clearing R (after the callback) are releases;
+ *     kill and busy read the state with acquire: when they see Q and R
+ *     clear, no list references the node and the callback's writes are
+ *     visible.
+ * (4) A reap request is fetch_or(reap) with release after the CAS that
+ *     cancelled or re-targeted the node; the owner takes it with an acquire
+ *     exchange before it scans: the scan sees the new state.
+ * (5) cpu_init's reset of the inbox and lists precedes a release store of
+ *     online=1; schedulers read online with acquire.
+ * (6) dwork_cpu_dead stores the adopter, then exchanges the inbox to CLOSED
+ *     with acq_rel; a pusher whose CAS fails on CLOSED reads with acquire
+ *     and so sees the adopter.
+ */
+#include "internal.h"
+
+#define P _DWORK_ST_PEND
+#define Q _DWORK_ST_QUEUED
+#define R _DWORK_ST_RUN
+#define D _DWORK_ST_DEAD
+#define INIT _DWORK_ST_INIT
+
+static inline uint32_t st_set_tgt(uint32_t s, unsigned int cpu)
+{
+	return (s & ~(_DWORK_ST_CPU_MASK << _DWORK_ST_TGT_SHIFT)) |
+	       ((uint32_t)cpu << _DWORK_ST_TGT_SHIFT);
+}
+
+static inline uint32_t st_set_qcpu(uint32_t s, unsigned int cpu)
+{
+	return (s & ~(_DWORK_ST_CPU_MASK << _DWORK_ST_QCPU_SHIFT)) |
+	       ((uint32_t)cpu << _DWORK_ST_QCPU_SHIFT);
+}
+
+static inline struct dwork_cpu *cpu_of(unsigned int cpu)
+{
+	return dwork_port_cpu(cpu);
+}
+
+/* Is dwork accepting work for @cpu?  Acquire pairs with (5). */
+static inline bool cpu_accepting(unsigned int cpu)
+{
+	return cpu < DWORK_NR_CPUS &&
+	       _dwork_atomic_load(&cpu_of(cpu)->online, _DWORK_ACQUIRE);
+}
+
+/* Single-writer counter: only the owning CPU increments, with IRQs off. */
+static inline void stat_inc(unsigned long *c)
+{
+	_dwork_atomic_store(c, _dwork_atomic_load(c, _DWORK_RELAXED) + 1,
+			    _DWORK_RELAXED);
+}
+
+static inline bool seq_before(uint32_t a, uint32_t b)
+{
+	return (int32_t)(a - b) < 0;
+}
+
+/* Raise the softirq on @cpu, locally when it is us. */
+static void raise_on(unsigned int cpu, unsigned int self)
+{
+	if (cpu == self)
+		dwork_port_raise_softirq();
+	else
+		dwork_port_raise_softirq_on(cpu);
+}
+
+/* ---------------------------------------------------------------------
+ * Owner-only lists.  Caller: the owning CPU with IRQs off (or the adopter
+ * of a dead CPU).  No lock, cannot reschedule.
+ */
+
+static void list_append(struct dwork_list *l, struct dwork_node *n)
+{
+	n->next = NULL;
+	n->prev = l->tail;
+	n->seq = l->next_seq++;
+	if (l->tail)
+		l->tail->next = n;
+	else
+		l->head = n;
+	l->tail = n;
+}
+
+static void list_unlink(struct dwork_list *l, struct dwork_node *n)
+{
+	if (n->prev)
+		n->prev->next = n->next;
+	else
+		l->head = n->next;
+	if (n->next)
+		n->next->prev = n->prev;
+	else
+		l->tail = n->prev;
+	n->next = NULL;
+	n->prev = NULL;
+}
+
+static void list_reset(struct dwork_list *l)
+{
+	l->head = NULL;
+	l->tail = NULL;
+}
+
+/*
+ * Append @n (state already says QUEUED on @self, TARGET @self) to the right
+ * list of this CPU and raise/kick when the list goes from empty to
+ * non-empty.  Inside a softirq pass the raise is left to the end of the
+ * pass, which re-raises if anything is left.
+ * Context: owner, IRQs off.
+ */
+static void append_irqoff(struct dwork_cpu *me, unsigned int self,
+			  struct dwork_node *n)
+{
+	if (n->kind == DWORK_KIND_IDLE) {
+		bool was_empty = !me->idle.head;
+
+		list_append(&me->idle, n);
+		if (was_empty)
+			dwork_port_kick_idle(self);
+	} else {
+		bool was_empty = !me->sirq.head;
+
+		list_append(&me->sirq, n);
+		if (was_empty && !me->in_softirq)
+			dwork_port_raise_softirq();
+	}
+	dwork_port_trace(DWORK_TRACE_QUEUE, self, n);
+}
+
+/* Record that the node will sit on @cpu's inbox or lists. */
+static void set_qcpu(struct dwork_node *n, unsigned int cpu)
+{
+	uint32_t s = _dwork_atomic_load(&n->state, _DWORK_RELAXED);
+
+	/*
+	 * Release: a killer that reads QCPU (acquire) after its own CAS asks
+	 * the right CPU to reap; no data is published here.
+	 */
+	while (_DWORK_ST_QCPU(s) != cpu &&
+	       !_dwork_atomic_cas(&n->state, &s, st_set_qcpu(s, cpu),
+				  _DWORK_RELEASE, _DWORK_RELAXED))
+		;
+}
+
+/*
+ * Push @n, which this CPU holds with QUEUED set, onto @cpu's inbox.  If
+ * that CPU is dead (inbox closed) follow its adopter.  Raise the softirq
+ * on the receiving CPU when its inbox was empty.
+ * Context: any, IRQs off.  Lock-free: the CAS fails only when another push
+ * or a drain succeeded.
+ */
+static void push_irqoff(struct dwork_node *n, unsigned int cpu,
+			unsigned int self)
+{
+	for (;;) {
+		struct dwork_cpu *c = cpu_of(cpu);
+		struct dwork_node *old;
+
+		set_qcpu(n, cpu);
+		/* Acquire: if CLOSED, pairs with (6) so adopter is seen. */
+		old = _dwork_atomic_load(&c->inbox, _DWORK_ACQUIRE);
+		do {
+			if (old == _DWORK_INBOX_CLOSED)
+				break;
+			n->next = old;
+			/* Release: pairs with the drain's acquire exchange (2). */
+		} while (!_dwork_atomic_cas(&c->inbox, &old, n, _DWORK_RELEASE,
+					    _DWORK_ACQUIRE));
+		if (old == _DWORK_INBOX_CLOSED) {
+			cpu = _dwork_atomic_load(&c->adopter, _DWORK_RELAXED);
+			continue;
+		}
+		dwork_port_trace(DWORK_TRACE_FEED, cpu, n);
+		if (!old)
+			raise_on(cpu, self);
+		return;
+	}
+}
+
+/* Queue @n (QUEUED already set by the caller's CAS) for @cpu. */
+static void enqueue_irqoff(struct dwork_node *n, unsigned int cpu,
+			   unsigned int self)
+{
+	if (cpu == self) {
+		append_irqoff(cpu_of(self), self, n);
+	} else {
+		push_irqoff(n, cpu, self);
+		if (self < DWORK_NR_CPUS)
+			stat_inc(&cpu_of(self)->stats.fed);
+	}
+}
+
+/*
+ * A node this CPU holds (just taken off its inbox or a list, QUEUED still
+ * set) arrives here: drop it if no run is owed, forward it if its target
+ * is another CPU that accepts work, otherwise make this CPU its target and
+ * append it.  Context: owner, IRQs off.
+ */
+static void arrive_irqoff(struct dwork_cpu *me, unsigned int self,
+			  struct dwork_node *n)
+{
+	uint32_t s = _dwork_atomic_load(&n->state, _DWORK_RELAXED);
+
+	for (;;) {
+		if (!(s & P)) {
+			/*
+			 * Release: pairs with the acquire load in kill/busy
+			 * (3); after this CAS this CPU never touches @n.
+			 */
+			if (_dwork_atomic_cas(&n->state, &s, s & ~Q,
+					      _DWORK_RELEASE, _DWORK_RELAXED)) {
+				stat_inc(&me->stats.dropped);
+				dwork_port_trace(DWORK_TRACE_DROP, self, n);
+				return;
+			}
+			continue;
+		}
+		if (_DWORK_ST_TGT(s) != self && cpu_accepting(_DWORK_ST_TGT(s))) {
+			stat_inc(&me->stats.forwarded);
+			push_irqoff(n, _DWORK_ST_TGT(s), self);
+			return;
+		}
+		/* Ours (or the target went offline: we adopt it). */
+		if (_dwork_atomic_cas(&n->state, &s,
+				      st_set_qcpu(st_set_tgt(s, self), self),
+				      _DWORK_RELAXED, _DWORK_RELAXED))
+			break;
+	}
+	append_irqoff(me, self, n);
+}
+
+/* Reverse an inbox chain (LIFO) into push order (FIFO). */
+static struct dwork_node *chain_reverse(struct dwork_node *n)
+{
+	struct dwork_node *fifo = NULL;
+
+	while (n) {
+		struct dwork_node *next = n->next;
+
+		n->next = fifo;
+		fifo = n;
+		n = next;
+	}
+	return fifo;
+}
+
+static void arrive_chain_irqoff(struct dwork_cpu *me, unsigned int self,
+				struct dwork_node *n)
+{
+	while (n) {
+		/* Read next first: @n may be handed to another CPU. */
+		struct dwork_node *next = n->next;
+
+		arrive_irqoff(me, self, n);
+		n = next;
+	}
+}
+
+/* Take this CPU's inbox whole and sort it onto the lists, in order. */
+static void drain_irqoff(struct dwork_cpu *me, unsigned int self)
+{
+	struct dwork_node *chain;
+
+	if (!_dwork_atomic_load(&me->inbox, _DWORK_RELAXED))
+		return;
+	/* Acquire: pairs with the pushers' release CAS (2). */
+	chain = _dwork_atomic_xchg(&me->inbox, NULL, _DWORK_ACQUIRE);
+	if (chain == _DWORK_INBOX_CLOSED) {
+		/* Only a dead CPU's inbox is closed; put it back. */
+		_DWORK_ASSERT(0);
+		_dwork_atomic_store(&me->inbox, chain, _DWORK_RELAXED);
+		return;
+	}
+	arrive_chain_irqoff(me, self, chain_reverse(chain));
+}
+
+/*
+ * Unlink from @l every node that owes no run, or owes it to another CPU,
+ * and let it arrive again (drop or forward).  O(length of @l).
+ */
+static void reap_list_irqoff(struct dwork_cpu *me, unsigned int self,
+			     struct dwork_list *l)
+{
+	struct dwork_node *n = l->head, *out = NULL, **outp = &out;
+
+	while (n) {
+		struct dwork_node *next = n->next;
+		uint32_t s = _dwork_atomic_load(&n->state, _DWORK_RELAXED);
+
+		if (!(s & P) || _DWORK_ST_TGT(s) != self) {
+			list_unlink(l, n);
+			*outp = n;
+			outp = &n->next;
+		}
+		n = next;
+	}
+	arrive_chain_irqoff(me, self, out);
+}
+
+/*
+ * Everything an owner does before looking at its lists: drain the inbox,
+ * then honour a reap request.  Context: owner, IRQs off.
+ */
+static void service_irqoff(struct dwork_cpu *me, unsigned int self)
+{
+	drain_irqoff(me, self);
+	/* Acquire: pairs with the release fetch_or in request_reap() (4). */
+	if (_dwork_atomic_load(&me->reap, _DWORK_RELAXED) &&
+	    _dwork_atomic_xchg(&me->reap, 0, _DWORK_ACQUIRE)) {
+		reap_list_irqoff(me, self, &me->sirq);
+		reap_list_irqoff(me, self, &me->idle);
+	}
+}
+
+/* Ask @cpu to scan its lists; raise its softirq on the 0 -> 1 edge. */
+static void request_reap(unsigned int cpu, unsigned int self)
+{
+	if (cpu >= DWORK_NR_CPUS)
+		return;
+	/* Release: pairs with service_irqoff()'s acquire exchange (4). */
+	if (!_dwork_atomic_fetch_or(&cpu_of(cpu)->reap, 1, _DWORK_RELEASE))
+		raise_on(cpu, self);
+}
+
+/*
+ * Decide about a node just taken off this CPU's list: claim it (returns
+ * true, state now RUN), or drop/forward it (returns false).
+ * Context: owner, IRQs off.
+ */
+static bool claim_irqoff(struct dwork_cpu *me, unsigned int self,
+			 struct dwork_node *n)
+{
+	uint32_t s = _dwork_atomic_load(&n->state, _DWORK_RELAXED);
+
+	for (;;) {
+		uint32_t tgt = _DWORK_ST_TGT(s);
+
+		if (!(s & P) || (tgt != self && cpu_accepting(tgt))) {
+			arrive_irqoff(me, self, n); /* drops or forwards */
+			return false;
+		}
+		/*
+		 * Acquire: pairs with every scheduler's release CAS (1); the
+		 * callback sees what was written before each schedule.
+		 */
+		if (_dwork_atomic_cas(&n->state, &s,
+				      st_set_tgt((s & ~(P | Q)) | R, self),
+				      _DWORK_ACQUIRE, _DWORK_RELAXED))
+			return true;
+	}
+}
+
+static void invoke(struct dwork_node *n)
+{
+	switch (n->kind) {
+	case DWORK_KIND_ITEM: {
+		struct dwork_item *it =
+			_dwork_container_of(n, struct dwork_item, node);
+
+		it->fn(it);
+		break;
+	}
+	default: {
+		struct dwork_tasklet *t =
+			_dwork_container_of(n, struct dwork_tasklet, node);
+
+		t->fn(t->data);
+		break;
+	}
+	}
+}
+
+/*
+ * Run a claimed node's callback at nesting level @lvl with IRQs enabled,
+ * then re-queue it if it was scheduled meanwhile.  Entered with IRQs off
+ * (@flags from the caller's save), returns with them restored.
+ */
+static void run_irqoff(struct dwork_cpu *me, unsigned int self,
+		       struct dwork_node *n, int lvl, unsigned long flags)
+{
+	uint32_t s;
+	bool requeue;
+
+	_DWORK_ASSERT(!me->running[lvl]);
+	me->running[lvl] = n;
+	me->killed[lvl] = false;
+	stat_inc(&me->stats.run);
+	dwork_port_trace(DWORK_TRACE_RUN, self, n);
+	dwork_port_irq_restore(flags);
+
+	invoke(n);
+
+	flags = dwork_port_irq_save();
+	me->running[lvl] = NULL;
+	if (me->killed[lvl]) {
+		/* Self-kill: the callback owns @n now; never touch it. */
+		me->killed[lvl] = false;
+		dwork_port_irq_restore(flags);
+		return;
+	}
+	dwork_port_trace(DWORK_TRACE_DONE, self, n);
+	s = _dwork_atomic_load(&n->state, _DWORK_RELAXED);
+	do {
+		requeue = (s & P) && !(s & D);
+		/*
+		 * Release: pairs with kill/busy's acquire load (3), so they see
+		 * the callback's writes once R is clear.  On requeue the node
+		 * goes QUEUED on its target in the same step.
+		 */
+	} while (!_dwork_atomic_cas(&n->state, &s,
+				    requeue ? st_set_qcpu((s & ~R) | Q,
+							  _DWORK_ST_TGT(s))
+					    : s & ~R,
+				    _DWORK_RELEASE, _DWORK_RELAXED));
+	if (requeue) {
+		stat_inc(&me->stats.requeued);
+		enqueue_irqoff(n, _DWORK_ST_TGT(s), self);
+	}
+	dwork_port_irq_restore(flags);
+}
+
+/* The calling CPU's struct if dwork runs on it, else NULL. */
+static struct dwork_cpu *this_dwork_cpu(unsigned int *selfp)
+{
+	unsigned int self = dwork_port_this_cpu();
+
+	*selfp = self;
+	if (self >= DWORK_NR_CPUS)
+		return NULL;
+	return cpu_of(self);
+}
+
+/* ---------------------------------------------------------------------
+ * Operations on nodes (items and tasklets).
+ */
+
+void _dwork_node_init(struct dwork_node *n, enum dwork_kind kind)
+{
+	n->next = NULL;
+	n->prev = NULL;
+	n->seq = 0;
+	n->kind = (uint8_t)kind;
+	/*
+	 * Release: a node handed to another CPU after init is seen
+	 * initialised.  The caller guarantees nothing else uses @n now.
+	 */
+	_dwork_atomic_store(&n->state, INIT, _DWORK_RELEASE);
+}
+
+int _dwork_node_schedule(struct dwork_node *n, unsigned int cpu, bool *queued)
+{
+	struct dwork_cpu *me;
+	unsigned int self;
+	unsigned long flags;
+	uint32_t s, nw;
+	bool link;
+
+	*queued = false;
+	if (!cpu_accepting(cpu))
+		return DWORK_ENODEV;
+	me = this_dwork_cpu(&self);
+
+	flags = dwork_port_irq_save();
+	s = _dwork_atomic_load(&n->state, _DWORK_RELAXED);
+	do {
+		if (!(s & INIT)) {
+			dwork_port_irq_restore(flags);
+			return DWORK_EINVAL;
+		}
+		if (s & D) {
+			dwork_port_irq_restore(flags);
+			return DWORK_ESHUTDOWN;
+		}
+		link = !(s & (Q | R));
+		nw = st_set_tgt(s | P, cpu);
+		if (link)
+			nw = st_set_qcpu(nw | Q, cpu);
+		/*
+		 * Release: publishes the caller's writes to the run that
+		 * follows, pairs with the claim's acquire (1).  Even a
+		 * coalesced schedule is this RMW, never a plain load.
+		 */
+	} while (!_dwork_atomic_cas(&n->state, &s, nw, _DWORK_RELEASE,
+				    _DWORK_RELAXED));
+
+	if (link)
+		enqueue_irqoff(n, cpu, self);
+	else if ((s & Q) && _DWORK_ST_QCPU(s) != cpu)
+		request_reap(_DWORK_ST_QCPU(s), self); /* please forward it */
+	if (me)
+		stat_inc((s & P) ? &me->stats.coalesced : &me->stats.raised);
+	dwork_port_irq_restore(flags);
+	*queued = !(s & P);
+	return 0;
+}
+
+void _dwork_node_cancel(struct dwork_node *n)
+{
+	unsigned int self = dwork_port_this_cpu();
+	unsigned long flags = dwork_port_irq_save();
+	uint32_t s = _dwork_atomic_load(&n->state, _DWORK_RELAXED);
+
+	while ((s & P) && !_dwork_atomic_cas(&n->state, &s, s & ~P,
+					     _DWORK_RELAXED, _DWORK_RELAXED))
+		;
+	/* Still linked somewhere: ask that CPU to unlink it now. */
+	if ((s & P) && (s & Q))
+		request_reap(_DWORK_ST_QCPU(s), self);
+	dwork_port_irq_restore(flags);
+}
+
+int _dwork_node_kill(struct dwork_node *n)
+{
+	unsigned int self;
+	struct dwork_cpu *me = this_dwork_cpu(&self);
+	unsigned int requested = DWORK_CPU_NONE;
+	uint32_t s = _dwork_atomic_load(&n->state, _DWORK_ACQUIRE);
+
+	if (!(s & INIT))
+		return DWORK_EINVAL;
+
+	if (me) {
+		bool irq = dwork_port_in_irq();
+		int inner = me->running[_DWORK_LVL_SOFTIRQ] ? _DWORK_LVL_SOFTIRQ
+							    : _DWORK_LVL_IDLE;
+		int lvl;
+
+		_DWORK_ASSERT(irq || !dwork_port_irqs_disabled());
+		for (lvl = 0; lvl < _DWORK_NR_LVL; lvl++) {
+			if (me->running[lvl] != n)
+				continue;
+			if (irq || lvl != inner)
+				return DWORK_EDEADLK;
+			/*
+			 * Self-kill from the callback: state had R (and maybe
+			 * P), never Q.  Clear both and mark dead; the runner
+			 * sees killed[] and never touches @n again.
+			 * Release: pairs with another killer's acquire (3).
+			 */
+			while (!_dwork_atomic_cas(&n->state, &s,
+						  (s & ~(P | R)) | D,
+						  _DWORK_RELEASE,
+						  _DWORK_RELAXED))
+				;
+			me->killed[lvl] = true;
+			return 0;
+		}
+	}
+
+	while (!(s & D) && !_dwork_atomic_cas(&n->state, &s, (s & ~P) | D,
+					      _DWORK_RELAXED, _DWORK_RELAXED))
+		;
+
+	for (;;) {
+		/* Acquire: pairs with the release clearing Q or R (3). */
+		s = _dwork_atomic_load(&n->state, _DWORK_ACQUIRE);
+		if (!(s & (Q | R)))
+			break;
+		if ((s & Q) && _DWORK_ST_QCPU(s) != requested) {
+			requested = _DWORK_ST_QCPU(s);
+			request_reap(requested, self);
+		}
+		/* Keep our own CPU's queue moving: no mutual kill deadlock. */
+		if (me && _dwork_atomic_load(&me->online, _DWORK_RELAXED)) {
+			unsigned long flags = dwork_port_irq_save();
+
+			service_irqoff(me, self);
+			dwork_port_irq_restore(flags);
+		}
+		dwork_port_cpu_relax();
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * Per-CPU entry points.
+ */
+
+void dwork_softirq(void)
+{
+	unsigned int self, done = 0;
+	struct dwork_cpu *me = this_dwork_cpu(&self);
+	unsigned long flags;
+	uint32_t limit;
+
+	if (!me)
+		return;
+	_DWORK_ASSERT(!dwork_port_in_irq() && !dwork_port_irqs_disabled());
+	flags = dwork_port_irq_save();
+	if (!_dwork_atomic_load(&me->online, _DWORK_RELAXED) || me->in_softirq) {
+		_DWORK_ASSERT(!me->in_softirq);
+		dwork_port_irq_restore(flags);
+		return;
+	}
+	me->in_softirq = true;
+	service_irqoff(me, self);
+	/* Only what is queued now runs in this pass. */
+	limit = me->sirq.next_seq;
+	dwork_port_irq_restore(flags);
+
+	while (done < DWORK_SOFTIRQ_BATCH) {
+		struct dwork_node *n;
+
+		flags = dwork_port_irq_save();
+		n = me->sirq.head;
+		if (!n || !seq_before(n->seq, limit)) {
+			dwork_port_irq_restore(flags);
+			break;
+		}
+		list_unlink(&me->sirq, n);
+		if (claim_irqoff(me, self, n)) {
+			run_irqoff(me, self, n, _DWORK_LVL_SOFTIRQ, flags);
+			done++;
+		} else {
+			dwork_port_irq_restore(flags);
+		}
+	}
+
+	flags = dwork_port_irq_save();
+	me->in_softirq = false;
+	if (me->sirq.head || _dwork_atomic_load(&me->inbox, _DWORK_RELAXED) ||
+	    _dwork_atomic_load(&me->reap, _DWORK_RELAXED))
+		dwork_port_raise_softirq();
+	dwork_port_irq_restore(flags);
+}
+
+bool dwork_idle_pending(void)
+{
+	unsigned int self;
+	struct dwork_cpu *me = this_dwork_cpu(&self);
+	unsigned long flags;
+	bool pending = false;
+
+	if (!me)
+		return false;
+	flags = dwork_port_irq_save();
+	if (_dwork_atomic_load(&me->online, _DWORK_RELAXED)) {
+		service_irqoff(me, self);
+		pending = me->idle.head != NULL;
+	}
+	dwork_port_irq_restore(flags);
+	return pending;
+}
+
+void dwork_idle_run(void)
+{
+	unsigned int self;
+	struct dwork_cpu *me = this_dwork_cpu(&self);
+	unsigned long flags;
+	struct dwork_node *n;
+
+	if (!me)
+		return;
+	_DWORK_ASSERT(!dwork_port_in_irq());
+	flags = dwork_port_irq_save();
+	if (!_dwork_atomic_load(&me->online, _DWORK_RELAXED)) {
+		dwork_port_irq_restore(flags);
+		return;
+	}
+	service_irqoff(me, self);
+	while ((n = me->idle.head) != NULL) {
+		list_unlink(&me->idle, n);
+		if (claim_irqoff(me, self, n)) {
+			run_irqoff(me, self, n, _DWORK_LVL_IDLE, flags);
+			flags = dwork_port_irq_save();
+			break;
+		}
+	}
+	if (me->idle.head)
+		dwork_port_kick_idle(self);
+	dwork_port_irq_restore(flags);
+}
+
+void dwork_cpu_init(unsigned int cpu)
+{
+	struct dwork_cpu *c;
+	int lvl;
+
+	if (cpu >= DWORK_NR_CPUS)
+		return;
+	c = cpu_of(cpu);
+	if (_dwork_atomic_load(&c->online, _DWORK_ACQUIRE))
+		return;
+	list_reset(&c->sirq);
+	list_reset(&c->idle);
+	for (lvl = 0; lvl < _DWORK_NR_LVL; lvl++) {
+		c->running[lvl] = NULL;
+		c->killed[lvl] = false;
+	}
+	c->in_softirq = false;
+	_dwork_atomic_store(&c->reap, 0, _DWORK_RELAXED);
+	_dwork_atomic_store(&c->adopter, cpu, _DWORK_RELAXED);
+	_dwork_atomic_store(&c->inbox, NULL, _DWORK_RELAXED);
+	/* Release: pairs with cpu_accepting()'s acquire (5). */
+	_dwork_atomic_store(&c->online, 1, _DWORK_RELEASE);
+}
+
+/* Move one of a dead CPU's lists here, in order. */
+static void adopt_list_irqoff(struct dwork_cpu *me, unsigned int self,
+			      struct dwork_list *l)
+{
+	struct dwork_node *n = l->head;
+
+	while (n) {
+		struct dwork_node *next = n->next;
+
+		stat_inc(&me->stats.migrated);
+		dwork_port_trace(DWORK_TRACE_MIGRATE, self, n);
+		arrive_irqoff(me, self, n);
+		n = next;
+	}
+	list_reset(l);
+}
+
+void dwork_cpu_dead(unsigned int cpu)
+{
+	unsigned int self;
+	struct dwork_cpu *me = this_dwork_cpu(&self), *dead;
+	struct dwork_node *chain, *n;
+	unsigned long flags;
+
+	_DWORK_ASSERT(me && cpu < DWORK_NR_CPUS && cpu != self);
+	_DWORK_ASSERT(!dwork_port_in_irq());
+	if (!me || cpu >= DWORK_NR_CPUS || cpu == self ||
+	    !_dwork_atomic_load(&me->online, _DWORK_ACQUIRE))
+		return;
+	dead = cpu_of(cpu);
+	if (!_dwork_atomic_load(&dead->online, _DWORK_ACQUIRE))
+		return;
+
+	/* New schedules for @cpu are refused from here on. */
+	_dwork_atomic_store(&dead->online, 0, _DWORK_SEQ_CST);
+	_dwork_atomic_store(&dead->adopter, self, _DWORK_RELAXED);
+	/*
+	 * Release: publishes adopter to pushers that then see CLOSED (6).
+	 * Acquire: pairs with the pushers' release CAS (2).
+	 */
+	chain = _dwork_atomic_xchg(&dead->inbox, _DWORK_INBOX_CLOSED,
+				   _DWORK_ACQ_REL);
+	if (chain == _DWORK_INBOX_CLOSED)
+		chain = NULL;
+
+	flags = dwork_port_irq_save();
+	adopt_list_irqoff(me, self, &dead->sirq);
+	adopt_list_irqoff(me, self, &dead->idle);
+	n = chain_reverse(chain);
+	while (n) {
+		struct dwork_node *next = n->next;
+
+		stat_inc(&me->stats.migrated);
+		dwork_port_trace(DWORK_TRACE_MIGRATE, self, n);
+		arrive_irqoff(me, self, n);
+		n = next;
+	}
+	_dwork_atomic_store(&dead->reap, 0, _DWORK_RELAXED);
+	dead->in_softirq = false;
+	dwork_port_irq_restore(flags);
+}
+
+int dwork_cpu_stats(unsigned int cpu, struct dwork_stats *out)
+{
+	const struct dwork_stats *st;
+
+	if (!out || cpu >= DWORK_NR_CPUS)
+		return DWORK_EINVAL;
+	st = &cpu_of(cpu)->stats;
+	out->raised = _dwork_atomic_load(&st->raised, _DWORK_RELAXED);
+	out->coalesced = _dwork_atomic_load(&st->coalesced, _DWORK_RELAXED);
+	out->run = _dwork_atomic_load(&st->run, _DWORK_RELAXED);
+	out->fed = _dwork_atomic_load(&st->fed, _DWORK_RELAXED);
+	out->migrated = _dwork_atomic_load(&st->migrated, _DWORK_RELAXED);
+	out->requeued = _dwork_atomic_load(&st->requeued, _DWORK_RELAXED);
+	out->forwarded = _dwork_atomic_load(&st->forwarded, _DWORK_RELAXED);
+	out->dropped = _dwork_atomic_load(&st->dropped, _DWORK_RELAXED);
+	return 0;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * dwork internal interfaces between engine.c, item.c and tasklet.c.
+ * Nothing here is API.
+ */
+#ifndef DWORK_INTERNAL_H
+#define DWORK_INTERNAL_H
+
+#include <dwork/dwork.h>
+#include <dwork/atomic.h>
+
+/*
+ * The state word of struct dwork_node (see the state table in engine.c).
+ *
+ *   bit 0      INIT    initialised (zeroed memory is refused)
+ *   bit 1      PEND    a run is owed
+ *   bit 2      QUEUED  the node is linked on some list or inbox
+ *   bit 3      RUN     the callback is executing
+ *   bit 4      DEAD    killed (tasklets only)
+ *   bits 8-19  TARGET  CPU the owed run must happen on (newest target)
+ *   bits 20-31 QCPU    CPU whose inbox or list holds the node (if QUEUED)
+ */
+#define _DWORK_ST_PEND   0x02u
+#define _DWORK_ST_QUEUED 0x04u
+#define _DWORK_ST_RUN    0x08u
+#define _DWORK_ST_DEAD   0x10u
+
+#define _DWORK_ST_TGT_SHIFT  8
+#define _DWORK_ST_QCPU_SHIFT 20
+#define _DWORK_ST_CPU_MASK   0xfffu
+
+#define _DWORK_ST_TGT(s)  (((s) >> _DWORK_ST_TGT_SHIFT) & _DWORK_ST_CPU_MASK)
+#define _DWORK_ST_QCPU(s) (((s) >> _DWORK_ST_QCPU_SHIFT) & _DWORK_ST_CPU_MASK)
+
+_Static_assert(DWORK_NR_CPUS >= 1 && DWORK_NR_CPUS <= 4095,
+	       "the state word holds CPU numbers in 12 bits");
+
+/* The inbox of a dead CPU: pushes see it and go to the adopter. */
+#define _DWORK_INBOX_CLOSED ((struct dwork_node *)(uintptr_t)1)
+
+#if defined(DWORK_DEBUG_CHECKS) && DWORK_DEBUG_CHECKS
+#define _DWORK_ASSERT(cond) DWORK_PORT_ASSERT(cond)
+#else
+#define _DWORK_ASSERT(cond) ((void)0)
+#endif
+
+#define _dwork_container_of(ptr, type, member)                             \
+	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+
+/* engine.c */
+int _dwork_node_schedule(struct dwork_node *n, unsigned int cpu, bool *queued);
+void _dwork_node_cancel(struct dwork_node *n);
+int _dwork_node_kill(struct dwork_node *n);
+void _dwork_node_init(struct dwork_node *n, enum dwork_kind kind);
+
+#endif /* DWORK_INTERNAL_H */

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * dwork items (the dpci pattern) on the per-CPU engine.
+ *
+ * An item is a node of kind DWORK_KIND_ITEM; all of its concurrency lives
+ * in the node's state word (see the state table in engine.c).  Items never
+ * die, so the DEAD bit is never set on them.
+ */
+#include "internal.h"
+
+void dwork_item_init(struct dwork_item *it, void (*fn)(struct dwork_item *it))
+{
+	if (!it)
+		return;
+	it->fn = fn;
+	_dwork_node_init(&it->node, DWORK_KIND_ITEM);
+}
+
+static bool item_ok(const struct dwork_item *it)
+{
+	return it && it->fn && it->node.kind == DWORK_KIND_ITEM;
+}
+
+bool dwork_item_raise_on(struct dwork_item *it, unsigned int cpu)
+{
+	bool queued;
+
+	if (!item_ok(it))
+		return false;
+	return _dwork_node_schedule(&it->node, cpu, &queued) == 0 && queued;
+}
+
+bool dwork_item_raise(struct dwork_item *it)
+{
+	return dwork_item_raise_on(it, dwork_port_this_cpu());
+}
+
+int dwork_item_busy(const struct dwork_item *it)
+{
+	uint32_t s;
+
+	if (!it)
+		return DWORK_EINVAL;
+	/* Acquire: pairs with the release that clears Q or R (engine.c (3)). */
+	s = _dwork_atomic_load(&it->node.state, _DWORK_ACQUIRE);
+	return (s & (_DWORK_ST_PEND | _DWORK_ST_QUEUED | _DWORK_ST_RUN))
+		       ? DWORK_EAGAIN
+		       : 0;
+}
+
+void dwork_item_cancel(struct dwork_item *it)
+{
+	if (!it)
+		return;
+	_dwork_node_cancel(&it->node);
+}

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * dwork tasklets on the per-CPU engine.
+ *
+ * A tasklet is a node of kind DWORK_KIND_SOFTIRQ or DWORK_KIND_IDLE; the
+ * state machine, the feed protocol and kill live in engine.c.
+ */
+#include "internal.h"
+
+void dwork_tasklet_init(struct dwork_tasklet *t, void (*fn)(void *), void *data,
+			enum dwork_tasklet_kind kind)
+{
+	if (!t)
+		return;
+	t->fn = fn;
+	t->data = data;
+	_dwork_node_init(&t->node, (enum dwork_kind)kind);
+}
+
+static bool tasklet_ok(const struct dwork_tasklet *t)
+{
+	return t && t->fn &&
+	       (t->node.kind == DWORK_KIND_SOFTIRQ ||
+		t->node.kind == DWORK_KIND_IDLE);
+}
+
+int dwork_tasklet_schedule_on(struct dwork_tasklet *t, unsigned int cpu)
+{
+	bool queued;
+
+	if (!tasklet_ok(t))
+		return DWORK_EINVAL;
+	return _dwork_node_schedule(&t->node, cpu, &queued);
+}
+
+int dwork_tasklet_schedule(struct dwork_tasklet *t)
+{
+	return dwork_tasklet_schedule_on(t, dwork_port_this_cpu());
+}
+
+bool dwork_tasklet_is_scheduled(const struct dwork_tasklet *t)
+{
+	uint32_t s;
+
+	if (!t)
+		return false;
+	s = _dwork_atomic_load(&t->node.state, _DWORK_ACQUIRE);
+	return (s & (_DWORK_ST_PEND | _DWORK_ST_DEAD)) == _DWORK_ST_PEND;
+}
+
+int dwork_tasklet_kill(struct dwork_tasklet *t)
+{
+	if (!tasklet_ok(t))
+		return DWORK_EINVAL;
+	return _dwork_node_kill(&t->node);
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * dwork test port: a deterministic, single-threaded port that simulates
+ * CPUs by switching "the current CPU" and records every hook call, so unit
+ * tests can assert on them (e.g. a raise on an empty list raises the
+ * softirq exactly once).
+ *
+ * Nothing runs by itself: a test calls tp_softirq(cpu) / tp_idle(cpu) to
+ * play a CPU's softirq or idle loop.  dwork_port_cpu_relax() calls
+ * tp.relax_hook, so a test can make another CPU progress while kill spins.
+ */
+#ifndef DWORK_TESTPORT_H
+#define DWORK_TESTPORT_H
+
+#ifndef DWORK_PORT_H
+#error "include <dwork/port.h>, not <dwork_port.h> directly"
+#endif
+
+#define TP_MAX_CPUS 8
+
+struct tp_cpu_state {
+	bool irq_off;
+	unsigned int in_irq;
+	unsigned int softirq_pending;  /* set by raises, cleared by tp_softirq */
+	unsigned int raise_local;      /* dwork_port_raise_softirq() calls */
+	unsigned int raise_remote;     /* dwork_port_raise_softirq_on(this) calls */
+	unsigned int kick_idle;        /* dwork_port_kick_idle(this) calls */
+	bool online;
+};
+
+struct tp_state {
+	unsigned int cpu;              /* the current CPU, or DWORK_CPU_NONE */
+	struct tp_cpu_state c[TP_MAX_CPUS];
+	unsigned int relax_calls;
+	void (*relax_hook)(void *arg);
+	void *relax_arg;
+	unsigned int asserts;          /* failed DWORK_PORT_ASSERTs */
+	struct dwork_cpu cpus[TP_MAX_CPUS];
+};
+
+extern struct tp_state tp;
+
+void tp_assert_fail(const char *expr, const char *file, int line);
+
+static inline unsigned int dwork_port_this_cpu(void)
+{
+	return tp.cpu;
+}
+
+static inline unsigned long dwork_port_irq_save(void)
+{
+	unsigned long f;
+
+	if (tp.cpu >= TP_MAX_CPUS)
+		return 0;
+	f = tp.c[tp.cpu].irq_off;
+	tp.c[tp.cpu].irq_off = true;
+	return f;
+}
+
+static inline void dwork_port_irq_restore(unsigned long flags)
+{
+	if (tp.cpu < TP_MAX_CPUS)
+		tp.c[tp.cpu].irq_off = flags != 0;
+}
+
+static inline bool dwork_port_irqs_disabled(void)
+{
+	return tp.cpu < TP_MAX_CPUS && tp.c[tp.cpu].irq_off;
+}
+
+static inline bool dwork_port_in_irq(void)
+{
+	return tp.cpu < TP_MAX_CPUS && tp.c[tp.cpu].in_irq;
+}
+
+static inline void dwork_port_raise_softirq(void)
+{
+	tp.c[tp.cpu].raise_local++;
+	tp.c[tp.cpu].softirq_pending = 1;
+}
+
+static inline void dwork_port_raise_softirq_on(unsigned int cpu)
+{
+	tp.c[cpu].raise_remote++;
+	tp.c[cpu].softirq_pending = 1;
+}
+
+static inline void dwork_port_kick_idle(unsigned int cpu)
+{
+	tp.c[cpu].kick_idle++;
+}
+
+static inline struct dwork_cpu *dwork_port_cpu(unsigned int cpu)
+{
+	return &tp.cpus[cpu];
+}
+
+static inline bool dwork_port_cpu_online(unsigned int cpu)
+{
+	return cpu < TP_MAX_CPUS && tp.c[cpu].online;
+}
+
+static inline void dwork_port_cpu_relax(void)
+{
+	tp.relax_calls++;
+	if (tp.relax_hook)
+		tp.relax_hook(tp.relax_arg);
+}
+
+#define DWORK_PORT_ASSERT(cond)                                            \
+	((cond) ? (void)0 : tp_assert_fail(#cond, __FILE__, __LINE__))
+
+#endif /* DWORK_TESTPORT_H */

@@ -1,0 +1,31 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Convenience wrapper around meson.  The two commands:
+#   make demo    build and run the demo
+#   make check   build and run the whole test suite
+# Both install meson, ninja-build and libcmocka-dev first if missing.
+BUILD ?= build
+MESON_ARGS ?=
+TEST_ARGS ?=
+
+.PHONY: all deps check demo bench clean
+
+all: $(BUILD)/build.ninja
+	meson compile -C $(BUILD)
+
+deps:
+	@./scripts/ensure-deps.sh
+
+$(BUILD)/build.ninja: | deps
+	meson setup $(BUILD) $(MESON_ARGS)
+
+check: all
+	meson test -C $(BUILD) --print-errorlogs $(TEST_ARGS)
+
+demo: all
+	$(BUILD)/demo/dwork-demo $(DEMO_ARGS)
+
+bench: all
+	$(BUILD)/bench/dwork-bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(BUILD)

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Size of a cache line: dwork_cpu keeps remotely written fields apart. */
 #ifndef DWORK_CACHELINE_BYTES
 #define DWORK_CACHELINE_BYTES 64
 #endif
@@ -67,9 +68,9 @@ struct dwork_node {
 
 /* A per-CPU FIFO list, touched only by its CPU with IRQs off. */
 struct dwork_list {
-	struct dwork_node *head;
-	struct dwork_node *tail;
-	uint32_t next_seq;
+	struct dwork_node *head;    /* oldest node, or NULL */
+	struct dwork_node *tail;    /* newest node, or NULL */
+	uint32_t next_seq;          /* seq given to the next appended node */
 };
 
 /**
@@ -116,12 +117,13 @@ struct dwork_cpu {
 	uint32_t adopter;           /* where work goes once the inbox is closed */
 
 	/* Owner only. */
-	struct dwork_list sirq __attribute__((aligned(DWORK_CACHELINE_BYTES)));
-	struct dwork_list idle;
+	struct dwork_list sirq /* items + softirq tasklets */
+		__attribute__((aligned(DWORK_CACHELINE_BYTES)));
+	struct dwork_list idle;     /* idle tasklets */
 	struct dwork_node *running[_DWORK_NR_LVL]; /* compared, never followed */
 	bool killed[_DWORK_NR_LVL];                /* self-kill during the run */
-	bool in_softirq;
-	struct dwork_stats stats;
+	bool in_softirq;            /* a dwork_softirq() pass is running */
+	struct dwork_stats stats;   /* counters, see dwork_cpu_stats() */
 } __attribute__((aligned(DWORK_CACHELINE_BYTES)));
 
 #endif /* DWORK_TYPES_H */

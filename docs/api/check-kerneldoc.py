@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Check that every public function in the given headers has kernel-doc.
+
+For each function prototype (a line at file scope that declares
+`type name(...)` and ends in `;`, possibly over several lines), the comment
+right above it must be a `/** name - summary` block with a `Context:` and a
+`Return:` section and an `@arg:` line for every named argument.
+Exit status 1 and one line per problem otherwise.
+"""
+import re
+import sys
+
+PROTO = re.compile(r'^(?!static\b|typedef\b|#|\s)[\w\s\*]*?\b(\w+)\s*\(')
+
+
+def args_of(proto):
+    inner = proto[proto.index('(') + 1:proto.rindex(')')]
+    names = []
+    depth = 0
+    cur = ''
+    for ch in inner:
+        if ch == '(':
+            depth += 1
+        elif ch == ')':
+            depth -= 1
+        if ch == ',' and depth == 0:
+            names.append(cur)
+            cur = ''
+        else:
+            cur += ch
+    names.append(cur)
+    out = []
+    for a in names:
+        a = a.strip()
+        if a in ('void', '', '...'):
+            continue
+        m = re.search(r'\(\s*\*\s*(\w+)\s*\)', a)  # function pointer
+        if m:
+            out.append(m.group(1))
+            continue
+        m = re.search(r'(\w+)\s*(\[.*\])?$', a)
+        if m:
+            out.append(m.group(1))
+    return out
+
+
+def check(path):
+    bad = []
+    lines = open(path, encoding='utf-8').read().split('\n')
+    i = 0
+    while i < len(lines):
+        m = PROTO.match(lines[i])
+        if not m or lines[i].rstrip().endswith(('{', ':')):
+            i += 1
+            continue
+        start = i
+        proto = lines[i]
+        while ';' not in proto and '{' not in proto and i + 1 < len(lines):
+            i += 1
+            proto += ' ' + lines[i].strip()
+        i += 1
+        if '{' in proto:
+            continue
+        name = m.group(1)
+        j = start - 1
+        if j < 0 or not lines[j].strip().endswith('*/'):
+            bad.append('%s:%d: %s: no kernel-doc block' % (path, start + 1,
+                                                           name))
+            continue
+        while j > 0 and not lines[j].lstrip().startswith('/*'):
+            j -= 1
+        block = '\n'.join(lines[j:start])
+        where = '%s:%d: %s' % (path, start + 1, name)
+        if not lines[j].lstrip().startswith('/**'):
+            bad.append(where + ': comment is not kernel-doc (/**)')
+            continue
+        if not re.search(r'^\s*\*\s*%s(\(\))?\s+-\s+\S' % name, block, re.M):
+            bad.append(where + ': first line is not "%s - summary"' % name)
+        for sec in ('Context:', 'Return:'):
+            if not re.search(r'^\s*\*\s*' + sec, block, re.M):
+                bad.append(where + ': no ' + sec)
+        for a in args_of(proto):
+            if not re.search(r'^\s*\*\s*@%s:' % re.escape(a), block, re.M):
+                bad.append(where + ': argument @%s undocumented' % a)
+    return bad
+
+
+def main():
+    bad = []
+    n = 0
+    for p in sys.argv[1:]:
+        bad += check(p)
+        n += 1
+    for b in bad:
+        print(b)
+    if bad:
+        print('check-kerneldoc: %d problem(s) in %d header(s)' % (len(bad), n))
+        return 1
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,203 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Doxygen INPUT_FILTER: turn dwork's kernel-doc comments into Doxygen.
+
+dwork's headers use the Linux kernel-doc style (style.md):
+
+    /**
+     * name - summary
+     * @arg: description
+     *
+     * Long description.
+     *
+     * Context: ...
+     * Return: ...
+     */
+
+Doxygen does not read that format, so this filter rewrites it on the fly
+(the headers themselves stay kernel-doc):
+
+  * "name - summary" / "struct name - summary"  ->  \\brief summary
+  * "@arg: text" before a function               ->  \\param arg text
+  * "@field: text" in a struct block              ->  a \\var block per field
+  * "Context: text"                               ->  \\par Context: text
+  * "Return: text"                                ->  \\return text
+  * "@word" in running text                       ->  \\p word
+  * "<" and ">" in running text                   ->  escaped
+  * the file's leading plain comment              ->  \\file block, verbatim
+    (so the synchronization matrices and the port contract appear as
+    written)
+  * other plain comments right above a declaration, and trailing ones
+    after a field, enumerator or macro            ->  Doxygen comments
+
+Output keeps one output line per input line where it can, so Doxygen's
+warnings point at the right line of the header.
+"""
+import re
+import sys
+
+SECTION = re.compile(r'^(Context|Return|Returns):\s*(.*)$')
+PARAM = re.compile(r'^@(\w+|\.\.\.):\s*(.*)$')
+TITLE = re.compile(r'^(?:(struct|union|enum)\s+)?(\w+)(?:\(\))?\s+-\s+(.*)$')
+
+
+def escape(text):
+    text = text.replace('<', '\\<').replace('>', '\\>')
+    text = re.sub(r'(?<![\w\\])@(\w+)', r'\\p \1', text)
+    text = re.sub(r'(?<![\w\\])%(\w+)', r'\\c \1', text)
+    return text
+
+
+def body_lines(block):
+    """Strip the comment decoration; return the text lines."""
+    out = []
+    for i, raw in enumerate(block):
+        s = raw.rstrip('\n')
+        if i == 0:
+            s = re.sub(r'^\s*/\*\*?', '', s)
+        s = re.sub(r'\*/\s*$', '', s)
+        s = re.sub(r'^\s*\* ?', '', s)
+        out.append(s.rstrip())
+    return out
+
+
+def kerneldoc(block, rest):
+    """Rewrite one /** kernel-doc */ block (a list of raw lines)."""
+    text = body_lines(block)
+    n = len(block)
+    out = []
+    fields = []
+    title = None
+    last_was_field = False
+    decl = next((l.strip() for l in rest if l.strip()), '')
+    returns_void = re.match(r'^(static\s+)?(inline\s+)?void\s+\w+\s*\(',
+                            decl) is not None
+    for s in text:
+        was, last_was_field = last_was_field, False
+        if title is None and s.strip():
+            m = TITLE.match(s.strip())
+            if m:
+                title = m
+                out.append('\\brief ' + escape(m.group(3)))
+                continue
+            title = False
+        m = PARAM.match(s.strip())
+        if m and title and title.group(1):
+            last_was_field = True
+            fields.append((m.group(1), m.group(2)))
+            continue
+        if m:
+            out.append('\\param %s %s' % (m.group(1), escape(m.group(2))))
+            continue
+        m = SECTION.match(s.strip())
+        if m:
+            if m.group(1) == 'Context':
+                out.append('\\par Context:')
+                out.append(escape(m.group(2)))
+            elif returns_void:
+                out.append('\\par Return:')
+                out.append(escape(m.group(2)))
+            else:
+                out.append('\\return ' + escape(m.group(2)))
+            continue
+        if s.strip() and s.startswith(' ' * 4) and fields and \
+                was:
+            # continuation of a struct field description
+            name, desc = fields[-1]
+            fields[-1] = (name, desc + ' ' + s.strip())
+            last_was_field = True
+            continue
+        out.append(escape(s))
+    # Context: has two output lines for one input line: merge blank lines
+    # so the block keeps its height where possible.
+    while len(out) > n and '' in out:
+        out.remove('')
+    lines = ['/** ' + out[0]] + [' * ' + s for s in out[1:]]
+    lines[-1] += ' */'
+    return [l + '\n' for l in lines], dict(fields)
+
+
+def plain_to_doc(block, file_header):
+    text = body_lines(block)
+    while text and not text[0].strip():
+        text.pop(0)
+    while text and not text[-1].strip():
+        text.pop()
+    if file_header:
+        first = text[0] if text else ''
+        lines = ['/** \\file', ' * \\brief ' + escape(first),
+                 ' * \\verbatim']
+        lines += [' * ' + s for s in text[1:]]
+        lines += [' * \\endverbatim */']
+        # keep the height of the original comment
+        pad = len(block) - len(lines)
+        return [l + '\n' for l in lines] + ['\n'] * max(pad, 0)
+    lines = ['/** ' + escape(' '.join(s.strip() for s in text)) + ' */']
+    return [l + '\n' for l in lines] + ['\n'] * (len(block) - 1)
+
+
+def main(path):
+    with open(path, encoding='utf-8') as f:
+        src = f.readlines()
+    out = []
+    i = 0
+    seen_header = False
+    fields = {}
+    depth = 0
+    in_macro = False
+    while i < len(src):
+        line = src[i]
+        st = line.strip()
+        if st.startswith('/*') and 'SPDX-License-Identifier' in st:
+            out.append(line)
+            i += 1
+            continue
+        if st.startswith('/*') and not st.startswith('/**<'):
+            j = i
+            while '*/' not in src[j]:
+                j += 1
+            block = src[i:j + 1]
+            i = j + 1
+            if st.startswith('/**') and not st.startswith('/***'):
+                lines, fields = kerneldoc(block, src[i:])
+                out += lines
+            elif not seen_header:
+                out += plain_to_doc(block, True)
+            else:
+                nxt = src[i].strip() if i < len(src) else ''
+                has_own = re.search(r'/\*.*\*/\s*$', nxt)
+                if depth == 0 and nxt and not has_own and not nxt.startswith(
+                        ('#endif', '#include', '}', '/*')):
+                    out += plain_to_doc(block, False)
+                else:
+                    out += block
+            seen_header = True
+            continue
+        if not in_macro and not st.startswith('#'):
+            depth += line.count('{') - line.count('}')
+        in_macro = line.rstrip().endswith('\\')
+        # a field documented in the struct's kernel-doc block
+        if fields:
+            if st.startswith('};') or st.startswith('}'):
+                fields = {}
+            m = re.match(r'^.*?\(?\*?(\w+)\)?(\(.*\))?(\[.*\])?'
+                         r'(\s+__attribute__.*)?;\s*$', line.rstrip())
+            if m and m.group(1) in fields:
+                out.append('%s /**< %s */\n' % (line.rstrip(),
+                                                 escape(fields[m.group(1)])))
+                i += 1
+                continue
+        # trailing comment after a field, enumerator or macro
+        m = re.match(r'^(.*\S.*?)\s*/\*\s*(.*?)\s*\*/\s*$', line)
+        if m and not m.group(1).lstrip().startswith(('/*', '*', '#endif')) \
+                and not m.group(1).rstrip().endswith('\\'):
+            out.append('%s /**< %s */\n' % (m.group(1), escape(m.group(2))))
+            i += 1
+            continue
+        out.append(line)
+        i += 1
+    sys.stdout.write(''.join(out))
+
+
+if __name__ == '__main__':
+    main(sys.argv[1])

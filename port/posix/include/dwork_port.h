@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * dwork POSIX port: the hooks of <dwork/port.h> for the user-space runtime
+ * in which virtual CPUs are threads and interrupts are signals (see
+ * <dwork/posix.h> and docs/posix.md).
+ *
+ * Interrupt masking is *soft*: each thread has a thread-local "IRQs off"
+ * flag.  dwork_port_irq_save() sets it, dwork_port_irq_restore() puts the
+ * old value back; neither makes a system call.  The IRQ signal handler, if
+ * it lands while the flag is set, only records "deferred" and returns; the
+ * restore that re-enables IRQs sees the record and runs the pending IRQ
+ * handlers there, synchronously (a "replay"), exactly as a CPU takes a
+ * pending interrupt when it executes STI.  So no IRQ handler ever runs on a
+ * CPU while dwork holds IRQs off there.
+ *
+ * The flag is shared only between a thread and its own signal handler, so
+ * relaxed atomics plus compiler (signal) fences order it; no CPU fence is
+ * needed on the fast path.
+ *
+ * Everything here that can run in an IRQ (a signal handler) is
+ * async-signal-safe: thread-local data, atomics, and pthread_kill() in the
+ * out-of-line wake-up.
+ *
+ * Include <dwork/port.h>, never this file directly.  It includes no libc
+ * header, because src/ is compiled freestanding.
+ */
+#ifndef DWORK_PORT_POSIX_H
+#define DWORK_PORT_POSIX_H
+
+#ifndef DWORK_PORT_H
+#error "include <dwork/port.h>, not <dwork_port.h> directly"
+#endif
+
+/**
+ * struct _dwork_posix_tls - per-thread CPU state (internal)
+ * @cpu:      virtual CPU id of this thread, or DWORK_CPU_NONE
+ * @irq_off:  nonzero while interrupts are (softly) disabled
+ * @in_irq:   nesting depth of IRQ handlers running on this thread
+ * @deferred: an IRQ signal arrived while @irq_off was set
+ * @relax:    spin counter of dwork_port_cpu_relax()
+ *
+ * Written by the thread and by its own signal handler only.
+ */
+struct _dwork_posix_tls {
+	unsigned int cpu;
+	unsigned int irq_off;
+	unsigned int in_irq;
+	unsigned int deferred;
+	unsigned int relax;
+};
+
+/* initial-exec: no lazy allocation, so signal handlers may touch it. */
+extern __thread struct _dwork_posix_tls _dwork_posix_tls
+	__attribute__((tls_model("initial-exec")));
+
+/**
+ * struct _dwork_posix_cpu - per-CPU flags other CPUs write (internal)
+ * @softirq: the dwork softirq is pending on this CPU
+ * @ipi:     wake-up doorbell: an IPI signal was sent since the CPU last
+ *           looked at its work (so further wake-ups need no signal)
+ * @online:  the port's view: the CPU runs and accepts run_on/irq_on
+ */
+struct _dwork_posix_cpu {
+	uint32_t softirq;
+	uint32_t ipi;
+	uint32_t online;
+} __attribute__((aligned(DWORK_CACHELINE_BYTES)));
+
+extern struct _dwork_posix_cpu _dwork_posix_cpus[DWORK_NR_CPUS];
+extern struct dwork_cpu _dwork_posix_dcpu[DWORK_NR_CPUS];
+
+/* Out of line, in posix.c. */
+void _dwork_posix_irq_replay(void);
+void _dwork_posix_wake(unsigned int cpu);
+void _dwork_posix_yield(void);
+void _dwork_posix_assert_fail(const char *expr, const char *file, int line)
+	__attribute__((noreturn));
+
+#define _dwork_posix_tls_load(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define _dwork_posix_tls_store(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define _dwork_posix_signal_fence() __atomic_signal_fence(__ATOMIC_SEQ_CST)
+
+static inline unsigned int dwork_port_this_cpu(void)
+{
+	return _dwork_posix_tls_load(&_dwork_posix_tls.cpu);
+}
+
+static inline unsigned long dwork_port_irq_save(void)
+{
+	unsigned long flags = _dwork_posix_tls_load(&_dwork_posix_tls.irq_off);
+
+	/*
+	 * A signal landing between the load and the store finds IRQs on,
+	 * runs its handlers and leaves the flag as it found it (0), so the
+	 * saved value stays right.
+	 */
+	_dwork_posix_tls_store(&_dwork_posix_tls.irq_off, 1u);
+	/* Pairs with the handler's read of irq_off: nothing moves above. */
+	_dwork_posix_signal_fence();
+	return flags;
+}
+
+static inline void dwork_port_irq_restore(unsigned long flags)
+{
+	/* Pairs with the handler: the critical section stays inside. */
+	_dwork_posix_signal_fence();
+	if (flags)
+		return; /* still off: nested save */
+	_dwork_posix_tls_store(&_dwork_posix_tls.irq_off, 0u);
+	_dwork_posix_signal_fence();
+	/*
+	 * A handler that landed while the flag was set recorded "deferred";
+	 * run the pending IRQs now.  One landing after the store above ran
+	 * them itself and cleared the record.
+	 */
+	if (__builtin_expect(_dwork_posix_tls_load(&_dwork_posix_tls.deferred),
+			     0))
+		_dwork_posix_irq_replay();
+}
+
+static inline bool dwork_port_irqs_disabled(void)
+{
+	return _dwork_posix_tls_load(&_dwork_posix_tls.irq_off) != 0;
+}
+
+static inline bool dwork_port_in_irq(void)
+{
+	return _dwork_posix_tls_load(&_dwork_posix_tls.in_irq) != 0;
+}
+
+static inline void dwork_port_raise_softirq(void)
+{
+	unsigned int cpu = dwork_port_this_cpu();
+
+	/*
+	 * Only this CPU (thread or its IRQ handlers) consumes the flag, and
+	 * it checks it before it sleeps.  Release: quiesce() on another
+	 * thread reads it after the IRQ ring (acquire) and sees it.
+	 */
+	if (cpu < DWORK_NR_CPUS)
+		__atomic_store_n(&_dwork_posix_cpus[cpu].softirq, 1u,
+				 __ATOMIC_RELEASE);
+}
+
+static inline void dwork_port_raise_softirq_on(unsigned int cpu)
+{
+	if (cpu >= DWORK_NR_CPUS)
+		return;
+	/*
+	 * Seq_cst exchange: a release for what the caller wrote (the CPU's
+	 * acquire exchange that clears the flag pairs with it), and an IPI
+	 * only on the 0 -> 1 edge: if the flag was already set, the CPU has
+	 * not cleared it yet and will see our work when it does.
+	 */
+	if (!__atomic_exchange_n(&_dwork_posix_cpus[cpu].softirq, 1u,
+				 __ATOMIC_SEQ_CST))
+		_dwork_posix_wake(cpu);
+}
+
+static inline void dwork_port_kick_idle(unsigned int cpu)
+{
+	/*
+	 * The idle loop asks dwork_idle_pending() before every sleep (with
+	 * the wake-up signals blocked), so a kick for this CPU needs nothing.
+	 * A kick for another CPU wakes it.
+	 */
+	if (cpu < DWORK_NR_CPUS && cpu != dwork_port_this_cpu())
+		_dwork_posix_wake(cpu);
+}
+
+static inline struct dwork_cpu *dwork_port_cpu(unsigned int cpu)
+{
+	return &_dwork_posix_dcpu[cpu];
+}
+
+static inline bool dwork_port_cpu_online(unsigned int cpu)
+{
+	return cpu < DWORK_NR_CPUS &&
+	       __atomic_load_n(&_dwork_posix_cpus[cpu].online, __ATOMIC_ACQUIRE);
+}
+
+static inline void dwork_port_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__) || defined(__arm__)
+	__asm__ __volatile__("yield" ::: "memory");
+#else
+	_dwork_posix_signal_fence();
+#endif
+	/*
+	 * Virtual CPUs may outnumber host cores: let the CPU we wait for
+	 * run now and then.
+	 */
+	if (!(++_dwork_posix_tls.relax & 63u))
+		_dwork_posix_yield();
+}
+
+#define DWORK_PORT_ASSERT(cond)                                            \
+	((cond) ? (void)0                                                  \
+		: _dwork_posix_assert_fail(#cond, __FILE__, __LINE__))
+
+#endif /* DWORK_PORT_POSIX_H */

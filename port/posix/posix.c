@@ -1,0 +1,880 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * dwork POSIX runtime: virtual CPUs are threads, interrupts are signals.
+ *
+ * Signals
+ * -------
+ *   SIG_IRQ (SIGUSR1)  "an interrupt is posted": its handler runs the IRQ
+ *                      ring, unless the thread has IRQs (softly) disabled,
+ *                      in which case it records "deferred" and the restore
+ *                      that re-enables IRQs runs the ring (replay).
+ *   SIG_IPI (SIGUSR2)  "look at your work": its handler does nothing; its
+ *                      only effect is to end the vCPU's sigsuspend().
+ * Both handlers block both signals while they run (sa_mask), so handlers
+ * never nest at the kernel level.  Both ignore threads that are not vCPUs.
+ *
+ * Per-CPU state (struct vcpu here, struct _dwork_posix_cpu in the header)
+ * -----------------------------------------------------------------------
+ *   state     OFF -> ONLINE -> PARKING -> PARKED -> ONLINE ... -> EXIT;
+ *             written under v->lock, read anywhere with acquire.
+ *   run queue run_on requests, under v->lock; rq_len mirrors its length
+ *             for lock-free "anything queued?" checks.
+ *   IRQ ring  bounded SPSC ring of {fn, arg}: producers serialise on
+ *             v->lock; the consumer is the vCPU itself (its SIG_IRQ handler
+ *             or a replay), which uses atomics only.  head is advanced
+ *             after the handler returns, so "ring empty" means "no IRQ
+ *             posted and not finished".
+ *   irq_bell  doorbell for SIG_IRQ: set (exchange) by a producer after the
+ *             push, which signals only on 0 -> 1; the consumer clears it
+ *             (exchange) before draining.
+ *   ipi       doorbell for SIG_IPI, same protocol; every wake-up source
+ *             (softirq raised from another CPU, run_on, state change,
+ *             remote idle kick) sets its condition first, then rings it.
+ *   softirq   dwork softirq pending; set by raises, cleared by the vCPU
+ *             with an acquire exchange before dwork_softirq().
+ *   sleeping, wakes
+ *             for quiesce: sleeping is set (seq_cst) right before
+ *             sigsuspend() and cleared after it; wakes is incremented after
+ *             every sleep and at the start of every IRQ dispatch.
+ *
+ * Why sleeping never loses a wake-up
+ * ----------------------------------
+ * The vCPU blocks SIG_IRQ and SIG_IPI, clears ipi with an exchange, checks
+ * every condition, and only then calls sigsuspend() with both unblocked.
+ * A producer writes its condition and then exchanges ipi (or irq_bell).
+ * If its exchange precedes ours in ipi's modification order, ours reads
+ * from its release sequence and the check sees the condition; if it
+ * follows, it reads 0 and signals, and the signal, blocked, is pending
+ * when sigsuspend() unblocks it.  The IRQ ring is checked directly (a
+ * non-empty ring is never slept on) and irq_bell is only cleared by a
+ * dispatch that then drains the ring.
+ *
+ * Why quiesce is right
+ * --------------------
+ * quiesce samples every online CPU twice.  If a CPU is sleeping in both
+ * samples with the same wakes count, it slept throughout; as all first
+ * samples precede all second ones, there was an instant at which every
+ * CPU slept.  An IRQ dispatch during a sleep bumps wakes; one that began
+ * before the first sample still has its entry in the ring (head moves
+ * after the handler), which the sample sees.  Every condition that would
+ * wake a CPU is set before its doorbell and read after the sleeping flag,
+ * all seq_cst.  The seq_cst store of sleeping=1 follows everything the CPU
+ * did, so quiesce's load that reads it makes those writes visible.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <dwork/posix.h>
+
+#ifndef DWORK_POSIX_SIG_IRQ
+#define DWORK_POSIX_SIG_IRQ SIGUSR1
+#endif
+#ifndef DWORK_POSIX_SIG_IPI
+#define DWORK_POSIX_SIG_IPI SIGUSR2
+#endif
+
+/* IRQ ring entries per CPU (a power of two). */
+#define RING_SIZE 256u
+
+enum vstate {
+	VS_OFF = 0,  /* no thread (not started, or beyond nr_cpus) */
+	VS_ONLINE,   /* running, accepts run_on/irq_on */
+	VS_PARKING,  /* cpu_down asked it to finish and park */
+	VS_PARKED,   /* parked; dwork_cpu_dead() ran or is about to */
+	VS_EXIT,     /* stop asked it to finish and exit */
+};
+
+struct irq_req {
+	void (*fn)(void *);
+	void *arg;
+};
+
+struct run_req {
+	struct run_req *next;
+	void (*fn)(void *);
+	void *arg;
+	bool done;
+};
+
+struct vcpu {
+	pthread_mutex_t lock;   /* state, run queue, IRQ ring producers */
+	pthread_cond_t cond;    /* a request finished, or the CPU parked */
+	pthread_t self;         /* the thread, for pthread_kill (valid if live) */
+	pthread_t handle;       /* for pthread_join */
+	uint32_t live;
+	uint32_t state;
+	struct run_req *rq_head, *rq_tail;
+	uint32_t rq_len;
+	uint32_t irq_bell;
+	uint32_t sleeping;
+	uint32_t wakes;
+	uint32_t ring_head __attribute__((aligned(DWORK_CACHELINE_BYTES)));
+	uint32_t ring_tail;
+	struct irq_req ring[RING_SIZE];
+} __attribute__((aligned(DWORK_CACHELINE_BYTES)));
+
+__thread struct _dwork_posix_tls _dwork_posix_tls
+	__attribute__((tls_model("initial-exec"))) = { .cpu = DWORK_CPU_NONE };
+struct _dwork_posix_cpu _dwork_posix_cpus[DWORK_NR_CPUS];
+struct dwork_cpu _dwork_posix_dcpu[DWORK_NR_CPUS];
+
+static struct vcpu vcpus[DWORK_NR_CPUS];
+
+static struct {
+	pthread_mutex_t lock;   /* start/stop/cpu_up/cpu_down/quiesce */
+	uint32_t nr;            /* vCPUs started, 0 when stopped */
+	bool handlers;          /* signal handlers installed */
+	sigset_t sigs;          /* SIG_IRQ and SIG_IPI */
+} rt = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+static pthread_once_t rt_once = PTHREAD_ONCE_INIT;
+
+#define TLS (&_dwork_posix_tls)
+
+static void rt_init_once(void)
+{
+	unsigned int c;
+
+	for (c = 0; c < DWORK_NR_CPUS; c++) {
+		pthread_mutex_init(&vcpus[c].lock, NULL);
+		pthread_cond_init(&vcpus[c].cond, NULL);
+	}
+	sigemptyset(&rt.sigs);
+	sigaddset(&rt.sigs, DWORK_POSIX_SIG_IRQ);
+	sigaddset(&rt.sigs, DWORK_POSIX_SIG_IPI);
+}
+
+static void rt_init(void)
+{
+	pthread_once(&rt_once, rt_init_once);
+}
+
+static bool on_vcpu(void)
+{
+	return dwork_port_this_cpu() != DWORK_CPU_NONE;
+}
+
+static uint32_t vstate(struct vcpu *v)
+{
+	return __atomic_load_n(&v->state, __ATOMIC_ACQUIRE);
+}
+
+/* Caller holds v->lock. */
+static void set_vstate(unsigned int cpu, enum vstate st)
+{
+	__atomic_store_n(&vcpus[cpu].state, st, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&_dwork_posix_cpus[cpu].online, st == VS_ONLINE,
+			 __ATOMIC_RELEASE);
+}
+
+static void short_sleep(void)
+{
+	struct timespec ts = { 0, 50 * 1000 };
+
+	nanosleep(&ts, NULL);
+}
+
+/* ---------------------------------------------------------------------
+ * Hooks called from the inline port (async-signal-safe).
+ */
+
+void _dwork_posix_wake(unsigned int cpu)
+{
+	struct vcpu *v;
+
+	if (cpu >= DWORK_NR_CPUS)
+		return;
+	v = &vcpus[cpu];
+	/* Ring only on 0 -> 1; see "Why sleeping never loses a wake-up". */
+	if (__atomic_exchange_n(&_dwork_posix_cpus[cpu].ipi, 1u,
+				__ATOMIC_SEQ_CST))
+		return;
+	/* Acquire: pairs with the thread's release of live after self. */
+	if (__atomic_load_n(&v->live, __ATOMIC_ACQUIRE))
+		pthread_kill(v->self, DWORK_POSIX_SIG_IPI);
+}
+
+void _dwork_posix_yield(void)
+{
+	sched_yield();
+}
+
+static void write_str(const char *s)
+{
+	ssize_t r = write(STDERR_FILENO, s, strlen(s));
+
+	(void)r;
+}
+
+void _dwork_posix_assert_fail(const char *expr, const char *file, int line)
+{
+	char num[16];
+	int i = (int)sizeof(num) - 1;
+	unsigned int n = line > 0 ? (unsigned int)line : 0;
+
+	/* async-signal-safe: no stdio */
+	num[i] = '\0';
+	do {
+		num[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n && i > 0);
+	write_str("dwork: assertion failed: ");
+	write_str(expr);
+	write_str(" at ");
+	write_str(file);
+	write_str(":");
+	write_str(&num[i]);
+	write_str("\n");
+	abort();
+}
+
+/* ---------------------------------------------------------------------
+ * Interrupts.
+ */
+
+static bool ring_empty(struct vcpu *v)
+{
+	/* Acquire: pairs with the consumer's release of head. */
+	return __atomic_load_n(&v->ring_head, __ATOMIC_ACQUIRE) ==
+	       __atomic_load_n(&v->ring_tail, __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Run the IRQ ring of this CPU as a hard interrupt: IRQs off, in_irq set.
+ * Called on the vCPU's own thread with IRQs on, from the SIG_IRQ handler,
+ * from a replay, or from the loop.  Single consumer: while it runs,
+ * irq_off is set, so a nested SIG_IRQ only defers.
+ */
+static void irq_dispatch(unsigned int cpu)
+{
+	struct vcpu *v = &vcpus[cpu];
+
+	for (;;) {
+		_dwork_posix_tls_store(&TLS->irq_off, 1u);
+		_dwork_posix_tls_store(&TLS->deferred, 0u);
+		_dwork_posix_signal_fence();
+		/* For quiesce: a dispatch is activity. */
+		__atomic_fetch_add(&v->wakes, 1u, __ATOMIC_SEQ_CST);
+		/*
+		 * Acquire: a producer that found the bell set had pushed
+		 * before its exchange; ours reads from it, so we see the push.
+		 */
+		__atomic_exchange_n(&v->irq_bell, 0u, __ATOMIC_SEQ_CST);
+		_dwork_posix_tls_store(&TLS->in_irq, TLS->in_irq + 1u);
+		for (;;) {
+			uint32_t h = __atomic_load_n(&v->ring_head,
+						     __ATOMIC_RELAXED);
+			struct irq_req r;
+
+			/* Acquire: pairs with the producer's release of tail. */
+			if (h == __atomic_load_n(&v->ring_tail, __ATOMIC_ACQUIRE))
+				break;
+			r = v->ring[h & (RING_SIZE - 1)];
+			r.fn(r.arg);
+			/*
+			 * Release: the producer may reuse the slot; quiesce
+			 * sees what the handler wrote.
+			 */
+			__atomic_store_n(&v->ring_head, h + 1, __ATOMIC_RELEASE);
+		}
+		_dwork_posix_tls_store(&TLS->in_irq, TLS->in_irq - 1u);
+		_dwork_posix_signal_fence();
+		_dwork_posix_tls_store(&TLS->irq_off, 0u);
+		_dwork_posix_signal_fence();
+		/* A SIG_IRQ landed while we ran with IRQs off: go again. */
+		if (!_dwork_posix_tls_load(&TLS->deferred))
+			break;
+	}
+}
+
+void _dwork_posix_irq_replay(void)
+{
+	unsigned int cpu = dwork_port_this_cpu();
+
+	if (cpu < DWORK_NR_CPUS && !_dwork_posix_tls_load(&TLS->irq_off))
+		irq_dispatch(cpu);
+}
+
+static void sig_irq_handler(int sig)
+{
+	int saved_errno = errno;
+	unsigned int cpu = dwork_port_this_cpu();
+
+	(void)sig;
+	if (cpu < DWORK_NR_CPUS) {
+		if (_dwork_posix_tls_load(&TLS->irq_off))
+			_dwork_posix_tls_store(&TLS->deferred, 1u);
+		else
+			irq_dispatch(cpu);
+	}
+	errno = saved_errno;
+}
+
+static void sig_ipi_handler(int sig)
+{
+	(void)sig; /* only interrupts sigsuspend() */
+}
+
+static int install_handlers(void)
+{
+	struct sigaction sa;
+
+	if (rt.handlers)
+		return 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_mask = rt.sigs;
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = sig_irq_handler;
+	if (sigaction(DWORK_POSIX_SIG_IRQ, &sa, NULL))
+		return DWORK_EAGAIN;
+	sa.sa_handler = sig_ipi_handler;
+	if (sigaction(DWORK_POSIX_SIG_IPI, &sa, NULL))
+		return DWORK_EAGAIN;
+	rt.handlers = true;
+	return 0;
+}
+
+int dwork_posix_irq_on(unsigned int cpu, void (*fn)(void *), void *arg)
+{
+	struct vcpu *v;
+	uint32_t t;
+
+	if (!fn || dwork_port_in_irq() || dwork_port_irqs_disabled())
+		return DWORK_EINVAL;
+	if (cpu >= DWORK_NR_CPUS)
+		return DWORK_ENODEV;
+	rt_init();
+	v = &vcpus[cpu];
+	pthread_mutex_lock(&v->lock);
+	for (;;) {
+		if (vstate(v) != VS_ONLINE) {
+			pthread_mutex_unlock(&v->lock);
+			return DWORK_ENODEV;
+		}
+		t = v->ring_tail;
+		/* Acquire: pairs with the consumer's release of head. */
+		if (t - __atomic_load_n(&v->ring_head, __ATOMIC_ACQUIRE) <
+		    RING_SIZE)
+			break;
+		/* Full: wait for the CPU to take some. */
+		pthread_mutex_unlock(&v->lock);
+		if (dwork_port_this_cpu() == cpu)
+			irq_dispatch(cpu);
+		else
+			short_sleep();
+		pthread_mutex_lock(&v->lock);
+	}
+	v->ring[t & (RING_SIZE - 1)].fn = fn;
+	v->ring[t & (RING_SIZE - 1)].arg = arg;
+	/* Release: the consumer's acquire load of tail sees the entry. */
+	__atomic_store_n(&v->ring_tail, t + 1, __ATOMIC_RELEASE);
+	/*
+	 * Signal on 0 -> 1 only.  Under the lock, so that cpu_down (which
+	 * changes the state under it) never finds a doorbell rung for an
+	 * entry it already drained, and the thread is not joined meanwhile.
+	 */
+	if (!__atomic_exchange_n(&v->irq_bell, 1u, __ATOMIC_SEQ_CST) &&
+	    __atomic_load_n(&v->live, __ATOMIC_ACQUIRE))
+		pthread_kill(v->self, DWORK_POSIX_SIG_IRQ);
+	pthread_mutex_unlock(&v->lock);
+	return 0;
+}
+
+/* ---------------------------------------------------------------------
+ * The vCPU thread.
+ */
+
+static struct run_req *rq_pop(struct vcpu *v)
+{
+	struct run_req *r;
+
+	pthread_mutex_lock(&v->lock);
+	r = v->rq_head;
+	if (r) {
+		v->rq_head = r->next;
+		if (!v->rq_head)
+			v->rq_tail = NULL;
+		__atomic_store_n(&v->rq_len, v->rq_len - 1, __ATOMIC_SEQ_CST);
+	}
+	pthread_mutex_unlock(&v->lock);
+	return r;
+}
+
+static void rq_run(struct vcpu *v, struct run_req *r)
+{
+	r->fn(r->arg);
+	pthread_mutex_lock(&v->lock);
+	r->done = true;
+	pthread_cond_broadcast(&v->cond);
+	pthread_mutex_unlock(&v->lock);
+}
+
+/* Run IRQs posted but not run (e.g. the signal is still in flight). */
+static void irq_poll(unsigned int cpu)
+{
+	if (!ring_empty(&vcpus[cpu]) &&
+	    !_dwork_posix_tls_load(&TLS->irq_off))
+		irq_dispatch(cpu);
+}
+
+/* Run the dwork softirq while it is pending, unless task work waits. */
+static void run_softirqs(unsigned int cpu)
+{
+	struct _dwork_posix_cpu *h = &_dwork_posix_cpus[cpu];
+	struct vcpu *v = &vcpus[cpu];
+
+	/* Acquire: pairs with the raisers' release/seq_cst exchange. */
+	while (__atomic_load_n(&h->softirq, __ATOMIC_RELAXED) &&
+	       __atomic_exchange_n(&h->softirq, 0u, __ATOMIC_ACQUIRE)) {
+		dwork_softirq();
+		if (__atomic_load_n(&v->rq_len, __ATOMIC_RELAXED) ||
+		    vstate(v) != VS_ONLINE)
+			break;
+	}
+}
+
+/* Anything for an online CPU to do?  Called with the signals blocked. */
+static bool work_pending(unsigned int cpu)
+{
+	struct vcpu *v = &vcpus[cpu];
+
+	if (vstate(v) != VS_ONLINE || !ring_empty(v) ||
+	    __atomic_load_n(&v->rq_len, __ATOMIC_SEQ_CST))
+		return true;
+	/* First: it drains the inbox, which may raise the softirq. */
+	if (dwork_idle_pending())
+		return true;
+	return __atomic_load_n(&_dwork_posix_cpus[cpu].softirq,
+			       __ATOMIC_SEQ_CST) ||
+	       _dwork_posix_tls_load(&TLS->deferred);
+}
+
+/*
+ * Sleep until a signal, unless there is work (or, when @parked, unless
+ * the CPU is no longer parked).  See "Why sleeping never loses a wake-up".
+ */
+static void vcpu_sleep(unsigned int cpu, bool parked)
+{
+	struct vcpu *v = &vcpus[cpu];
+	sigset_t old;
+	bool idle;
+
+	pthread_sigmask(SIG_BLOCK, &rt.sigs, &old);
+	__atomic_exchange_n(&_dwork_posix_cpus[cpu].ipi, 0u, __ATOMIC_SEQ_CST);
+	idle = parked ? vstate(v) == VS_PARKED : !work_pending(cpu);
+	if (idle) {
+		if (!parked)
+			__atomic_store_n(&v->sleeping, 1u, __ATOMIC_SEQ_CST);
+		sigsuspend(&old); /* old: both signals unblocked */
+		if (!parked) {
+			__atomic_store_n(&v->sleeping, 0u, __ATOMIC_SEQ_CST);
+			__atomic_fetch_add(&v->wakes, 1u, __ATOMIC_SEQ_CST);
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+/* cpu_down asked: finish the queued requests and IRQs, then park. */
+static void vcpu_park(unsigned int cpu)
+{
+	struct vcpu *v = &vcpus[cpu];
+	struct run_req *r;
+
+	while ((r = rq_pop(v)) != NULL)
+		rq_run(v, r);
+	irq_poll(cpu);
+	pthread_mutex_lock(&v->lock);
+	set_vstate(cpu, VS_PARKED);
+	pthread_cond_broadcast(&v->cond);
+	pthread_mutex_unlock(&v->lock);
+}
+
+static void *vcpu_main(void *arg)
+{
+	unsigned int cpu = (unsigned int)(uintptr_t)arg;
+	struct vcpu *v = &vcpus[cpu];
+	bool parked = false;
+	char name[16];
+
+	_dwork_posix_tls.cpu = cpu;
+	_dwork_posix_tls.irq_off = 0;
+	_dwork_posix_tls.in_irq = 0;
+	_dwork_posix_tls.deferred = 0;
+	snprintf(name, sizeof(name), "dwork-cpu%u", cpu);
+	pthread_setname_np(pthread_self(), name);
+	v->self = pthread_self();
+	/* Release: wakers read self after live (acquire). */
+	__atomic_store_n(&v->live, 1u, __ATOMIC_RELEASE);
+	pthread_sigmask(SIG_UNBLOCK, &rt.sigs, NULL);
+
+	for (;;) {
+		uint32_t st;
+		struct run_req *r;
+
+		/* Look at everything after this (see the sleep proof). */
+		__atomic_exchange_n(&_dwork_posix_cpus[cpu].ipi, 0u,
+				    __ATOMIC_SEQ_CST);
+		st = vstate(v);
+		if (st == VS_PARKING) {
+			vcpu_park(cpu);
+			parked = true;
+			continue;
+		}
+		if (st == VS_PARKED) {
+			vcpu_sleep(cpu, true);
+			continue;
+		}
+		if (st == VS_EXIT && parked)
+			break;
+		parked = false;
+		irq_poll(cpu);
+		r = rq_pop(v);
+		if (r) {
+			rq_run(v, r);
+			run_softirqs(cpu);
+			continue;
+		}
+		if (__atomic_load_n(&_dwork_posix_cpus[cpu].softirq,
+				    __ATOMIC_RELAXED)) {
+			run_softirqs(cpu);
+			continue;
+		}
+		if (dwork_idle_pending()) {
+			dwork_idle_run();
+			run_softirqs(cpu);
+			continue;
+		}
+		if (st == VS_EXIT) {
+			/* Exit once nothing is left (signals blocked: as sleep). */
+			sigset_t old;
+			bool done;
+
+			pthread_sigmask(SIG_BLOCK, &rt.sigs, &old);
+			done = ring_empty(v) &&
+			       !__atomic_load_n(&v->rq_len, __ATOMIC_SEQ_CST) &&
+			       !dwork_idle_pending() &&
+			       !__atomic_load_n(&_dwork_posix_cpus[cpu].softirq,
+						__ATOMIC_SEQ_CST);
+			pthread_sigmask(SIG_SETMASK, &old, NULL);
+			if (done)
+				break;
+			continue;
+		}
+		vcpu_sleep(cpu, false);
+	}
+	__atomic_store_n(&v->live, 0u, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/* ---------------------------------------------------------------------
+ * Runtime API.
+ */
+
+int dwork_posix_this_cpu(void)
+{
+	unsigned int cpu = dwork_port_this_cpu();
+
+	return cpu < DWORK_NR_CPUS ? (int)cpu : -1;
+}
+
+unsigned int dwork_posix_nr_cpus(void)
+{
+	return __atomic_load_n(&rt.nr, __ATOMIC_ACQUIRE);
+}
+
+int dwork_posix_run_on(unsigned int cpu, void (*fn)(void *), void *arg)
+{
+	struct run_req r = { .next = NULL, .fn = fn, .arg = arg, .done = false };
+	struct vcpu *v;
+
+	if (!fn)
+		return DWORK_EINVAL;
+	if (on_vcpu())
+		return DWORK_EDEADLK;
+	if (cpu >= DWORK_NR_CPUS)
+		return DWORK_ENODEV;
+	rt_init();
+	v = &vcpus[cpu];
+	pthread_mutex_lock(&v->lock);
+	if (vstate(v) != VS_ONLINE) {
+		pthread_mutex_unlock(&v->lock);
+		return DWORK_ENODEV;
+	}
+	if (v->rq_tail)
+		v->rq_tail->next = &r;
+	else
+		v->rq_head = &r;
+	v->rq_tail = &r;
+	__atomic_store_n(&v->rq_len, v->rq_len + 1, __ATOMIC_SEQ_CST);
+	/* Under the lock: the thread cannot be joined meanwhile. */
+	_dwork_posix_wake(cpu);
+	/* The lock orders what fn wrote before done (set under it). */
+	while (!r.done)
+		pthread_cond_wait(&v->cond, &v->lock);
+	pthread_mutex_unlock(&v->lock);
+	return 0;
+}
+
+/* Is every online CPU asleep with nothing pending?  Records wakes[]. */
+static bool quiet_sample(uint32_t *wakes)
+{
+	unsigned int c, nr = rt.nr;
+
+	for (c = 0; c < nr; c++) {
+		struct vcpu *v = &vcpus[c];
+		struct _dwork_posix_cpu *h = &_dwork_posix_cpus[c];
+
+		if (vstate(v) != VS_ONLINE)
+			continue;
+		/* Acquire (seq_cst): pairs with sleeping=1 after the work. */
+		if (!__atomic_load_n(&v->sleeping, __ATOMIC_SEQ_CST))
+			return false;
+		wakes[c] = __atomic_load_n(&v->wakes, __ATOMIC_SEQ_CST);
+		if (!ring_empty(v) ||
+		    __atomic_load_n(&v->irq_bell, __ATOMIC_SEQ_CST) ||
+		    __atomic_load_n(&v->rq_len, __ATOMIC_SEQ_CST) ||
+		    __atomic_load_n(&h->softirq, __ATOMIC_SEQ_CST) ||
+		    __atomic_load_n(&h->ipi, __ATOMIC_SEQ_CST))
+			return false;
+	}
+	return true;
+}
+
+/* Caller holds rt.lock. */
+static void quiesce_locked(void)
+{
+	static uint32_t w1[DWORK_NR_CPUS], w2[DWORK_NR_CPUS];
+
+	for (;;) {
+		if (quiet_sample(w1) && quiet_sample(w2) &&
+		    !memcmp(w1, w2, rt.nr * sizeof(w1[0])))
+			return;
+		short_sleep();
+	}
+}
+
+void dwork_posix_quiesce(void)
+{
+	if (on_vcpu())
+		_dwork_posix_assert_fail("dwork_posix_quiesce() off-CPU",
+					 __FILE__, __LINE__);
+	rt_init();
+	pthread_mutex_lock(&rt.lock);
+	if (rt.nr)
+		quiesce_locked();
+	pthread_mutex_unlock(&rt.lock);
+}
+
+static void reset_cpu(unsigned int c)
+{
+	struct vcpu *v = &vcpus[c];
+
+	v->rq_head = v->rq_tail = NULL;
+	__atomic_store_n(&v->rq_len, 0u, __ATOMIC_RELAXED);
+	__atomic_store_n(&v->irq_bell, 0u, __ATOMIC_RELAXED);
+	__atomic_store_n(&v->sleeping, 0u, __ATOMIC_RELAXED);
+	__atomic_store_n(&v->wakes, 0u, __ATOMIC_RELAXED);
+	__atomic_store_n(&v->ring_head, 0u, __ATOMIC_RELAXED);
+	__atomic_store_n(&v->ring_tail, 0u, __ATOMIC_RELAXED);
+	__atomic_store_n(&v->live, 0u, __ATOMIC_RELAXED);
+	__atomic_store_n(&_dwork_posix_cpus[c].softirq, 0u, __ATOMIC_RELAXED);
+	__atomic_store_n(&_dwork_posix_cpus[c].ipi, 0u, __ATOMIC_RELAXED);
+	set_vstate(c, VS_OFF);
+}
+
+/* Stop and join threads 0 .. nr - 1.  Caller holds rt.lock. */
+static void stop_threads(unsigned int nr)
+{
+	unsigned int c;
+
+	for (c = 0; c < nr; c++) {
+		struct vcpu *v = &vcpus[c];
+
+		pthread_mutex_lock(&v->lock);
+		set_vstate(c, VS_EXIT);
+		_dwork_posix_wake(c);
+		pthread_mutex_unlock(&v->lock);
+	}
+	for (c = 0; c < nr; c++)
+		pthread_join(vcpus[c].handle, NULL);
+}
+
+int dwork_posix_start(unsigned int nr_cpus)
+{
+	sigset_t all, old;
+	unsigned int c;
+	int err;
+
+	if (on_vcpu())
+		return DWORK_EDEADLK;
+	if (nr_cpus == 0 || nr_cpus > DWORK_NR_CPUS)
+		return DWORK_EINVAL;
+	rt_init();
+	pthread_mutex_lock(&rt.lock);
+	if (rt.nr) {
+		pthread_mutex_unlock(&rt.lock);
+		return DWORK_EBUSY;
+	}
+	err = install_handlers();
+	if (err) {
+		pthread_mutex_unlock(&rt.lock);
+		return err;
+	}
+	for (c = 0; c < DWORK_NR_CPUS; c++) {
+		pthread_mutex_lock(&vcpus[c].lock);
+		reset_cpu(c);
+		memset(&_dwork_posix_dcpu[c], 0, sizeof(_dwork_posix_dcpu[c]));
+		if (c < nr_cpus) {
+			dwork_cpu_init(c);
+			set_vstate(c, VS_ONLINE);
+		}
+		pthread_mutex_unlock(&vcpus[c].lock);
+	}
+
+	/*
+	 * vCPU threads start with asynchronous signals blocked, so that
+	 * process-directed ones (SIGINT...) go to the application's threads;
+	 * each then unblocks SIG_IRQ and SIG_IPI.  Synchronous signals stay
+	 * deliverable (sanitizer and debugger reports).
+	 */
+	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGTRAP);
+	sigdelset(&all, SIGABRT);
+	sigdelset(&all, SIGSYS);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	for (c = 0; c < nr_cpus; c++) {
+		if (pthread_create(&vcpus[c].handle, NULL, vcpu_main,
+				   (void *)(uintptr_t)c))
+			break;
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (c < nr_cpus) {
+		unsigned int made = c;
+
+		stop_threads(made);
+		for (c = 0; c < DWORK_NR_CPUS; c++) {
+			reset_cpu(c);
+			memset(&_dwork_posix_dcpu[c], 0,
+			       sizeof(_dwork_posix_dcpu[c]));
+		}
+		pthread_mutex_unlock(&rt.lock);
+		return DWORK_EAGAIN;
+	}
+	__atomic_store_n(&rt.nr, nr_cpus, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&rt.lock);
+	return 0;
+}
+
+void dwork_posix_stop(void)
+{
+	unsigned int c, nr;
+
+	if (on_vcpu())
+		return;
+	rt_init();
+	pthread_mutex_lock(&rt.lock);
+	nr = rt.nr;
+	if (!nr) {
+		pthread_mutex_unlock(&rt.lock);
+		return;
+	}
+	quiesce_locked();
+	stop_threads(nr);
+	for (c = 0; c < nr; c++) {
+		struct dwork_cpu *d = &_dwork_posix_dcpu[c];
+		struct dwork_stats st = d->stats;
+
+		/*
+		 * The port owns this storage: zeroing it makes dwork refuse
+		 * work for the CPU (not online) until the next start; the
+		 * counters are kept for dwork_cpu_stats().
+		 */
+		pthread_mutex_lock(&vcpus[c].lock);
+		reset_cpu(c);
+		memset(d, 0, sizeof(*d));
+		d->stats = st;
+		pthread_mutex_unlock(&vcpus[c].lock);
+	}
+	__atomic_store_n(&rt.nr, 0u, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&rt.lock);
+}
+
+static void cpu_dead_fn(void *arg)
+{
+	dwork_cpu_dead(*(unsigned int *)arg);
+}
+
+int dwork_posix_cpu_down(unsigned int cpu)
+{
+	unsigned int c, adopter = DWORK_CPU_NONE;
+	struct vcpu *v;
+	int err;
+
+	if (on_vcpu())
+		return DWORK_EDEADLK;
+	rt_init();
+	pthread_mutex_lock(&rt.lock);
+	if (cpu >= rt.nr || vstate(&vcpus[cpu]) != VS_ONLINE) {
+		pthread_mutex_unlock(&rt.lock);
+		return DWORK_ENODEV;
+	}
+	for (c = 0; c < rt.nr; c++) {
+		if (c != cpu && vstate(&vcpus[c]) == VS_ONLINE) {
+			adopter = c;
+			break;
+		}
+	}
+	if (adopter == DWORK_CPU_NONE) {
+		pthread_mutex_unlock(&rt.lock);
+		return DWORK_EBUSY;
+	}
+	v = &vcpus[cpu];
+	pthread_mutex_lock(&v->lock);
+	set_vstate(cpu, VS_PARKING);
+	_dwork_posix_wake(cpu);
+	while (vstate(v) != VS_PARKED)
+		pthread_cond_wait(&v->cond, &v->lock);
+	pthread_mutex_unlock(&v->lock);
+
+	/* @cpu runs no dwork code any more: adopt its work. */
+	err = dwork_posix_run_on(adopter, cpu_dead_fn, &cpu);
+	pthread_mutex_unlock(&rt.lock);
+	return err;
+}
+
+int dwork_posix_cpu_up(unsigned int cpu)
+{
+	struct vcpu *v;
+	int err = 0;
+
+	if (on_vcpu())
+		return DWORK_EDEADLK;
+	rt_init();
+	pthread_mutex_lock(&rt.lock);
+	if (cpu >= rt.nr) {
+		err = DWORK_ENODEV;
+	} else if (vstate(&vcpus[cpu]) != VS_PARKED) {
+		err = DWORK_EBUSY;
+	} else {
+		v = &vcpus[cpu];
+		dwork_cpu_init(cpu);
+		pthread_mutex_lock(&v->lock);
+		set_vstate(cpu, VS_ONLINE);
+		_dwork_posix_wake(cpu);
+		pthread_mutex_unlock(&v->lock);
+	}
+	pthread_mutex_unlock(&rt.lock);
+	return err;
+}

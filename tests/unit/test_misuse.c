@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Unit: detectable misuse gets a named error (or false) and never corrupts
+ * a list: NULL objects and callbacks, uninitialised (zeroed) objects, bad
+ * kinds, CPUs out of range, calls from no CPU, and context misuse that
+ * debug_checks asserts through the port.
+ */
+#include <string.h>
+
+#include "unit.h"
+
+static struct uobj a, b;
+
+static int setup(void **state)
+{
+	u_setup(state);
+	u_obj_init(&a, 1, DWORK_TASKLET_SOFTIRQ);
+	u_obj_init(&b, 2, DWORK_TASKLET_IDLE);
+	/* Some healthy work on the lists, to see that misuse leaves it be. */
+	assert_true(dwork_item_raise(&a.item));
+	assert_int_equal(dwork_tasklet_schedule(&b.tl), 0);
+	return 0;
+}
+
+/* The healthy work still runs exactly once and the lists are sound. */
+static void assert_no_damage(void)
+{
+	assert_lists_sound();
+	u_quiesce();
+	assert_int_equal(a.runs, 1);
+	assert_int_equal(b.runs, 1);
+	assert_lists_sound();
+}
+
+static void test_null_item_is_refused(void **state)
+{
+	(void)state;
+	dwork_item_init(NULL, u_item_fn);
+	assert_false(dwork_item_raise(NULL));
+	assert_false(dwork_item_raise_on(NULL, 1));
+	assert_int_equal(dwork_item_busy(NULL), DWORK_EINVAL);
+	dwork_item_cancel(NULL);
+	assert_no_damage();
+}
+
+static void test_item_with_null_callback_is_refused(void **state)
+{
+	struct dwork_item it;
+
+	(void)state;
+	dwork_item_init(&it, NULL);
+	assert_false(dwork_item_raise(&it));
+	assert_false(dwork_item_raise_on(&it, 1));
+	assert_int_equal(dwork_item_busy(&it), 0);
+	dwork_item_cancel(&it);
+	assert_int_equal(tp.c[1].raise_remote, 0);
+	assert_no_damage();
+}
+
+static void test_zeroed_item_is_refused(void **state)
+{
+	struct dwork_item it;
+
+	(void)state;
+	memset(&it, 0, sizeof(it));
+	assert_false(dwork_item_raise(&it));
+	/* Zeroed node, but a callback: still uninitialised, still refused. */
+	it.fn = u_item_fn;
+	assert_false(dwork_item_raise(&it));
+	assert_false(dwork_item_raise_on(&it, 2));
+	assert_int_equal(dwork_item_busy(&it), 0);
+	dwork_item_cancel(&it);
+	assert_false(dwork_item_raise(&it));
+	assert_int_equal(u_stats(0).raised, 2); /* a and b from setup only */
+	assert_no_damage();
+}
+
+static void test_null_tasklet_is_refused(void **state)
+{
+	(void)state;
+	dwork_tasklet_init(NULL, u_tasklet_fn, NULL, DWORK_TASKLET_SOFTIRQ);
+	assert_int_equal(dwork_tasklet_schedule(NULL), DWORK_EINVAL);
+	assert_int_equal(dwork_tasklet_schedule_on(NULL, 1), DWORK_EINVAL);
+	assert_int_equal(dwork_tasklet_kill(NULL), DWORK_EINVAL);
+	assert_false(dwork_tasklet_is_scheduled(NULL));
+	assert_no_damage();
+}
+
+static void test_tasklet_with_null_callback_or_bad_kind_is_refused(
+	void **state)
+{
+	struct dwork_tasklet t;
+
+	(void)state;
+	dwork_tasklet_init(&t, NULL, NULL, DWORK_TASKLET_SOFTIRQ);
+	assert_int_equal(dwork_tasklet_schedule(&t), DWORK_EINVAL);
+	assert_int_equal(dwork_tasklet_schedule_on(&t, 1), DWORK_EINVAL);
+	assert_int_equal(dwork_tasklet_kill(&t), DWORK_EINVAL);
+	assert_false(dwork_tasklet_is_scheduled(&t));
+
+	dwork_tasklet_init(&t, u_tasklet_fn, NULL, (enum dwork_tasklet_kind)7);
+	assert_int_equal(dwork_tasklet_schedule(&t), DWORK_EINVAL);
+	assert_int_equal(dwork_tasklet_kill(&t), DWORK_EINVAL);
+	/* DWORK_KIND_ITEM is not a tasklet kind either. */
+	dwork_tasklet_init(&t, u_tasklet_fn, NULL,
+			   (enum dwork_tasklet_kind)DWORK_KIND_ITEM);
+	assert_int_equal(dwork_tasklet_schedule(&t), DWORK_EINVAL);
+	assert_no_damage();
+}
+
+static void test_zeroed_tasklet_is_refused(void **state)
+{
+	struct dwork_tasklet t;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	assert_int_equal(dwork_tasklet_schedule(&t), DWORK_EINVAL);
+	assert_int_equal(dwork_tasklet_kill(&t), DWORK_EINVAL);
+	assert_false(dwork_tasklet_is_scheduled(&t));
+	/*
+	 * Zeroed state word but plausible fields (as if only fn and kind had
+	 * been filled in by hand): the missing INIT bit refuses it.
+	 */
+	t.fn = u_tasklet_fn;
+	t.node.kind = DWORK_KIND_SOFTIRQ;
+	assert_int_equal(dwork_tasklet_schedule(&t), DWORK_EINVAL);
+	assert_int_equal(dwork_tasklet_schedule_on(&t, 1), DWORK_EINVAL);
+	assert_int_equal(dwork_tasklet_kill(&t), DWORK_EINVAL);
+	assert_no_damage();
+}
+
+static void test_cpu_out_of_range_is_refused(void **state)
+{
+	struct dwork_stats st;
+
+	(void)state;
+	assert_false(dwork_item_raise_on(&a.item, DWORK_NR_CPUS));
+	assert_false(dwork_item_raise_on(&a.item, DWORK_CPU_NONE));
+	assert_int_equal(dwork_tasklet_schedule_on(&a.tl, DWORK_NR_CPUS),
+			 DWORK_ENODEV);
+	assert_int_equal(dwork_tasklet_schedule_on(&a.tl, DWORK_CPU_NONE),
+			 DWORK_ENODEV);
+	assert_int_equal(dwork_cpu_stats(DWORK_NR_CPUS, &st), DWORK_EINVAL);
+	assert_int_equal(dwork_cpu_stats(0, NULL), DWORK_EINVAL);
+	dwork_cpu_init(DWORK_NR_CPUS);
+	dwork_cpu_init(DWORK_CPU_NONE);
+	assert_false(dwork_tasklet_is_scheduled(&a.tl));
+	assert_no_damage();
+	/* Out-of-range hotplug is ignored, and asserted with debug_checks. */
+	dwork_cpu_dead(DWORK_NR_CPUS);
+	u_expected_asserts = 1;
+	assert_int_equal(tp.asserts, 1);
+}
+
+static void test_calls_from_no_cpu_are_refused_or_harmless(void **state)
+{
+	(void)state;
+	tp_switch(DWORK_CPU_NONE);
+	/* "This CPU" does not exist: refused. */
+	assert_false(dwork_item_raise(&a.item));
+	assert_int_equal(dwork_tasklet_schedule(&a.tl), DWORK_ENODEV);
+	/* The per-CPU entry points do nothing. */
+	dwork_softirq();
+	assert_false(dwork_idle_pending());
+	dwork_idle_run();
+	tp_switch(0);
+	assert_no_damage();
+}
+
+static void test_cpu_dead_on_self_or_from_no_cpu_is_ignored(void **state)
+{
+	static struct uobj c;
+
+	(void)state;
+	u_obj_init(&c, 3, DWORK_TASKLET_SOFTIRQ);
+	/* On the dying CPU itself: ignored (and asserted). */
+	dwork_cpu_dead(0);
+	assert_int_equal(tp.asserts, 1);
+	assert_int_equal(dwork_tasklet_schedule_on(&c.tl, 0), 0);
+	/* From no CPU: ignored (and asserted). */
+	tp_switch(DWORK_CPU_NONE);
+	dwork_cpu_dead(1);
+	tp_switch(0);
+	assert_int_equal(tp.asserts, 2);
+	assert_true(dwork_item_raise_on(&c.item, 1));
+	u_expected_asserts = 2;
+	assert_no_damage();
+	assert_int_equal(c.runs, 2);
+	assert_int_equal(c.last_cpu, 1);
+}
+
+static void test_kill_with_irqs_off_outside_irq_is_asserted(void **state)
+{
+	unsigned long flags;
+
+	(void)state;
+	flags = dwork_port_irq_save();
+	assert_int_equal(dwork_tasklet_kill(&a.tl), 0);
+	dwork_port_irq_restore(flags);
+	assert_int_equal(tp.asserts, 1);
+	u_expected_asserts = 1;
+	assert_no_damage();
+}
+
+static void test_softirq_from_irq_is_asserted(void **state)
+{
+	(void)state;
+	tp_irq_enter();
+	dwork_softirq();
+	tp_irq_exit();
+	assert_true(tp.asserts >= 1);
+	u_expected_asserts = tp.asserts;
+	assert_no_damage();
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, u_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_null_item_is_refused),
+		T(test_item_with_null_callback_is_refused),
+		T(test_zeroed_item_is_refused),
+		T(test_null_tasklet_is_refused),
+		T(test_tasklet_with_null_callback_or_bad_kind_is_refused),
+		T(test_zeroed_tasklet_is_refused),
+		T(test_cpu_out_of_range_is_refused),
+		T(test_calls_from_no_cpu_are_refused_or_harmless),
+		T(test_cpu_dead_on_self_or_from_no_cpu_is_ignored),
+		T(test_kill_with_irqs_off_outside_irq_is_asserted),
+		T(test_softirq_from_irq_is_asserted),
+	};
+
+	return cmocka_run_group_tests_name("misuse", tests, NULL, NULL);
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Unit: ordering, in the sense a single-threaded test can check.
+ *
+ * - FIFO per target CPU and kind for schedules from one source CPU, local
+ *   or fed, including a mix of sources.
+ * - Every schedule that returned 0 is answered by a run that starts after
+ *   it and sees what the scheduler wrote before it, coalesced or not, and
+ *   also when the schedule happened during the previous run.
+ * - The observable state (is_scheduled / busy) moves through the state
+ *   table's transitions: idle -> pending -> running -> (re-run owed) ->
+ *   idle, and dead after kill.
+ *
+ * Real memory ordering (the release/acquire pairs) is for the model and
+ * stress suites; here the same guarantees are checked as state transitions.
+ */
+#include "unit.h"
+
+static struct uobj o[16];
+static unsigned int version;       /* "data" a scheduler writes */
+static unsigned int seen[16][8];   /* version each run of o[i] saw */
+
+static void see_version(struct uobj *x)
+{
+	if (x->runs <= 8)
+		seen[x->id][x->runs - 1] = version;
+}
+
+static int setup(void **state)
+{
+	unsigned int i;
+
+	u_setup(state);
+	for (i = 0; i < 16; i++) {
+		u_obj_init(&o[i], i, i < 8 ? DWORK_TASKLET_SOFTIRQ
+					    : DWORK_TASKLET_IDLE);
+		o[i].during = see_version;
+	}
+	version = 0;
+	return 0;
+}
+
+static void assert_before(unsigned int id1, unsigned int id2)
+{
+	int p1 = u_log_pos(id1, 0), p2 = u_log_pos(id2, 0);
+
+	assert_true(p1 >= 0);
+	assert_true(p2 >= 0);
+	if (p1 >= p2)
+		fail_msg("object %u ran after %u, scheduled later from the "
+			 "same CPU", id1, id2);
+}
+
+static void test_fifo_per_source_cpu_local_and_fed(void **state)
+{
+	(void)state;
+	/* CPU 1 feeds 0,1 (softirq), 8,9 (idle) and item 2 to CPU 0. */
+	tp_switch(1);
+	assert_int_equal(dwork_tasklet_schedule_on(&o[0].tl, 0), 0);
+	assert_int_equal(dwork_tasklet_schedule_on(&o[8].tl, 0), 0);
+	assert_int_equal(dwork_tasklet_schedule_on(&o[1].tl, 0), 0);
+	assert_true(dwork_item_raise_on(&o[2].item, 0));
+	assert_int_equal(dwork_tasklet_schedule_on(&o[9].tl, 0), 0);
+	/* CPU 0 schedules 3,4 and idle 10,11 locally. */
+	tp_switch(0);
+	assert_int_equal(dwork_tasklet_schedule(&o[3].tl), 0);
+	assert_int_equal(dwork_tasklet_schedule(&o[10].tl), 0);
+	assert_true(dwork_item_raise(&o[4].item));
+	assert_int_equal(dwork_tasklet_schedule(&o[11].tl), 0);
+	/* CPU 2 feeds 5,6 and idle 12,13. */
+	tp_switch(2);
+	assert_int_equal(dwork_tasklet_schedule_on(&o[12].tl, 0), 0);
+	assert_int_equal(dwork_tasklet_schedule_on(&o[5].tl, 0), 0);
+	assert_int_equal(dwork_tasklet_schedule_on(&o[13].tl, 0), 0);
+	assert_int_equal(dwork_tasklet_schedule_on(&o[6].tl, 0), 0);
+	tp_switch(0);
+	/* CPU 0 keeps scheduling locally after its inbox filled up. */
+	assert_int_equal(dwork_tasklet_schedule(&o[7].tl), 0);
+
+	u_quiesce();
+	assert_int_equal(u_log_n, 14);
+	/* softirq kind, per source */
+	assert_before(0, 1);
+	assert_before(1, 2);
+	assert_before(3, 4);
+	assert_before(4, 7);
+	assert_before(5, 6);
+	/* idle kind, per source */
+	assert_before(8, 9);
+	assert_before(10, 11);
+	assert_before(12, 13);
+}
+
+static void test_coalesced_schedule_is_answered_by_a_later_run(void **state)
+{
+	(void)state;
+	version = 1;
+	assert_int_equal(dwork_tasklet_schedule(&o[0].tl), 0);
+	version = 2;
+	assert_int_equal(dwork_tasklet_schedule(&o[0].tl), 0);   /* coalesced */
+	assert_true(dwork_item_raise(&o[0].item));
+	version = 3;
+	assert_false(dwork_item_raise(&o[0].item));              /* absorbed */
+	tp_switch(1);
+	version = 4;
+	assert_int_equal(dwork_tasklet_schedule_on(&o[0].tl, 0), 0); /* fed */
+	tp_switch(0);
+	u_quiesce();
+	assert_int_equal(o[0].runs, 2); /* one tasklet run, one item run */
+	assert_true(seen[0][0] >= 3);
+	assert_true(seen[0][1] >= 4);
+}
+
+static void resched_with_version(struct uobj *x)
+{
+	see_version(x);
+	if (x->runs > 1)
+		return;
+	version = 10;
+	x->ret[0] = dwork_tasklet_schedule_on(&x->tl, 2);
+	version = 11; /* written after the schedule: no promise either way */
+}
+
+static void test_schedule_during_run_is_answered_by_a_later_run(void **state)
+{
+	(void)state;
+	o[1].during = resched_with_version;
+	o[9].during = resched_with_version;
+	assert_int_equal(dwork_tasklet_schedule(&o[1].tl), 0);
+	assert_int_equal(dwork_tasklet_schedule(&o[9].tl), 0);
+	u_quiesce();
+	assert_int_equal(o[1].ret[0], 0);
+	assert_int_equal(o[1].runs, 2);
+	assert_int_equal(o[9].runs, 2);
+	assert_true(seen[1][1] >= 10);
+	assert_true(seen[9][1] >= 10);
+	/* The re-run started after the first run returned. */
+	assert_int_equal(o[1].overlaps + o[9].overlaps, 0);
+}
+
+static void observe_state(struct uobj *x)
+{
+	if (x->runs > 1)
+		return;
+	x->ret[0] = dwork_tasklet_is_scheduled(&x->tl);
+	x->ret[1] = dwork_tasklet_schedule(&x->tl);
+	x->ret[2] = dwork_tasklet_is_scheduled(&x->tl);
+}
+
+static void observe_busy(struct uobj *x)
+{
+	if (x->runs > 1)
+		return;
+	x->ret[0] = dwork_item_busy(&x->item);
+	x->ret[1] = dwork_item_raise(&x->item);
+	x->ret[2] = dwork_item_busy(&x->item);
+}
+
+static void test_state_moves_idle_pending_running_rerun_idle_dead(
+	void **state)
+{
+	(void)state;
+	/* Tasklet. */
+	o[2].during = observe_state;
+	assert_false(dwork_tasklet_is_scheduled(&o[2].tl));        /* INIT */
+	assert_int_equal(dwork_tasklet_schedule(&o[2].tl), 0);
+	assert_true(dwork_tasklet_is_scheduled(&o[2].tl));         /* P|Q */
+	tp.c[0].softirq_pending = 0;
+	tp_softirq_once(0);
+	assert_false(o[2].ret[0]);                                 /* R */
+	assert_int_equal(o[2].ret[1], 0);
+	assert_true(o[2].ret[2]);                                  /* R|P */
+	assert_true(dwork_tasklet_is_scheduled(&o[2].tl));         /* P|Q */
+	u_quiesce();
+	assert_int_equal(o[2].runs, 2);
+	assert_false(dwork_tasklet_is_scheduled(&o[2].tl));        /* INIT */
+	assert_int_equal(dwork_tasklet_schedule(&o[2].tl), 0);
+	assert_int_equal(dwork_tasklet_kill(&o[2].tl), 0);
+	assert_false(dwork_tasklet_is_scheduled(&o[2].tl));        /* D */
+	assert_int_equal(dwork_tasklet_schedule(&o[2].tl), DWORK_ESHUTDOWN);
+	assert_false(dwork_tasklet_is_scheduled(&o[2].tl));
+
+	/* Item. */
+	o[3].during = observe_busy;
+	assert_int_equal(dwork_item_busy(&o[3].item), 0);
+	assert_true(dwork_item_raise(&o[3].item));
+	assert_int_equal(dwork_item_busy(&o[3].item), DWORK_EAGAIN);
+	tp.c[0].softirq_pending = 0;
+	tp_softirq_once(0);
+	assert_int_equal(o[3].ret[0], DWORK_EAGAIN);
+	assert_true(o[3].ret[1]);
+	assert_int_equal(o[3].ret[2], DWORK_EAGAIN);
+	assert_int_equal(dwork_item_busy(&o[3].item), DWORK_EAGAIN);
+	u_quiesce();
+	assert_int_equal(o[3].runs, 2);
+	assert_int_equal(dwork_item_busy(&o[3].item), 0);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, u_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(test_fifo_per_source_cpu_local_and_fed),
+		T(test_coalesced_schedule_is_answered_by_a_later_run),
+		T(test_schedule_during_run_is_answered_by_a_later_run),
+		T(test_state_moves_idle_pending_running_rerun_idle_dead),
+	};
+
+	return cmocka_run_group_tests_name("ordering", tests, NULL, NULL);
+}

@@ -1,0 +1,59 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# Build and run the two consumer projects against this dwork tree:
+#   subproject/  dwork as a Meson subproject (subprojects/dwork = a copy)
+#   pkgconfig/   dwork installed with `meson install --destdir`, found by
+#                pkg-config from a plain Makefile
+# Usage: tests/consume/run.sh [WORKDIR]   (default: a fresh temp dir)
+set -eu
+src="$(cd "$(dirname "$0")/../.." && pwd)"
+work="${1:-$(mktemp -d)}"
+mkdir -p "$work"
+work="$(cd "$work" && pwd)"
+echo "consume: working in $work"
+
+# A clean copy of the tree: tracked files (or everything but build dirs
+# when this is not a git checkout).
+copy_tree() {
+	mkdir -p "$1"
+	if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+		(cd "$src" && git ls-files -z | tar --null -T - -cf -) |
+			tar -C "$1" -xf -
+	else
+		(cd "$src" && tar --exclude='./build*' --exclude=./.git -cf - .) |
+			tar -C "$1" -xf -
+	fi
+}
+
+# 1. Subproject.
+rm -rf "$work/sub"
+mkdir -p "$work/sub"
+cp -r "$src/tests/consume/subproject" "$work/sub/proj"
+cp "$src/tests/consume/app.c" "$work/sub/app.c"
+copy_tree "$work/sub/proj/subprojects/dwork"
+meson setup "$work/sub/build" "$work/sub/proj" \
+	--force-fallback-for=dwork >"$work/sub.log" 2>&1 ||
+	{ cat "$work/sub.log"; exit 1; }
+meson test -C "$work/sub/build" --print-errorlogs >>"$work/sub.log" 2>&1 ||
+	{ cat "$work/sub.log"; exit 1; }
+echo "consume: subproject OK"
+
+# 2. Install with --destdir, consume through pkg-config.
+rm -rf "$work/inst" "$work/dest" "$work/pc"
+meson setup "$work/inst" "$src" --prefix=/opt/dwork -Dtests=disabled \
+	>"$work/inst.log" 2>&1 || { cat "$work/inst.log"; exit 1; }
+meson install -C "$work/inst" --destdir "$work/dest" >>"$work/inst.log" 2>&1 ||
+	{ cat "$work/inst.log"; exit 1; }
+pc="$(find "$work/dest" -name dwork.pc | head -n 1)"
+[ -n "$pc" ] || { echo "consume: dwork.pc was not installed" >&2; exit 1; }
+for f in include/dwork/dwork.h include/dwork/posix.h include/dwork_port.h; do
+	[ -f "$work/dest/opt/dwork/$f" ] ||
+		{ echo "consume: $f was not installed" >&2; exit 1; }
+done
+find "$work/dest" -name libdwork.a | grep -q . ||
+	{ echo "consume: libdwork.a was not installed" >&2; exit 1; }
+cp -r "$src/tests/consume/pkgconfig" "$work/pc"
+cp "$src/tests/consume/app.c" "$work/app.c"
+PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$work/dest" \
+	make -C "$work/pc" check
+echo "consume: pkg-config OK"

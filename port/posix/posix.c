@@ -425,18 +425,21 @@ static void irq_poll(unsigned int cpu)
 		irq_dispatch(cpu);
 }
 
-/* Run the dwork softirq while it is pending, unless task work waits. */
+/*
+ * Run the dwork softirq while it is pending, unless task work waits or
+ * cpu_down asked us to park (what is left then goes to the adopter).
+ */
 static void run_softirqs(unsigned int cpu)
 {
 	struct _dwork_posix_cpu *h = &_dwork_posix_cpus[cpu];
 	struct vcpu *v = &vcpus[cpu];
 
-	/* Acquire: pairs with the raisers' release/seq_cst exchange. */
-	while (__atomic_load_n(&h->softirq, __ATOMIC_RELAXED) &&
+	while (vstate(v) != VS_PARKING &&
+	       __atomic_load_n(&h->softirq, __ATOMIC_RELAXED) &&
+	       /* Acquire: pairs with the raisers' release/seq_cst. */
 	       __atomic_exchange_n(&h->softirq, 0u, __ATOMIC_ACQUIRE)) {
 		dwork_softirq();
-		if (__atomic_load_n(&v->rq_len, __ATOMIC_RELAXED) ||
-		    vstate(v) != VS_ONLINE)
+		if (__atomic_load_n(&v->rq_len, __ATOMIC_RELAXED))
 			break;
 	}
 }

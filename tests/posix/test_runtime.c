@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * The runtime API itself: start/stop/start again, stop running what is
+ * pending, run_on from several host threads, quiesce publishing what
+ * callbacks wrote, and refusals (bad CPU, NULL, calls from a vCPU).
+ */
+#include "posix_test.h"
+
+#define NR_T 64
+
+static struct dwork_tasklet st[NR_T], it[NR_T];
+static struct dwork_item items[NR_T];
+static unsigned int st_runs[NR_T], it_runs[NR_T], item_runs[NR_T];
+
+static void t_cb(void *data)
+{
+	INC((unsigned int *)data);
+}
+
+static void item_cb(struct dwork_item *i)
+{
+	INC(&item_runs[i - items]);
+}
+
+static void init_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_T; i++) {
+		st_runs[i] = it_runs[i] = item_runs[i] = 0;
+		dwork_tasklet_init(&st[i], t_cb, &st_runs[i],
+				   DWORK_TASKLET_SOFTIRQ);
+		dwork_tasklet_init(&it[i], t_cb, &it_runs[i],
+				   DWORK_TASKLET_IDLE);
+		dwork_item_init(&items[i], item_cb);
+	}
+}
+
+static void schedule_all(unsigned int nr_cpus)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_T; i++) {
+		assert_int_equal(dwork_tasklet_schedule_on(&st[i],
+							   i % nr_cpus), 0);
+		assert_int_equal(dwork_tasklet_schedule_on(&it[i],
+							   i % nr_cpus), 0);
+		assert_true(dwork_item_raise_on(&items[i], i % nr_cpus));
+	}
+}
+
+static void check_all_ran_once(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < NR_T; i++) {
+		assert_int_equal(LD(&st_runs[i]), 1);
+		assert_int_equal(LD(&it_runs[i]), 1);
+		assert_int_equal(LD(&item_runs[i]), 1);
+	}
+}
+
+static void test_stop_runs_pending_work_then_refuses_work(void **state)
+{
+	struct dwork_stats s;
+
+	(void)state;
+	assert_int_equal(dwork_posix_start(3), 0);
+	assert_int_equal(dwork_posix_nr_cpus(), 3);
+	init_all();
+	schedule_all(3);
+	dwork_posix_stop(); /* no quiesce first: stop runs it */
+	check_all_ran_once();
+	assert_int_equal(dwork_posix_nr_cpus(), 0);
+	assert_int_equal(dwork_tasklet_schedule_on(&st[0], 0), DWORK_ENODEV);
+	assert_false(dwork_item_raise_on(&items[0], 0));
+	assert_int_equal(dwork_posix_run_on(0, t_cb, NULL), DWORK_ENODEV);
+	assert_int_equal(dwork_posix_irq_on(0, t_cb, NULL), DWORK_ENODEV);
+	/* The counters survive stop. */
+	assert_int_equal(dwork_cpu_stats(0, &s), 0);
+	assert_true(s.run >= NR_T);
+	dwork_posix_stop(); /* a second stop does nothing */
+}
+
+static void test_start_stop_start_again_works(void **state)
+{
+	unsigned int round;
+
+	(void)state;
+	for (round = 0; round < 5; round++) {
+		unsigned int nr = 1 + round % 4;
+
+		assert_int_equal(dwork_posix_start(nr), 0);
+		assert_int_equal(dwork_posix_start(nr), DWORK_EBUSY);
+		init_all();
+		schedule_all(nr);
+		dwork_posix_quiesce();
+		check_all_ran_once();
+		dwork_posix_stop();
+	}
+	assert_int_equal(dwork_posix_start(0), DWORK_EINVAL);
+	assert_int_equal(dwork_posix_start(DWORK_NR_CPUS + 1), DWORK_EINVAL);
+}
+
+/* ---- run_on from several host threads ------------------------------ */
+
+#define NR_HOSTS 4
+#define NR_CALLS 300
+
+static unsigned int per_cpu_calls[4], ctx_bad;
+
+static void count_call(void *arg)
+{
+	unsigned int cpu = (unsigned int)(uintptr_t)arg;
+
+	if (dwork_posix_this_cpu() != (int)cpu || dwork_port_in_irq() ||
+	    dwork_port_irqs_disabled())
+		INC(&ctx_bad);
+	/* Plain increment: requests to one CPU never run concurrently. */
+	per_cpu_calls[cpu]++;
+}
+
+static void host_caller(void *arg)
+{
+	unsigned int seed = (unsigned int)(uintptr_t)arg, i;
+
+	for (i = 0; i < NR_CALLS; i++) {
+		unsigned int cpu = (seed + i * 7) % 4;
+
+		if (dwork_posix_run_on(cpu, count_call, (void *)(uintptr_t)cpu))
+			INC(&ctx_bad);
+	}
+}
+
+static void test_run_on_from_several_threads_runs_each_once_in_task_context(
+	void **state)
+{
+	struct host_thread h[NR_HOSTS];
+	unsigned int i, total = 0;
+
+	(void)state;
+	assert_int_equal(dwork_posix_start(4), 0);
+	__builtin_memset(per_cpu_calls, 0, sizeof(per_cpu_calls));
+	ctx_bad = 0;
+	for (i = 0; i < NR_HOSTS; i++)
+		host_start(&h[i], host_caller, (void *)(uintptr_t)i);
+	for (i = 0; i < NR_HOSTS; i++)
+		host_join(&h[i]);
+	for (i = 0; i < 4; i++)
+		total += per_cpu_calls[i];
+	assert_int_equal(total, NR_HOSTS * NR_CALLS);
+	assert_int_equal(ctx_bad, 0);
+	dwork_posix_stop();
+}
+
+/* ---- quiesce publishes plain writes of callbacks ------------------- */
+
+static unsigned long plain[4][NR_T];
+
+static void plain_cb(struct dwork_item *i)
+{
+	unsigned int k = (unsigned int)(i - items);
+	int cpu = dwork_posix_this_cpu();
+
+	plain[cpu][k] = 1000u + k; /* plain store, read after quiesce */
+}
+
+static void test_quiesce_makes_callback_writes_visible(void **state)
+{
+	unsigned int i, c;
+
+	(void)state;
+	assert_int_equal(dwork_posix_start(4), 0);
+	for (c = 0; c < 4; c++) {
+		__builtin_memset(plain, 0, sizeof(plain));
+		for (i = 0; i < NR_T; i++) {
+			dwork_item_init(&items[i], plain_cb);
+			assert_true(dwork_item_raise_on(&items[i], c));
+		}
+		dwork_posix_quiesce();
+		for (i = 0; i < NR_T; i++)
+			assert_int_equal(plain[c][i], 1000u + i);
+	}
+	dwork_posix_stop();
+}
+
+/* ---- refusals ------------------------------------------------------ */
+
+static int from_vcpu[6];
+
+static void call_runtime_from_vcpu(void *arg)
+{
+	(void)arg;
+	from_vcpu[0] = dwork_posix_run_on(1, t_cb, NULL);
+	from_vcpu[1] = dwork_posix_start(1);
+	from_vcpu[2] = dwork_posix_cpu_down(1);
+	from_vcpu[3] = dwork_posix_cpu_up(1);
+	from_vcpu[4] = dwork_posix_this_cpu();
+	from_vcpu[5] = (int)dwork_port_this_cpu();
+}
+
+static void test_runtime_refuses_bad_cpus_null_and_calls_from_vcpus(
+	void **state)
+{
+	(void)state;
+	assert_int_equal(dwork_posix_this_cpu(), -1);
+	assert_int_equal(dwork_port_this_cpu(), DWORK_CPU_NONE);
+	assert_int_equal(dwork_posix_run_on(0, t_cb, NULL), DWORK_ENODEV);
+	assert_int_equal(dwork_posix_start(2), 0);
+	assert_int_equal(dwork_posix_run_on(2, t_cb, NULL), DWORK_ENODEV);
+	assert_int_equal(dwork_posix_run_on(DWORK_NR_CPUS, t_cb, NULL),
+			 DWORK_ENODEV);
+	assert_int_equal(dwork_posix_run_on(0, NULL, NULL), DWORK_EINVAL);
+	assert_int_equal(dwork_posix_run_on(0, call_runtime_from_vcpu, NULL),
+			 0);
+	assert_int_equal(from_vcpu[0], DWORK_EDEADLK);
+	assert_int_equal(from_vcpu[1], DWORK_EDEADLK);
+	assert_int_equal(from_vcpu[2], DWORK_EDEADLK);
+	assert_int_equal(from_vcpu[3], DWORK_EDEADLK);
+	assert_int_equal(from_vcpu[4], 0);
+	assert_int_equal(from_vcpu[5], 0);
+	dwork_posix_stop();
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		POSIX_TEST(test_stop_runs_pending_work_then_refuses_work),
+		POSIX_TEST(test_start_stop_start_again_works),
+		POSIX_TEST(
+		test_run_on_from_several_threads_runs_each_once_in_task_context),
+		POSIX_TEST(test_quiesce_makes_callback_writes_visible),
+		POSIX_TEST(
+		test_runtime_refuses_bad_cpus_null_and_calls_from_vcpus),
+	};
+
+	return cmocka_run_group_tests_name("posix_runtime", tests, NULL, NULL);
+}

@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Scenarios of the exhaustive explorer, one per lesson of the contract
+ * ("Lessons from Xen's history").  Each is small (2-3 CPUs, 2-4
+ * operations) so that every schedule within the preemption bound can be
+ * run.  The generic invariants live in sim.c; a scenario adds the checks
+ * specific to its lesson.
+ */
+#include <stddef.h>
+
+#include "sim.h"
+
+static struct sobj *A, *B, *T, *U;
+
+/* --------------------------------------------------------------------
+ * Lesson 1 (Xen 104072fc1c): cancel, then raise again, while the owner
+ * may be running its softirq: the node must never be linked twice.
+ */
+static void cancel_reraise_setup(void)
+{
+	A = sim_item("A", NULL);
+}
+
+static void cancel_reraise_cpu0(void)
+{
+	op_raise(A);
+}
+
+static void cancel_reraise_cpu1(void)
+{
+	op_cancel(A);
+	op_raise_on(A, 1);
+}
+
+static const struct scenario cancel_reraise = {
+	.name = "cancel_reraise",
+	.lesson = "lesson 1: no double insertion after cancel",
+	.ncpus = 2,
+	.bound = 3,
+	.setup = cancel_reraise_setup,
+	.prog = { cancel_reraise_cpu0, cancel_reraise_cpu1 },
+};
+
+/* --------------------------------------------------------------------
+ * Lesson 2 (Xen a2a935bc5e): raise on CPU 1 while the item runs on CPU 0,
+ * and from an interrupt on CPU 0 itself: queued again, never run twice at
+ * once, no spinning.
+ */
+static void raise_running_setup(void)
+{
+	A = sim_item("A", NULL);
+}
+
+static void raise_running_cpu0(void)
+{
+	op_raise(A);
+}
+
+static void raise_running_cpu1(void)
+{
+	op_raise_on(A, 1);
+}
+
+static void raise_running_irq0(void)
+{
+	op_raise(A);
+}
+
+static const struct scenario raise_running = {
+	.name = "raise_running",
+	.lesson = "lesson 2: raise on B while running on A",
+	.ncpus = 2,
+	.bound = 2,
+	.setup = raise_running_setup,
+	.prog = { raise_running_cpu0, raise_running_cpu1 },
+	.irq = { raise_running_irq0 },
+};
+
+/* --------------------------------------------------------------------
+ * Lesson 3 (Xen 29555668b5): CPU 2 goes offline with local work pending
+ * (an item and an idle tasklet) while CPU 1 feeds it an item; CPU 0 runs
+ * dwork_cpu_dead(2).  Nothing accepted may be lost.
+ */
+static void offline_setup(void)
+{
+	A = sim_item("A", NULL);
+	B = sim_item("B", NULL);
+	T = sim_tasklet("T", OBJ_TIDLE, NULL);
+}
+
+static void offline_cpu0(void)
+{
+	op_cpu_dead(2);
+}
+
+static void offline_cpu1(void)
+{
+	op_raise_on(B, 2);
+}
+
+static void offline_cpu2(void)
+{
+	sim_hold_softirq();
+	op_raise(A);
+	op_sched(T);
+	sim_offline();
+}
+
+static void offline_check(void)
+{
+	/* Local work on the dying CPU was accepted, so it ran somewhere. */
+	if (A->runs != 1 || T->runs != 1)
+		sim_fail("offline: A ran %d times, T %d times (want 1, 1)",
+			 A->runs, T->runs);
+}
+
+static const struct scenario offline_feed = {
+	.name = "offline_feed",
+	.lesson = "lesson 3: CPU offline with work in flight and a racing feed",
+	.ncpus = 3,
+	.bound = 2,
+	.setup = offline_setup,
+	.prog = { offline_cpu0, offline_cpu1, offline_cpu2 },
+	.check = offline_check,
+};
+
+/* --------------------------------------------------------------------
+ * Lesson 4 (XSA-395): a teardown loop cancels and polls busy() until it
+ * says 0, then frees the item, while the item runs (and re-raises itself
+ * once, the dpci pattern).  busy() must not say 0 while any CPU still
+ * references the item.
+ */
+static void teardown_body(struct sobj *o, int run)
+{
+	if (run == 0)
+		op_raise(o);
+}
+
+static void teardown_setup(void)
+{
+	A = sim_item("A", teardown_body);
+}
+
+static bool a_raised(int arg)
+{
+	const struct sim_ev *e;
+	int n, i;
+
+	(void)arg;
+	e = sim_events(&n);
+	for (i = 0; i < n; i++)
+		if (e[i].o == A && e[i].type == EV_SCHED && e[i].te)
+			return true;
+	return false;
+}
+
+static void teardown_cpu0(void)
+{
+	op_raise(A);
+}
+
+static void teardown_cpu1(void)
+{
+	/* The source was disabled after its last raise: tear down. */
+	sim_wait_until(a_raised, 0);
+	op_cancel(A);
+	op_teardown(A);
+}
+
+static const struct scenario teardown_busy = {
+	.name = "teardown_busy",
+	.lesson = "lesson 4: busy() never 0 while referenced",
+	.ncpus = 2,
+	.bound = 3,
+	.setup = teardown_setup,
+	.prog = { teardown_cpu0, teardown_cpu1 },
+};
+
+/* --------------------------------------------------------------------
+ * Lesson 5 (the RFC's feeder): CPU 1 feeds CPU 0 one batch mixing an
+ * item, an idle tasklet and a softirq tasklet.  Each runs once, in its
+ * own context, idle work is never stranded, and the two softirq-context
+ * nodes run in feed order (FIFO per source CPU).
+ */
+static void mixed_setup(void)
+{
+	A = sim_item("A", NULL);
+	T = sim_tasklet("Tidle", OBJ_TIDLE, NULL);
+	U = sim_tasklet("Tsoft", OBJ_TSOFT, NULL);
+}
+
+static void mixed_cpu1(void)
+{
+	op_raise_on(A, 0);
+	op_sched_on(T, 0);
+	op_sched_on(U, 0);
+}
+
+static void mixed_check(void)
+{
+	if (A->runs != 1 || T->runs != 1 || U->runs != 1)
+		sim_fail("mixed feed: runs A=%d Tidle=%d Tsoft=%d, want 1 each",
+			 A->runs, T->runs, U->runs);
+	else if (A->run_begin[0] > U->run_begin[0])
+		sim_fail("mixed feed: FIFO broken (Tsoft ran before A)");
+}
+
+static const struct scenario feed_mixed = {
+	.name = "feed_mixed",
+	.lesson = "lesson 5: feed batch mixing kinds",
+	.ncpus = 2,
+	.bound = 2,
+	.setup = mixed_setup,
+	.prog = { NULL, mixed_cpu1 },
+	.check = mixed_check,
+};
+
+/* --------------------------------------------------------------------
+ * Lesson 6 / kill: CPU 1 kills a tasklet that CPU 0 schedules locally and
+ * then re-targets to CPU 1.  When kill returns, nothing references it and
+ * it never runs again; later schedules return ESHUTDOWN.
+ */
+static void kill_setup(void)
+{
+	T = sim_tasklet("T", OBJ_TSOFT, NULL);
+}
+
+static void kill_cpu0(void)
+{
+	op_sched(T);
+	op_sched_on(T, 1);
+}
+
+static void kill_cpu1(void)
+{
+	if (op_kill(T) != 0)
+		sim_fail("kill returned nonzero from task context");
+}
+
+static const struct scenario kill_sched = {
+	.name = "kill_sched",
+	.lesson = "lesson 6: kill racing schedule",
+	.ncpus = 2,
+	.bound = 2,
+	.setup = kill_setup,
+	.prog = { kill_cpu0, kill_cpu1 },
+};
+
+/* --------------------------------------------------------------------
+ * Lesson 6 (Linux tasklets): callbacks kill and free their own tasklet
+ * (softirq and idle kind), among other work fed from CPU 1.  The runner
+ * must never touch the object again (it is poisoned).
+ */
+static void selfkill_body(struct sobj *o, int run)
+{
+	(void)run;
+	if (op_kill(o) != 0)
+		sim_fail("self-kill returned nonzero");
+	op_free(o);
+}
+
+static void selfkill_setup(void)
+{
+	T = sim_tasklet("Tsoft", OBJ_TSOFT, selfkill_body);
+	U = sim_tasklet("Tidle", OBJ_TIDLE, selfkill_body);
+	A = sim_item("A", NULL);
+}
+
+static void selfkill_cpu0(void)
+{
+	op_sched(T);
+}
+
+static void selfkill_cpu1(void)
+{
+	op_sched_on(U, 0);
+	op_raise_on(A, 0);
+}
+
+static const struct scenario self_kill = {
+	.name = "self_kill",
+	.lesson = "lesson 6: self-kill, runner never touches the object",
+	.ncpus = 2,
+	.bound = 2,
+	.setup = selfkill_setup,
+	.prog = { selfkill_cpu0, selfkill_cpu1 },
+};
+
+/* --------------------------------------------------------------------
+ * Re-target: CPU 0 schedules a tasklet locally; CPU 1 re-targets it to
+ * itself, while it is queued on CPU 0 or running there.  It runs once
+ * per accepted schedule at most, never twice at once, and the last run
+ * is on the newest target.
+ */
+static void retarget_setup(void)
+{
+	T = sim_tasklet("T", OBJ_TSOFT, NULL);
+}
+
+static void retarget_cpu0(void)
+{
+	op_sched(T);
+}
+
+static void retarget_cpu1(void)
+{
+	op_sched_on(T, 1);
+}
+
+static const struct scenario retarget_running = {
+	.name = "retarget_running",
+	.lesson = "contract: re-target while running runs on the newest target",
+	.ncpus = 2,
+	.bound = 3,
+	.setup = retarget_setup,
+	.prog = { retarget_cpu0, retarget_cpu1 },
+};
+
+const struct scenario *const model_scenarios[] = {
+	&cancel_reraise, &raise_running, &offline_feed, &teardown_busy,
+	&feed_mixed, &kill_sched, &self_kill, &retarget_running, NULL,
+};

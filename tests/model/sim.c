@@ -1,0 +1,1145 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * Exhaustive explorer for dwork (suite 'model').
+ *
+ * Virtual CPUs are ucontext coroutines.  The core is compiled against the
+ * sim port (tests/model/dwork_port.h), which calls sim_point() before
+ * every atomic access and every port hook with a cross-CPU effect; there
+ * the running coroutine yields to the explorer, which picks the next CPU
+ * and may deliver the CPU's interrupt.  One execution is fully determined
+ * by its list of choices, so the explorer enumerates executions by
+ * depth-first search over the choice points (stateless, replaying from the
+ * start each time), bounded by a number of preemptions (switching away
+ * from a CPU that could have continued).  Switching when the running CPU
+ * blocks, finishes or spins is free.
+ *
+ * Reductions (each sound for the properties checked):
+ *  - hooks that only read the calling CPU's own state (this_cpu, cpu(),
+ *    cpu_online, irqs_disabled, in_irq) and the owner-only statistics
+ *    counters are not scheduling points: they commute with every access
+ *    of every other CPU;
+ *  - a spin-wait iteration (cpu_relax) that saw no shared write since the
+ *    previous one would read the same values again, so the spinning CPU
+ *    is disabled until some CPU writes shared memory.  If every CPU is
+ *    blocked or spinning and no write can happen, that is a deadlock.
+ *
+ * Invariants checked after every step: no node is linked twice (lists and
+ * inboxes of every CPU), lists are consistent (prev/next/tail), a linked
+ * node has QUEUED set and sits on the list of its kind, QUEUED and RUN are
+ * never both set, no freed object is linked or touched, a callback never
+ * runs twice at once and runs in its context with IRQs on.  At the end of
+ * each execution: all lists and inboxes are empty, no node owes a run,
+ * every accepted schedule not cancelled was followed by a run, no run
+ * without a schedule (k-th run after the k-th accepted schedule), no run
+ * or acceptance after kill, and the last run happens on the newest
+ * target.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ucontext.h>
+#include <unistd.h>
+
+#include "sim.h"
+#include "../../src/internal.h"
+
+#define STACK_BYTES (256 * 1024)
+#define MAX_DEPTH 65536
+#define MAX_STEPS 20000
+#define RING 256
+
+enum cpu_status {
+	ST_NEW,       /* coroutine not started */
+	ST_RUN,       /* runnable */
+	ST_SPIN,      /* in cpu_relax, waiting for a shared write */
+	ST_IDLEWAIT,  /* idle loop, waiting for softirq/idle work or its IRQ */
+	ST_WAITCOND,  /* op_cpu_dead waiting for the CPU to stop */
+	ST_STOPPED,   /* went offline (sim_offline) */
+};
+
+struct simcpu {
+	ucontext_t ctx;
+	enum cpu_status status;
+	unsigned long spin_ver;
+	bool (*wait_cond)(int arg);
+	int wait_arg;
+	bool irq_off;
+	unsigned int in_irq;
+	bool softirq_pending;
+	bool idle_kick;
+	bool port_online;
+	bool hold_softirq;
+	bool irq_armed;
+	bool deliver;
+	bool adopting;     /* dwork_cpu_dead() of this CPU in progress */
+	bool dead;         /* dwork_cpu_dead() of this CPU done */
+	enum sim_ctx ctx_kind;
+	int cb_depth;      /* callbacks running on this CPU */
+};
+
+static struct dwork_cpu sim_dcpu[SIM_MAX_CPUS];
+static struct simcpu cpus[SIM_MAX_CPUS];
+static char stacks[SIM_MAX_CPUS][STACK_BYTES] __attribute__((aligned(16)));
+static ucontext_t main_ctx;
+static unsigned int sim_cur = DWORK_CPU_NONE;
+static bool in_coro;
+static const struct scenario *scn;
+
+static struct sobj objs[SIM_MAX_OBJS];
+static int nobjs;
+static struct sim_ev evs[SIM_MAX_EVS];
+static int nevs;
+
+static unsigned long now;       /* scheduling points so far */
+static unsigned long write_ver; /* shared writes so far */
+static bool failed;
+static char fail_msg[512];
+
+/* DFS state. */
+static unsigned char choices[MAX_DEPTH];
+static unsigned char nopts_at[MAX_DEPTH];
+static int depth, prefix_len;
+static unsigned int bound, preempts;
+
+/* Trace of the last points, printed with a violation. */
+static struct {
+	unsigned long step;
+	unsigned int cpu;
+	const char *what;
+	bool irq;
+} ring[RING];
+static bool verbose;
+
+/* ------------------------------------------------------------------ */
+
+#define FAIL_RET(...)                                                      \
+	do {                                                               \
+		sim_fail(__VA_ARGS__);                                     \
+		return;                                                    \
+	} while (0)
+
+static void yield_to_main(void)
+{
+	struct simcpu *c = &cpus[sim_cur];
+
+	swapcontext(&c->ctx, &main_ctx);
+}
+
+void sim_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!failed) {
+		va_start(ap, fmt);
+		vsnprintf(fail_msg, sizeof(fail_msg), fmt, ap);
+		va_end(ap);
+		failed = true;
+	}
+	if (in_coro) {
+		for (;;)
+			yield_to_main();
+	}
+}
+
+void sim_assert_fail(const char *expr, const char *file, int line)
+{
+	sim_fail("DWORK_PORT_ASSERT(%s) failed at %s:%d", expr, file, line);
+}
+
+static struct sobj *obj_of_addr(const volatile void *a)
+{
+	int i;
+
+	for (i = 0; i < nobjs; i++) {
+		const char *b = (const char *)&objs[i].u;
+
+		if ((const char *)a >= b && (const char *)a < b + sizeof(objs[i].u))
+			return &objs[i];
+	}
+	return NULL;
+}
+
+static struct sobj *obj_of_node(const struct dwork_node *n)
+{
+	int i;
+
+	for (i = 0; i < nobjs; i++)
+		if (n == &objs[i].u.it.node || n == &objs[i].u.t.node)
+			return &objs[i];
+	return NULL;
+}
+
+static bool is_local_only(const volatile void *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < SIM_MAX_CPUS; i++) {
+		const char *b = (const char *)&sim_dcpu[i].stats;
+
+		if ((const char *)a >= b &&
+		    (const char *)a < b + sizeof(sim_dcpu[i].stats))
+			return true;
+	}
+	return false;
+}
+
+static void deliver_irq(void)
+{
+	struct simcpu *c = &cpus[sim_cur];
+	enum sim_ctx saved_ctx;
+	bool saved_off;
+
+	if (!c->deliver)
+		return;
+	c->deliver = false;
+	c->irq_armed = false;
+	if (c->irq_off || c->in_irq)
+		sim_fail("explorer bug: IRQ delivered with IRQs off");
+	saved_off = c->irq_off;
+	saved_ctx = c->ctx_kind;
+	c->in_irq++;
+	c->irq_off = true;
+	scn->irq[sim_cur]();
+	c->irq_off = saved_off;
+	c->in_irq--;
+	c->ctx_kind = saved_ctx;
+}
+
+void sim_point(enum sim_access a, const volatile void *addr, const char *what)
+{
+	struct sobj *o;
+
+	if (addr && (o = obj_of_addr(addr)) && o->poisoned)
+		sim_fail("dwork touched freed object %s (%s)", o->name, what);
+	if (!in_coro)
+		return;
+	if (addr && is_local_only(addr))
+		return;
+	ring[now % RING].step = now;
+	ring[now % RING].cpu = sim_cur;
+	ring[now % RING].what = what;
+	ring[now % RING].irq = cpus[sim_cur].in_irq != 0;
+	yield_to_main();
+	deliver_irq();
+	/* The access happens now, before any other CPU runs. */
+	if (a == SIM_STORE || a == SIM_RMW || a == SIM_HOOK)
+		write_ver++;
+}
+
+/* ------------------------------------------------------------------
+ * Port hooks.
+ */
+
+unsigned int dwork_port_this_cpu(void)
+{
+	return in_coro ? sim_cur : DWORK_CPU_NONE;
+}
+
+unsigned long dwork_port_irq_save(void)
+{
+	bool f;
+
+	if (!in_coro)
+		return 0;
+	sim_point(SIM_LOAD, NULL, "irq_save");
+	f = cpus[sim_cur].irq_off;
+	cpus[sim_cur].irq_off = true;
+	return f;
+}
+
+void dwork_port_irq_restore(unsigned long flags)
+{
+	if (!in_coro)
+		return;
+	cpus[sim_cur].irq_off = flags != 0;
+	sim_point(SIM_LOAD, NULL, "irq_restore");
+}
+
+bool dwork_port_irqs_disabled(void)
+{
+	return in_coro && cpus[sim_cur].irq_off;
+}
+
+bool dwork_port_in_irq(void)
+{
+	return in_coro && cpus[sim_cur].in_irq;
+}
+
+void dwork_port_raise_softirq(void)
+{
+	sim_point(SIM_HOOK, NULL, "raise_softirq");
+	if (in_coro)
+		cpus[sim_cur].softirq_pending = true;
+}
+
+void dwork_port_raise_softirq_on(unsigned int cpu)
+{
+	sim_point(SIM_HOOK, NULL, "raise_softirq_on");
+	if (cpu >= SIM_MAX_CPUS)
+		sim_fail("raise_softirq_on(%u): bad CPU", cpu);
+	else
+		cpus[cpu].softirq_pending = true;
+}
+
+void dwork_port_kick_idle(unsigned int cpu)
+{
+	sim_point(SIM_HOOK, NULL, "kick_idle");
+	if (cpu >= SIM_MAX_CPUS)
+		sim_fail("kick_idle(%u): bad CPU", cpu);
+	else
+		cpus[cpu].idle_kick = true;
+}
+
+struct dwork_cpu *dwork_port_cpu(unsigned int cpu)
+{
+	if (cpu >= SIM_MAX_CPUS) {
+		sim_fail("dwork_port_cpu(%u): bad CPU", cpu);
+		return &sim_dcpu[0];
+	}
+	return &sim_dcpu[cpu];
+}
+
+bool dwork_port_cpu_online(unsigned int cpu)
+{
+	return cpu < SIM_MAX_CPUS && cpus[cpu].port_online;
+}
+
+/*
+ * A spin iteration that saw no shared write since the previous one would
+ * repeat itself: wait (disabled) until some CPU writes.
+ */
+static void spin_wait(void)
+{
+	struct simcpu *c = &cpus[sim_cur];
+
+	if (!in_coro)
+		sim_fail("spin outside a CPU");
+	if (c->spin_ver != write_ver) {
+		c->spin_ver = write_ver;
+		sim_point(SIM_LOAD, NULL, "cpu_relax");
+		return;
+	}
+	c->status = ST_SPIN;
+	ring[now % RING].step = now;
+	ring[now % RING].cpu = sim_cur;
+	ring[now % RING].what = "cpu_relax (spinning)";
+	ring[now % RING].irq = c->in_irq != 0;
+	yield_to_main();
+	c->status = ST_RUN;
+	c->spin_ver = write_ver;
+	deliver_irq();
+}
+
+void dwork_port_cpu_relax(void)
+{
+	spin_wait();
+}
+
+/* ------------------------------------------------------------------
+ * Objects and operations.
+ */
+
+static struct sobj *new_obj(const char *name, enum sobj_type type,
+			    sobj_body_fn body)
+{
+	struct sobj *o;
+
+	if (nobjs >= SIM_MAX_OBJS) {
+		fprintf(stderr, "model: too many objects\n");
+		exit(2);
+	}
+	o = &objs[nobjs++];
+	memset(o, 0, sizeof(*o));
+	o->name = name;
+	o->type = type;
+	o->body = body;
+	return o;
+}
+
+static void callback_common(struct sobj *o)
+{
+	struct simcpu *c = &cpus[sim_cur];
+	enum sim_ctx want = o->type == OBJ_TIDLE ? CTX_IDLE : CTX_SOFTIRQ;
+	int run = o->runs;
+
+	if (o->poisoned)
+		sim_fail("callback of freed object %s ran", o->name);
+	if (o->running)
+		sim_fail("%s runs on CPU %u while it runs elsewhere", o->name,
+			 sim_cur);
+	if (c->ctx_kind != want)
+		sim_fail("%s ran in the wrong context (%d, want %d)", o->name,
+			 c->ctx_kind, want);
+	if (c->irq_off || c->in_irq)
+		sim_fail("%s ran with IRQs off or in IRQ", o->name);
+	if (run >= SIM_MAX_RUNS)
+		sim_fail("%s ran too often", o->name);
+	o->running = 1;
+	o->run_cpu[run] = (int)sim_cur;
+	o->run_begin[run] = now;
+	o->runs++;
+	c->cb_depth++;
+	sim_point(SIM_LOAD, NULL, "callback body");
+	if (o->body)
+		o->body(o, run);
+	c->cb_depth--;
+	if (!o->poisoned)
+		o->running = 0;
+}
+
+static void item_cb(struct dwork_item *it)
+{
+	callback_common(_dwork_container_of(it, struct sobj, u.it));
+}
+
+static void tasklet_cb(void *data)
+{
+	callback_common(data);
+}
+
+struct sobj *sim_item(const char *name, sobj_body_fn body)
+{
+	struct sobj *o = new_obj(name, OBJ_ITEM, body);
+
+	dwork_item_init(&o->u.it, item_cb);
+	return o;
+}
+
+struct sobj *sim_tasklet(const char *name, enum sobj_type type,
+			 sobj_body_fn body)
+{
+	struct sobj *o = new_obj(name, type, body);
+
+	dwork_tasklet_init(&o->u.t, tasklet_cb, o,
+			   type == OBJ_TIDLE ? DWORK_TASKLET_IDLE
+					     : DWORK_TASKLET_SOFTIRQ);
+	return o;
+}
+
+unsigned int sim_self(void)
+{
+	return sim_cur;
+}
+
+void sim_hold_softirq(void)
+{
+	cpus[sim_cur].hold_softirq = true;
+}
+
+static struct sim_ev *ev_begin(enum sim_ev_type type, struct sobj *o)
+{
+	struct sim_ev *e;
+
+	if (nevs >= SIM_MAX_EVS)
+		sim_fail("event log full");
+	e = &evs[nevs++];
+	memset(e, 0, sizeof(*e));
+	e->type = type;
+	e->o = o;
+	e->cpu = (int)sim_cur;
+	e->target = -1;
+	e->tb = now;
+	e->in_irq = cpus[sim_cur].in_irq != 0;
+	return e;
+}
+
+const struct sim_ev *sim_events(int *n)
+{
+	*n = nevs;
+	return evs;
+}
+
+/* Softirqs run between task-context operations (contract "Contexts"). */
+static void run_softirqs(void)
+{
+	struct simcpu *c = &cpus[sim_cur];
+
+	while (c->softirq_pending && !c->hold_softirq) {
+		c->softirq_pending = false;
+		c->ctx_kind = CTX_SOFTIRQ;
+		dwork_softirq();
+		c->ctx_kind = CTX_TASK;
+	}
+}
+
+static void op_end(struct sim_ev *e)
+{
+	struct simcpu *c = &cpus[sim_cur];
+
+	e->te = now;
+	if (!c->in_irq && !c->cb_depth)
+		run_softirqs();
+}
+
+bool op_raise_on(struct sobj *o, unsigned int cpu)
+{
+	struct sim_ev *e = ev_begin(EV_SCHED, o);
+	bool r = dwork_item_raise_on(&o->u.it, cpu);
+
+	e->target = (int)cpu;
+	e->ret = r;
+	e->accepted = r;
+	op_end(e);
+	return r;
+}
+
+bool op_raise(struct sobj *o)
+{
+	return op_raise_on(o, sim_cur);
+}
+
+int op_sched_on(struct sobj *o, unsigned int cpu)
+{
+	struct sim_ev *e = ev_begin(EV_SCHED, o);
+	int r = dwork_tasklet_schedule_on(&o->u.t, cpu);
+
+	e->target = (int)cpu;
+	e->ret = r;
+	e->accepted = r == 0;
+	op_end(e);
+	return r;
+}
+
+int op_sched(struct sobj *o)
+{
+	return op_sched_on(o, sim_cur);
+}
+
+void op_cancel(struct sobj *o)
+{
+	struct sim_ev *e = ev_begin(EV_CANCEL, o);
+
+	dwork_item_cancel(&o->u.it);
+	op_end(e);
+}
+
+int op_kill(struct sobj *o)
+{
+	struct sim_ev *e = ev_begin(EV_KILL, o);
+	bool self_kill = o->running && cpus[sim_cur].cb_depth &&
+			 o->run_cpu[o->runs - 1] == (int)sim_cur;
+	int r = dwork_tasklet_kill(&o->u.t);
+
+	e->ret = r;
+	e->te = now;
+	if (r == 0 && !o->poisoned && !self_kill) {
+		uint32_t s = __atomic_load_n(&o->u.t.node.state,
+					     __ATOMIC_SEQ_CST);
+
+		if (s & (_DWORK_ST_QUEUED | _DWORK_ST_RUN))
+			sim_fail("kill of %s returned while it is still %s",
+				 o->name, (s & _DWORK_ST_RUN) ? "running"
+							     : "queued");
+	}
+	/* A self-kill is followed by the callback's free: no softirq here. */
+	if (!cpus[sim_cur].cb_depth)
+		op_end(e);
+	return r;
+}
+
+void op_free(struct sobj *o)
+{
+	struct sim_ev *e = ev_begin(EV_FREE, o);
+
+	memset(&o->u, 0x5a, sizeof(o->u));
+	o->poisoned = true;
+	write_ver++;
+	e->te = now;
+}
+
+void op_teardown(struct sobj *o)
+{
+	while (dwork_item_busy(&o->u.it) != 0)
+		spin_wait();
+	op_free(o);
+	if (!cpus[sim_cur].in_irq && !cpus[sim_cur].cb_depth)
+		run_softirqs();
+}
+
+void sim_wait_until(bool (*cond)(int arg), int arg)
+{
+	struct simcpu *c = &cpus[sim_cur];
+
+	while (!cond(arg)) {
+		c->status = ST_WAITCOND;
+		c->wait_cond = cond;
+		c->wait_arg = arg;
+		yield_to_main();
+		c->status = ST_RUN;
+		deliver_irq();
+	}
+}
+
+static bool cpu_stopped(int cpu)
+{
+	return cpus[cpu].status == ST_STOPPED;
+}
+
+void op_cpu_dead(unsigned int cpu)
+{
+	struct simcpu *c = &cpus[sim_cur];
+
+	sim_wait_until(cpu_stopped, (int)cpu);
+	cpus[cpu].adopting = true;
+	dwork_cpu_dead(cpu);
+	cpus[cpu].adopting = false;
+	cpus[cpu].dead = true;
+	if (!c->in_irq && !c->cb_depth)
+		run_softirqs();
+}
+
+void sim_offline(void)
+{
+	struct simcpu *c = &cpus[sim_cur];
+
+	c->port_online = false;
+	c->status = ST_STOPPED;
+	write_ver++;
+	for (;;)
+		yield_to_main();
+}
+
+/* ------------------------------------------------------------------
+ * CPU coroutines.
+ */
+
+static void cpu_entry(void)
+{
+	unsigned int self = sim_cur;
+	struct simcpu *c = &cpus[self];
+
+	c->status = ST_RUN;
+	if (scn->prog[self])
+		scn->prog[self]();
+	run_softirqs();
+	/* The idle loop: softirqs first, then one idle tasklet, or sleep. */
+	for (;;) {
+		if (c->softirq_pending && !c->hold_softirq) {
+			c->softirq_pending = false;
+			c->ctx_kind = CTX_SOFTIRQ;
+			dwork_softirq();
+			c->ctx_kind = CTX_TASK;
+			continue;
+		}
+		if (c->idle_kick) {
+			c->idle_kick = false;
+			c->ctx_kind = CTX_IDLE;
+			dwork_idle_run();
+			c->ctx_kind = CTX_TASK;
+			continue;
+		}
+		c->status = ST_IDLEWAIT;
+		yield_to_main();
+		c->status = ST_RUN;
+		deliver_irq();
+	}
+}
+
+static bool cpu_enabled(unsigned int i)
+{
+	struct simcpu *c = &cpus[i];
+
+	switch (c->status) {
+	case ST_NEW:
+	case ST_RUN:
+		return true;
+	case ST_SPIN:
+		return c->spin_ver != write_ver;
+	case ST_IDLEWAIT:
+		return (c->softirq_pending && !c->hold_softirq) || c->idle_kick;
+	case ST_WAITCOND:
+		return c->wait_cond(c->wait_arg);
+	case ST_STOPPED:
+		return false;
+	}
+	return false;
+}
+
+static bool irq_deliverable(unsigned int i)
+{
+	struct simcpu *c = &cpus[i];
+
+	return c->irq_armed && !c->irq_off && !c->in_irq &&
+	       c->status != ST_NEW && c->status != ST_STOPPED;
+}
+
+/* ------------------------------------------------------------------
+ * Invariants.
+ */
+
+static void check_list(unsigned int cpu, struct dwork_list *l, bool idle,
+		       bool *seen)
+{
+	struct dwork_node *n = l->head, *prev = NULL;
+	int count = 0;
+
+	while (n) {
+		struct sobj *o = obj_of_node(n);
+		uint32_t s;
+
+		if (!o)
+			FAIL_RET("CPU %u %s list: unknown node %p", cpu,
+					idle ? "idle" : "sirq", (void *)n);
+		if (o->poisoned)
+			FAIL_RET("CPU %u: freed object %s still linked",
+					cpu, o->name);
+		if (seen[o - objs])
+			FAIL_RET("%s linked twice (CPU %u %s list)",
+					o->name, cpu, idle ? "idle" : "sirq");
+		seen[o - objs] = true;
+		if (n->prev != prev)
+			FAIL_RET("CPU %u: %s has a stale prev pointer",
+					cpu, o->name);
+		s = __atomic_load_n(&n->state, __ATOMIC_SEQ_CST);
+		if (!(s & _DWORK_ST_QUEUED))
+			FAIL_RET("%s linked on CPU %u without QUEUED",
+					o->name, cpu);
+		if (_DWORK_ST_QCPU(s) != cpu)
+			FAIL_RET("%s linked on CPU %u, QCPU says %u", o->name,
+				 cpu, _DWORK_ST_QCPU(s));
+		if ((o->type == OBJ_TIDLE) != idle)
+			FAIL_RET("%s on the wrong list of CPU %u",
+					o->name, cpu);
+		if (++count > SIM_MAX_OBJS)
+			FAIL_RET("CPU %u: list cycle", cpu);
+		prev = n;
+		n = n->next;
+	}
+	if (l->tail != prev)
+		sim_fail("CPU %u %s list: tail is stale", cpu,
+			 idle ? "idle" : "sirq");
+}
+
+static void check_inbox(unsigned int cpu, bool *seen)
+{
+	struct dwork_node *n = __atomic_load_n(&sim_dcpu[cpu].inbox,
+					       __ATOMIC_SEQ_CST);
+	int count = 0;
+
+	if (n == _DWORK_INBOX_CLOSED)
+		return;
+	while (n) {
+		struct sobj *o = obj_of_node(n);
+
+		if (!o)
+			FAIL_RET("CPU %u inbox: unknown node %p", cpu,
+					(void *)n);
+		if (o->poisoned)
+			FAIL_RET("freed object %s in CPU %u's inbox",
+					o->name, cpu);
+		if (seen[o - objs])
+			FAIL_RET("%s linked twice (CPU %u inbox)",
+					o->name, cpu);
+		seen[o - objs] = true;
+		if (_DWORK_ST_QCPU(__atomic_load_n(&n->state, __ATOMIC_SEQ_CST)) !=
+		    cpu)
+			FAIL_RET("%s in CPU %u's inbox, QCPU differs", o->name,
+				 cpu);
+		if (++count > SIM_MAX_OBJS)
+			FAIL_RET("CPU %u: inbox cycle", cpu);
+		n = n->next;
+	}
+}
+
+static void check_step(void)
+{
+	bool seen[SIM_MAX_OBJS] = { false };
+	unsigned int i;
+	int k;
+
+	for (i = 0; i < scn->ncpus && !failed; i++) {
+		if (cpus[i].adopting)
+			continue;
+		check_list(i, &sim_dcpu[i].sirq, false, seen);
+		if (!failed)
+			check_list(i, &sim_dcpu[i].idle, true, seen);
+		if (!failed)
+			check_inbox(i, seen);
+	}
+	for (k = 0; k < nobjs && !failed; k++) {
+		uint32_t s;
+
+		if (objs[k].poisoned)
+			continue;
+		s = __atomic_load_n(&objs[k].u.it.node.state, __ATOMIC_SEQ_CST);
+		if ((s & _DWORK_ST_QUEUED) && (s & _DWORK_ST_RUN))
+			sim_fail("%s is QUEUED and RUNNING at once",
+				 objs[k].name);
+	}
+}
+
+static void check_obj_final(struct sobj *o)
+{
+	unsigned long acc_tb[SIM_MAX_EVS];
+	const struct sim_ev *last = NULL;
+	int nacc = 0, i, j, r;
+
+	for (i = 0; i < nevs; i++) {
+		const struct sim_ev *e = &evs[i];
+
+		if (e->o != o || e->type != EV_SCHED)
+			continue;
+		/* An item raise that coalesced (false) still re-targets. */
+		if ((e->accepted || o->type == OBJ_ITEM) &&
+		    (!last || e->tb > last->tb))
+			last = e;
+		if (e->accepted)
+			acc_tb[nacc++] = e->tb;
+	}
+	/* Sort the begin times (insertion sort, tiny). */
+	for (i = 1; i < nacc; i++)
+		for (j = i; j > 0 && acc_tb[j - 1] > acc_tb[j]; j--) {
+			unsigned long t = acc_tb[j];
+
+			acc_tb[j] = acc_tb[j - 1];
+			acc_tb[j - 1] = t;
+		}
+	/* No run without a schedule: the k-th run follows the k-th one. */
+	if (o->runs > nacc)
+		FAIL_RET("%s ran %d times for %d accepted schedules",
+				o->name, o->runs, nacc);
+	for (r = 0; r < o->runs; r++)
+		if (o->run_begin[r] <= acc_tb[r])
+			FAIL_RET("%s run %d began before its schedule",
+					o->name, r);
+	for (i = 0; i < nevs; i++) {
+		const struct sim_ev *e = &evs[i];
+		bool cancelled = false, ran = false;
+
+		if (e->o != o)
+			continue;
+		if (e->type == EV_KILL && e->ret == 0) {
+			for (r = 0; r < o->runs; r++)
+				if (o->run_begin[r] > e->te)
+					FAIL_RET("%s ran after kill returned",
+							o->name);
+			for (j = 0; j < nevs; j++)
+				if (evs[j].o == o && evs[j].type == EV_SCHED &&
+				    evs[j].tb > e->te &&
+				    evs[j].ret != DWORK_ESHUTDOWN)
+					FAIL_RET("%s: schedule after kill returned %d",
+							o->name, evs[j].ret);
+		}
+		if (e->type != EV_SCHED || !e->accepted)
+			continue;
+		/* Nothing lost: a run follows unless cancelled since. */
+		for (j = 0; j < nevs; j++)
+			if (evs[j].o == o &&
+			    (evs[j].type == EV_CANCEL || evs[j].type == EV_KILL ||
+			     evs[j].type == EV_FREE) &&
+			    evs[j].te >= e->tb)
+				cancelled = true;
+		for (r = 0; r < o->runs; r++)
+			if (o->run_begin[r] > e->tb)
+				ran = true;
+		if (!cancelled && !ran)
+			FAIL_RET("%s: accepted schedule (step %lu, CPU %d -> %d) never ran",
+					o->name, e->tb, e->cpu, e->target);
+	}
+	/* Newest target: the last schedule, after all others, decides. */
+	if (last && o->runs) {
+		bool unique = true;
+
+		for (i = 0; i < nevs; i++) {
+			const struct sim_ev *e = &evs[i];
+
+			if (e->o != o || e == last)
+				continue;
+			if (e->type == EV_SCHED &&
+			    (e->accepted || o->type == OBJ_ITEM) &&
+			    e->te >= last->tb)
+				unique = false;
+			if (e->type != EV_SCHED && e->te >= last->tb)
+				unique = false;
+		}
+		if (unique && !cpus[last->target].dead &&
+		    o->run_begin[o->runs - 1] > last->tb &&
+		    o->run_cpu[o->runs - 1] != last->target)
+			sim_fail("%s: last run on CPU %d, newest target %d",
+				 o->name, o->run_cpu[o->runs - 1],
+				 last->target);
+	}
+}
+
+static void check_final(void)
+{
+	unsigned int i;
+	int k;
+
+	for (i = 0; i < scn->ncpus && !failed; i++) {
+		struct dwork_cpu *d = &sim_dcpu[i];
+		struct dwork_node *in = __atomic_load_n(&d->inbox,
+							__ATOMIC_SEQ_CST);
+
+		if (cpus[i].status == ST_STOPPED && !cpus[i].dead)
+			continue;
+		if (d->sirq.head || d->idle.head)
+			sim_fail("work left on CPU %u's lists at the end", i);
+		else if (in && in != _DWORK_INBOX_CLOSED)
+			sim_fail("work left in CPU %u's inbox at the end", i);
+		else if (cpus[i].dead && in != _DWORK_INBOX_CLOSED)
+			sim_fail("dead CPU %u's inbox is not closed", i);
+	}
+	for (k = 0; k < nobjs && !failed; k++) {
+		struct sobj *o = &objs[k];
+		uint32_t s;
+
+		if (!o->poisoned) {
+			s = __atomic_load_n(&o->u.it.node.state,
+					    __ATOMIC_SEQ_CST);
+			if (s & (_DWORK_ST_PEND | _DWORK_ST_QUEUED |
+				 _DWORK_ST_RUN))
+				sim_fail("%s still owes work at the end (state %#x)",
+					 o->name, s);
+		}
+		if (!failed)
+			check_obj_final(o);
+	}
+	if (!failed && scn->check)
+		scn->check();
+}
+
+/* ------------------------------------------------------------------
+ * One execution, driven by choices[0..prefix_len) and 0 beyond.
+ */
+
+struct opt {
+	unsigned int cpu;
+	bool irq;
+	bool preempt;
+};
+
+static int decide(int n)
+{
+	int c;
+
+	if (n <= 1)
+		return 0;
+	if (depth >= MAX_DEPTH) {
+		sim_fail("schedule deeper than %d choices", MAX_DEPTH);
+		return 0;
+	}
+	if (depth < prefix_len) {
+		c = choices[depth];
+	} else {
+		c = 0;
+		choices[depth] = 0;
+	}
+	nopts_at[depth] = (unsigned char)n;
+	depth++;
+	return c;
+}
+
+static void reset(void)
+{
+	unsigned int i;
+
+	memset(sim_dcpu, 0, sizeof(sim_dcpu));
+	memset(cpus, 0, sizeof(cpus));
+	memset(objs, 0, sizeof(objs));
+	nobjs = 0;
+	nevs = 0;
+	now = 0;
+	write_ver = 0;
+	failed = false;
+	fail_msg[0] = 0;
+	depth = 0;
+	preempts = 0;
+	in_coro = false;
+	sim_cur = DWORK_CPU_NONE;
+	scn->setup();
+	for (i = 0; i < scn->ncpus; i++) {
+		cpus[i].port_online = true;
+		cpus[i].spin_ver = ~0ul;
+		cpus[i].irq_armed = scn->irq[i] != NULL;
+		dwork_cpu_init(i);
+		getcontext(&cpus[i].ctx);
+		cpus[i].ctx.uc_stack.ss_sp = stacks[i];
+		cpus[i].ctx.uc_stack.ss_size = STACK_BYTES;
+		cpus[i].ctx.uc_link = NULL;
+		makecontext(&cpus[i].ctx, cpu_entry, 0);
+	}
+}
+
+static int execute(void)
+{
+	unsigned int cur = DWORK_CPU_NONE;
+
+	reset();
+	for (;;) {
+		struct opt opts[2 * SIM_MAX_CPUS];
+		bool cur_en = cur < scn->ncpus && cpu_enabled(cur);
+		unsigned int i;
+		int n = 0, pick;
+
+		if (now > MAX_STEPS) {
+			sim_fail("livelock: more than %d steps", MAX_STEPS);
+			return -1;
+		}
+		if (cur_en)
+			opts[n++] = (struct opt){ cur, false, false };
+		for (i = 0; i < scn->ncpus; i++)
+			if (i != cur && cpu_enabled(i) &&
+			    (!cur_en || preempts < bound))
+				opts[n++] = (struct opt){ i, false, cur_en };
+		for (i = 0; i < scn->ncpus; i++) {
+			bool pre = cur_en && i != cur;
+
+			if (irq_deliverable(i) && (!pre || preempts < bound))
+				opts[n++] = (struct opt){ i, true, pre };
+		}
+		if (!n) {
+			for (i = 0; i < scn->ncpus; i++)
+				if (cpus[i].status == ST_SPIN ||
+				    cpus[i].status == ST_WAITCOND ||
+				    cpus[i].status == ST_RUN) {
+					sim_fail("deadlock: CPU %u blocked (status %d), nothing can run",
+						 i, cpus[i].status);
+					return -1;
+				}
+			check_final();
+			return failed ? -1 : 0;
+		}
+		pick = decide(n);
+		if (failed)
+			return -1;
+		if (opts[pick].preempt)
+			preempts++;
+		cur = opts[pick].cpu;
+		if (opts[pick].irq)
+			cpus[cur].deliver = true;
+		now++;
+		sim_cur = cur;
+		in_coro = true;
+		swapcontext(&main_ctx, &cpus[cur].ctx);
+		in_coro = false;
+		sim_cur = DWORK_CPU_NONE;
+		if (failed)
+			return -1;
+		check_step();
+		if (failed)
+			return -1;
+	}
+}
+
+static void print_trace(void)
+{
+	unsigned long s = now > RING ? now - RING : 0;
+
+	fprintf(stderr, "last steps:\n");
+	for (; s < now; s++)
+		if (ring[s % RING].step == s && ring[s % RING].what)
+			fprintf(stderr, "  %5lu cpu%u%s %s\n", s,
+				ring[s % RING].cpu,
+				ring[s % RING].irq ? " irq" : "",
+				ring[s % RING].what);
+}
+
+static volatile sig_atomic_t expecting;
+static unsigned long explored;
+
+static void on_segv(int sig)
+{
+	char buf[160];
+	int len = snprintf(buf, sizeof(buf),
+			   "model: VIOLATION: signal %d (crash) after %lu schedules\n",
+			   sig, explored + 1);
+
+	if (len > 0)
+		(void)!write(2, buf, (size_t)len);
+	_exit(expecting ? 0 : 1);
+}
+
+extern const struct scenario *const model_scenarios[];
+
+static void usage(void)
+{
+	int i;
+
+	fprintf(stderr,
+		"usage: model SCENARIO [--bound N] [--max N] [--expect-violation] [-v]\n"
+		"scenarios:");
+	for (i = 0; model_scenarios[i]; i++)
+		fprintf(stderr, " %s", model_scenarios[i]->name);
+	fprintf(stderr, "\n");
+	exit(2);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long max = 2000000;
+	bool expect = false, have_bound = false;
+	static char altstack[65536];
+	stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+	struct sigaction sa;
+	int i, r;
+
+	if (argc < 2)
+		usage();
+	for (i = 0; model_scenarios[i]; i++)
+		if (!strcmp(model_scenarios[i]->name, argv[1]))
+			scn = model_scenarios[i];
+	if (!scn)
+		usage();
+	for (i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--bound") && i + 1 < argc) {
+			bound = (unsigned int)atoi(argv[++i]);
+			have_bound = true;
+		} else if (!strcmp(argv[i], "--max") && i + 1 < argc) {
+			max = strtoul(argv[++i], NULL, 0);
+		} else if (!strcmp(argv[i], "--expect-violation")) {
+			expect = true;
+		} else if (!strcmp(argv[i], "-v")) {
+			verbose = true;
+		} else {
+			usage();
+		}
+	}
+	if (!have_bound)
+		bound = scn->bound;
+	expecting = expect;
+	sigaltstack(&ss, NULL);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_segv;
+	sa.sa_flags = SA_ONSTACK;
+	sigaction(SIGSEGV, &sa, NULL);
+	sigaction(SIGBUS, &sa, NULL);
+
+	printf("model: scenario %s (%s), %u CPUs, preemption bound %u\n",
+	       scn->name, scn->lesson, scn->ncpus, bound);
+	prefix_len = 0;
+	for (;;) {
+		int d;
+
+		r = execute();
+		explored++;
+		if (r) {
+			printf("model: VIOLATION after %lu schedules: %s\n",
+			       explored, fail_msg);
+			print_trace();
+			printf("model: %s: %lu schedules explored, violation found\n",
+			       scn->name, explored);
+			return expect ? 0 : 1;
+		}
+		if (verbose && explored % 10000 == 0)
+			fprintf(stderr, "... %lu\n", explored);
+		/* Backtrack to the deepest choice with an untried option. */
+		for (d = depth - 1; d >= 0 && choices[d] + 1 >= nopts_at[d]; d--)
+			;
+		if (d < 0)
+			break;
+		choices[d]++;
+		prefix_len = d + 1;
+		if (explored >= max) {
+			printf("model: %s: stopped at --max %lu schedules (not exhaustive)\n",
+			       scn->name, max);
+			return expect ? 1 : 0;
+		}
+	}
+	printf("model: %s: %lu schedules explored (exhaustive within bound %u), no violation\n",
+	       scn->name, explored, bound);
+	return expect ? 1 : 0;
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/*
+ * The exhaustive explorer's interface to its scenarios (tests/model).
+ *
+ * A scenario declares objects (items, tasklets), one task-context program
+ * per virtual CPU, optionally one interrupt handler per CPU (delivered
+ * exactly once, at any point where that CPU has IRQs enabled) and extra
+ * final checks.  The explorer (sim.c) runs the scenario under every
+ * schedule within its preemption bound and checks the invariants after
+ * every step and at the end of each execution.
+ */
+#ifndef DWORK_MODEL_SIM_H
+#define DWORK_MODEL_SIM_H
+
+#include <dwork/dwork.h>
+
+#define SIM_MAX_OBJS 4
+#define SIM_MAX_RUNS 16
+#define SIM_MAX_EVS 64
+
+enum sobj_type { OBJ_ITEM, OBJ_TSOFT, OBJ_TIDLE };
+enum sim_ctx { CTX_TASK, CTX_SOFTIRQ, CTX_IDLE };
+
+struct sobj;
+/* Called inside the callback (run @run, counting from 0), may be NULL. */
+typedef void (*sobj_body_fn)(struct sobj *o, int run);
+
+struct sobj {
+	union {
+		struct dwork_item it;
+		struct dwork_tasklet t;
+	} u;
+	enum sobj_type type;
+	const char *name;
+	sobj_body_fn body;
+	/* runtime */
+	int running;
+	int runs;
+	bool poisoned;
+	int run_cpu[SIM_MAX_RUNS];
+	unsigned long run_begin[SIM_MAX_RUNS];
+};
+
+enum sim_ev_type { EV_SCHED, EV_CANCEL, EV_KILL, EV_FREE };
+
+struct sim_ev {
+	enum sim_ev_type type;
+	struct sobj *o;
+	int cpu;              /* CPU that made the call */
+	int target;           /* EV_SCHED: requested CPU */
+	unsigned long tb, te; /* step counter at call and return */
+	int ret;
+	bool accepted;        /* EV_SCHED: queued a run / returned 0 */
+	bool in_irq;
+};
+
+struct scenario {
+	const char *name;
+	const char *lesson;
+	unsigned int ncpus;
+	unsigned int bound;          /* default preemption bound */
+	void (*setup)(void);         /* declare objects (main context) */
+	void (*prog[SIM_MAX_CPUS])(void);
+	void (*irq[SIM_MAX_CPUS])(void);
+	void (*check)(void);         /* extra final checks, may be NULL */
+};
+
+/* Declaring objects (setup only). */
+struct sobj *sim_item(const char *name, sobj_body_fn body);
+struct sobj *sim_tasklet(const char *name, enum sobj_type type,
+			 sobj_body_fn body);
+
+/* Operations: task context, IRQ handlers or callbacks. */
+bool op_raise_on(struct sobj *o, unsigned int cpu);
+bool op_raise(struct sobj *o);
+int op_sched_on(struct sobj *o, unsigned int cpu);
+int op_sched(struct sobj *o);
+void op_cancel(struct sobj *o);
+int op_kill(struct sobj *o);
+/* Teardown: loop while dwork_item_busy() says EAGAIN, then free @o. */
+void op_teardown(struct sobj *o);
+/* Free @o: any later access to it by dwork is a violation. */
+void op_free(struct sobj *o);
+/* Wait until @cpu stopped, then dwork_cpu_dead(@cpu) from this CPU. */
+void op_cpu_dead(unsigned int cpu);
+/* Block this CPU until @cond(@arg) holds (a sleeping wait, no spin). */
+void sim_wait_until(bool (*cond)(int arg), int arg);
+/* Stop this CPU (it never runs again, pending softirqs included). */
+void sim_offline(void) __attribute__((noreturn));
+/* From now on this CPU runs no softirq between its task operations. */
+void sim_hold_softirq(void);
+
+unsigned int sim_self(void);
+/* Report a violation (never returns inside an execution). */
+void sim_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Event log of the current execution, for scenario checks. */
+const struct sim_ev *sim_events(int *n);
+
+#endif /* DWORK_MODEL_SIM_H */

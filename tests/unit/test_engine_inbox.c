@@ -175,6 +175,38 @@ static void test_stats_count_raised_coalesced_run_fed(void **state)
 	assert_int_equal(st.raised + st.coalesced + st.fed, 0);
 }
 
+/*
+ * A node re-targeted while the pass that holds it is already running (by
+ * a callback earlier in the same pass) is forwarded when the pass reaches
+ * it, not run here.
+ */
+static void retarget_next(struct uobj *x)
+{
+	x->ret[0] = dwork_tasklet_schedule_on(&o[1].tl, 2);
+	x->ret[1] = dwork_item_raise_on(&o[2].item, 3);
+}
+
+static void test_retarget_during_pass_is_forwarded_not_run_here(void **state)
+{
+	(void)state;
+	o[0].during = retarget_next;
+	assert_int_equal(dwork_tasklet_schedule(&o[0].tl), 0);
+	assert_int_equal(dwork_tasklet_schedule(&o[1].tl), 0);
+	assert_true(dwork_item_raise(&o[2].item));
+	tp.c[0].softirq_pending = 0;
+	tp_softirq_once(0);
+	assert_int_equal(o[0].ret[0], 0);
+	assert_false(o[0].ret[1]); /* absorbed, but moved */
+	assert_int_equal(u_log_n, 1);
+	assert_int_equal(u_stats(0).forwarded, 2);
+	u_quiesce();
+	assert_int_equal(o[1].runs, 1);
+	assert_int_equal(o[1].last_cpu, 2);
+	assert_int_equal(o[2].runs, 1);
+	assert_int_equal(o[2].last_cpu, 3);
+	assert_int_equal(u_stats(0).run, 1);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, u_teardown)
 
 int main(void)
@@ -187,6 +219,7 @@ int main(void)
 		T(test_empty_softirq_pass_does_not_reraise),
 		T(test_feed_from_no_cpu_raises_target_once),
 		T(test_stats_count_raised_coalesced_run_fed),
+		T(test_retarget_during_pass_is_forwarded_not_run_here),
 	};
 
 	return cmocka_run_group_tests_name("engine_inbox", tests, NULL, NULL);

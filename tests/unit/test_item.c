@@ -6,13 +6,18 @@
 #include "unit.h"
 
 static struct uobj a, b, c;
+static struct uobj many[DWORK_SOFTIRQ_BATCH];
 
 static int setup(void **state)
 {
+	unsigned int i;
+
 	u_setup(state);
 	u_obj_init(&a, 1, DWORK_TASKLET_SOFTIRQ);
 	u_obj_init(&b, 2, DWORK_TASKLET_SOFTIRQ);
 	u_obj_init(&c, 3, DWORK_TASKLET_SOFTIRQ);
+	for (i = 0; i < DWORK_SOFTIRQ_BATCH; i++)
+		u_obj_init(&many[i], 100 + i, DWORK_TASKLET_SOFTIRQ);
 	return 0;
 }
 
@@ -294,6 +299,35 @@ static void test_static_initialiser_makes_a_raisable_item(void **state)
 	assert_int_equal(s.runs, 1);
 }
 
+/*
+ * Cancel asks the CPU holding the node to unlink it at its next pass, not
+ * only when the pass reaches it: a teardown loop polling busy() finishes
+ * after one pass even when the node sits behind a full batch.
+ */
+static void test_cancel_unlinks_at_next_pass_even_behind_a_full_batch(
+	void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	/* CPU 1 queues a full batch, then a. */
+	tp_switch(1);
+	for (i = 0; i < DWORK_SOFTIRQ_BATCH; i++)
+		assert_true(dwork_item_raise(&many[i].item));
+	assert_true(dwork_item_raise(&a.item));
+	tp_switch(0);
+	dwork_item_cancel(&a.item);
+	assert_int_equal(dwork_item_busy(&a.item), DWORK_EAGAIN);
+	tp.c[1].softirq_pending = 0;
+	tp_softirq_once(1);
+	assert_int_equal(u_log_n, DWORK_SOFTIRQ_BATCH);
+	/* The pass did not reach a, yet it is unlinked and no longer busy. */
+	assert_int_equal(u_linked_on(&a, 1), 0);
+	assert_int_equal(dwork_item_busy(&a.item), 0);
+	u_quiesce();
+	assert_int_equal(a.runs, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, u_teardown)
 
 int main(void)
@@ -310,6 +344,7 @@ int main(void)
 		T(test_remote_raise_raises_remote_softirq_only_when_inbox_empty),
 		T(test_raise_of_pending_item_for_other_cpu_moves_it_once),
 		T(test_static_initialiser_makes_a_raisable_item),
+		T(test_cancel_unlinks_at_next_pass_even_behind_a_full_batch),
 	};
 
 	return cmocka_run_group_tests_name("item", tests, NULL, NULL);

@@ -1,0 +1,136 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# The mutation campaign, sourced by tests/unit/mutate.sh --all.
+#   mutant NAME FILE SED-EXPRESSION DESCRIPTION
+# Every mutant must make at least one unit test fail (docs/testing.md).
+# In sed replacements '&' must be written '\&'.
+
+# Queue-state protocol: no double insertion (Xen 104072fc1c).
+mutant M01-link-when-queued src/engine.c \
+	's/link = !(s & (Q | R));/link = !(s \& (P | R));/' \
+	'schedule links a node that is still QUEUED (cancelled, not yet unlinked)'
+mutant M02-cancel-resets-queued src/engine.c \
+	'/^void _dwork_node_cancel/,/^}/ s/s & ~P,/s \& ~(P | Q),/' \
+	'cancel clears QUEUED as well as PEND (Xen reset-while-linked bug)'
+mutant M03-cancel-keeps-pend src/engine.c \
+	'/^void _dwork_node_cancel/,/^}/ s/s & ~P,/s,/' \
+	'cancel does not clear PEND'
+
+# Running + schedule.
+mutant M04-requeue-lost src/engine.c \
+	's/requeue = (s & P) \&\& !(s & D);/requeue = false;/' \
+	'a schedule during the callback is not re-queued after it'
+mutant M05-link-while-running src/engine.c \
+	's/link = !(s & (Q | R));/link = !(s \& Q);/' \
+	'schedule links a RUNNING node (concurrent run on another CPU, Xen a2a935bc5e)'
+mutant M06-requeue-on-runner src/engine.c \
+	's/st_set_qcpu((s & ~R) | Q,$/st_set_qcpu(st_set_tgt((s \& ~R) | Q, self),/; s/_DWORK_ST_TGT(s));$/self));/; s/enqueue_irqoff(n, _DWORK_ST_TGT(s), self);/enqueue_irqoff(n, self, self);/' \
+	're-run after the callback goes to the CPU that ran it, not the newest target'
+
+# Re-targeting a pending node.
+mutant M07-retarget-ignored src/engine.c \
+	's/nw = st_set_tgt(s | P, cpu);/nw = (s \& P) ? (s | P) : st_set_tgt(s | P, cpu);/' \
+	'a schedule of a pending node keeps the old target'
+mutant M08-no-forward src/engine.c \
+	's/if (!(s & P) || (tgt != self \&\& cpu_accepting(tgt))) {/if (!(s \& P)) {/' \
+	'the CPU holding a re-targeted node runs it instead of forwarding it'
+
+# Hooks "only when needed".
+mutant M09-raise-always src/engine.c \
+	's/if (was_empty \&\& !me->in_softirq)/if (!me->in_softirq)/' \
+	'local append raises the softirq even on a non-empty list'
+mutant M10-remote-raise-always src/engine.c \
+	's/^\t\tif (!old)$/\t\tif (1)/' \
+	'inbox push raises the target softirq even when the inbox was non-empty'
+mutant M11-no-idle-kick src/engine.c \
+	's/^\t\tif (was_empty)$/\t\tif (0)/' \
+	'queuing idle work never kicks the idle loop'
+mutant M12-no-kick-from-softirq src/engine.c \
+	's/^\t\tif (was_empty)$/\t\tif (was_empty \&\& !me->in_softirq)/' \
+	'idle work that arrives in a softirq drain (mixed-kind feed) is not kicked (RFC bug)'
+
+# The softirq pass and the idle loop.
+mutant M13-batch-unbounded src/engine.c \
+	's/while (done < DWORK_SOFTIRQ_BATCH) {/while (1) {/' \
+	'one softirq pass runs everything, no batch bound'
+mutant M14-pass-unlimited src/engine.c \
+	's/if (!n || !seq_before(n->seq, limit)) {/if (!n) {/' \
+	'work queued during a pass runs in the same pass'
+mutant M15-no-reraise src/engine.c \
+	'/^void dwork_softirq/,/^}/ s/^\t\tdwork_port_raise_softirq();/\t\t(void)0;/' \
+	'a pass that leaves work does not raise the softirq again'
+mutant M16-idle-runs-all src/engine.c \
+	'/^void dwork_idle_run/,/^}/ s/^\t\t\tbreak;$/\t\t\tcontinue;/' \
+	'dwork_idle_run runs every idle tasklet, not one per call'
+mutant M17-idle-no-rekick src/engine.c \
+	'/^void dwork_idle_run/,/^}/ s/dwork_port_kick_idle(self);/(void)0;/' \
+	'dwork_idle_run does not kick again when idle work remains'
+
+# Inbox.
+mutant M18-drain-lifo src/engine.c \
+	's/arrive_chain_irqoff(me, self, chain_reverse(chain));/arrive_chain_irqoff(me, self, chain);/' \
+	'inbox drained in LIFO order (not reversed)'
+
+# Kill.
+mutant M19-kill-keeps-pend src/engine.c \
+	'/^int _dwork_node_kill/,/^}/ s/(s & ~P) | D/s | D/' \
+	'kill marks dead but does not cancel the pending run'
+mutant M20-kill-no-wait-run src/engine.c \
+	'/^int _dwork_node_kill/,/^}/ s/if (!(s & (Q | R)))/if (!(s \& Q))/' \
+	'kill does not wait for a callback running on another CPU'
+mutant M21-kill-no-wait-unlink src/engine.c \
+	'/^int _dwork_node_kill/,/^}/ s/if (!(s & (Q | R)))/if (!(s \& R))/' \
+	'kill returns while the node is still linked on another CPU'
+mutant M22-kill-no-service src/engine.c \
+	'/^int _dwork_node_kill/,/^}/ s/service_irqoff(me, self);/(void)0;/' \
+	'a spinning kill does not service its own CPU (mutual kill deadlock)'
+mutant M23-self-kill-touches src/engine.c \
+	's/if (me->killed\[lvl\]) {/if (0) {/' \
+	'the runner touches the node after a self-kill (Linux tasklet UAF)'
+mutant M24-no-edeadlk src/engine.c \
+	's/if (irq || lvl != inner)/if (0)/' \
+	'kill from an outer context on the running CPU is treated as a self-kill'
+mutant M25-edeadlk-ignores-irq src/engine.c \
+	's/if (irq || lvl != inner)/if (lvl != inner)/' \
+	'kill from an IRQ that interrupted the callback is treated as a self-kill'
+mutant M26-schedule-after-kill src/engine.c \
+	'/^int _dwork_node_schedule/,/^}/ s/if (s & D) {/if (0) {/' \
+	'schedule accepts a dead tasklet'
+
+# Hotplug.
+mutant M27-dead-drops-inbox src/engine.c \
+	's/n = chain_reverse(chain);/n = NULL;/' \
+	'cpu_dead drops the dead CPU inbox (Xen 29555668b5 leak)'
+mutant M28-dead-inbox-lifo src/engine.c \
+	's/n = chain_reverse(chain);/n = chain;/' \
+	'cpu_dead adopts the inbox in LIFO order'
+mutant M29-dead-keeps-inbox-open src/engine.c \
+	's/chain = _dwork_atomic_xchg(&dead->inbox, _DWORK_INBOX_CLOSED,/chain = _dwork_atomic_xchg(\&dead->inbox, NULL,/' \
+	'cpu_dead leaves the inbox open: later pushes (re-run owed to it) are stranded'
+mutant M30-push-drops-on-closed src/engine.c \
+	's/cpu = _dwork_atomic_load(&c->adopter, _DWORK_RELAXED);/return;/' \
+	'a push that finds the inbox closed drops the node instead of following the adopter'
+mutant M31-online-check-removed src/engine.c \
+	's/_dwork_atomic_load(&cpu_of(cpu)->online, _DWORK_ACQUIRE);/1;/' \
+	'schedule/raise accept a CPU that is offline or not initialised'
+mutant M32-reinit-wipes src/engine.c \
+	'/^void dwork_cpu_init/,/^}/ s/if (_dwork_atomic_load(&c->online, _DWORK_ACQUIRE))/if (0)/' \
+	'a second dwork_cpu_init on an online CPU resets its lists'
+
+# Items.
+mutant M33-busy-ignores-queued src/item.c \
+	's/(_DWORK_ST_PEND | _DWORK_ST_QUEUED | _DWORK_ST_RUN)/(_DWORK_ST_PEND | _DWORK_ST_RUN)/' \
+	'busy returns 0 while a cancelled node is still linked'
+mutant M34-raise-true-when-absorbed src/item.c \
+	's/== 0 \&\& queued;/== 0;/' \
+	'raise returns true for an absorbed (already pending) raise'
+mutant M35-no-cancel-reap src/engine.c \
+	'/^void _dwork_node_cancel/,/^}/ s/request_reap(_DWORK_ST_QCPU(s), self);/(void)0;/' \
+	'cancel does not ask the queueing CPU to unlink the node'
+
+# Misuse.
+mutant M36-no-init-check src/engine.c \
+	's/if (!(s & INIT)) {/if (0) {/' \
+	'schedule accepts an uninitialised (zeroed) node'
+mutant M37-no-kind-check src/tasklet.c \
+	's/(t->node.kind == DWORK_KIND_SOFTIRQ ||/(1 ||/' \
+	'a tasklet of a bad kind is accepted'

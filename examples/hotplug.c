@@ -95,8 +95,14 @@ int main(void)
 
 	for (int i = 0; i < NR_ITEMS; i++)
 		dwork_item_init(&works[i].item, work_fn);
-	if (dwork_posix_start(NR_CPUS) != 0)
+	switch (dwork_posix_start(NR_CPUS)) {
+	case 0:
+		break;
+	case DWORK_EINVAL:
+		return 77;	/* skip: built with fewer CPUs */
+	default:
 		return 1;
+	}
 
 	for (unsigned long c = 0; c < 2; c++)
 		pthread_create(&dev[c], NULL, device, (void *)c);

@@ -14,6 +14,8 @@
 # modified.  Set MUT_SANITIZE=address,undefined to build the mutants with
 # sanitizers (separate build directory).
 #
+# MUT_ONLY=REGEX runs only the mutants whose name matches.
+#
 # Exit status: 0 if the mutant was killed (some test failed), 1 if it
 # survived, 2 if it did not apply or did not compile.
 set -u -o pipefail
@@ -93,35 +95,32 @@ run_suite() {
 		rc=$?
 		while read -r name; do
 			killed+=("$name")
-		done < <(printf '%s\n' "$out" |
-			 sed -n 's/^\[  FAILED  \] \(test_[A-Za-z0-9_]*\)$/\1/p' |
-			 sort -u)
-		if [ $rc -eq 124 ] || [ $rc -ge 128 ]; then
-			# Timeout or crash: blame the test that never finished.
-			name=$(printf '%s\n' "$out" |
-			       sed -n 's/^\[ RUN      \] \(test_[A-Za-z0-9_]*\)$/\1/p' |
-			       tail -1)
-			if [ $rc -eq 124 ]; then
-				killed+=("${name:-${t##*/}}(timeout)")
-			else
-				killed+=("${name:-${t##*/}}(crash:$rc)")
-			fi
-		elif [ $rc -ne 0 ] && ! printf '%s\n' "$out" | grep -q FAILED; then
-			killed+=("${t##*/}(exit:$rc)")
-		fi
+		done < <(printf '%s\n' "$out" | awk -v rc="$rc" -v bin="${t##*/}" '
+			/^\[ RUN      \] / { cur = $4; next }
+			/^\[       OK \] / { cur = ""; next }
+			/^\[  FAILED  \] test_/ { if (NF == 4) print $4; cur = ""; next }
+			END {
+				# A test that started and never finished: it
+				# crashed, aborted (sanitizer) or timed out.
+				why = rc == 124 ? "timeout" : "crash:" rc
+				if (cur != "") print cur "(" why ")"
+				else if (rc >= 124 && !seen) print bin "(" why ")"
+			}' | sort -u)
 	done
 	if [ ${#killed[@]} -eq 0 ]; then
 		echo "SURVIVED"
 		return 1
 	fi
-	printf '%s\n' "${killed[@]}" | sort -u | tr '\n' ' '
-	echo
+	printf '%s\n' "${killed[@]}" | sort -u | paste -sd' '
 	return 0
 }
 
 # mutant NAME FILE SED-EXPR [DESCRIPTION]
 mutant() {
 	local name=$1 file=$2 expr=$3 desc=${4:-} res rc
+	if [ -n "${MUT_ONLY:-}" ] && ! [[ $name =~ $MUT_ONLY ]]; then
+		return 0
+	fi
 	restore_src
 	sed -i -e "$expr" "$TREE/$file" || die "$name: bad sed expression"
 	if cmp -s "$MUT_DIR/src.orig/${file#src/}" "$TREE/$file"; then

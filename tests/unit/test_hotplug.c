@@ -313,6 +313,27 @@ static void test_dead_cpu_runs_nothing_and_second_dead_is_ignored(
 	assert_int_equal(o[0].last_cpu, 2);
 }
 
+static void retarget_to_1_then_1_and_2_die(struct uobj *x)
+{
+	if (x->runs > 1)
+		return;
+	x->ret[0] = dwork_tasklet_schedule_on(&x->tl, 1);
+	tp_cpu_dead(1, 2); /* CPU 2 adopts CPU 1 ... */
+	tp_cpu_dead(2, 3); /* ... then dies too: CPU 3 adopts both */
+}
+
+static void test_push_to_cpu_dead_twice_follows_the_adopter_chain(
+	void **state)
+{
+	(void)state;
+	o[0].during = retarget_to_1_then_1_and_2_die;
+	assert_int_equal(dwork_tasklet_schedule(&o[0].tl), 0);
+	u_quiesce();
+	assert_int_equal(o[0].ret[0], 0);
+	assert_int_equal(o[0].runs, 2);
+	assert_int_equal(o[0].last_cpu, 3);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, u_teardown)
 
 int main(void)
@@ -323,6 +344,7 @@ int main(void)
 		T(test_offline_cpu_items_migrate_in_order),
 		T(test_cpu_dead_moves_both_kinds_and_fed_work_in_order),
 		T(test_retarget_to_dead_cpu_while_running_lands_on_adopter),
+		T(test_push_to_cpu_dead_twice_follows_the_adopter_chain),
 		T(test_cpu_dead_forwards_pending_work_retargeted_elsewhere),
 		T(test_work_retargeted_to_cpu_that_dies_still_runs_once),
 		T(test_cpu_dead_drops_cancelled_work_and_busy_clears),

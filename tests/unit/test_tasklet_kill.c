@@ -485,6 +485,74 @@ static void test_init_after_kill_allows_reuse(void **state)
 	assert_lists_sound();
 }
 
+/*
+ * The callback kills itself, re-inits and re-schedules its tasklet (a new
+ * life, linked on this CPU's list), then kills it again.  The second kill
+ * is not a self-kill any more: like any kill it must cancel and unlink the
+ * new life before it returns 0, since the caller may then free the memory.
+ * (The test checks the list at that moment instead of freeing, so that a
+ * failure is reported instead of crashing the next pass.)
+ */
+static unsigned int relife_linked, relife_runs;
+
+static void kill_reinit_resched_kill(void *data)
+{
+	struct dwork_tasklet *t = data;
+
+	if (relife_runs++ > 0)
+		return;
+	self_kill_ret = dwork_tasklet_kill(t);
+	dwork_tasklet_init(t, kill_reinit_resched_kill, t,
+			   DWORK_TASKLET_SOFTIRQ);
+	self_kill_ret |= dwork_tasklet_schedule(t);
+	self_kill_ret |= dwork_tasklet_kill(t);
+	/* Kill returned: does CPU 0's list still reference the memory? */
+	relife_linked = 0;
+	for (const struct dwork_node *n = tp.cpus[0].sirq.head; n; n = n->next)
+		relife_linked += n == &t->node;
+}
+
+static void test_kill_after_self_kill_and_reinit_unlinks_the_new_life(
+	void **state)
+{
+	static struct dwork_tasklet t;
+
+	(void)state;
+	relife_runs = 0;
+	dwork_tasklet_init(&t, kill_reinit_resched_kill, &t,
+			   DWORK_TASKLET_SOFTIRQ);
+	self_kill_ret = 1;
+	assert_int_equal(dwork_tasklet_schedule(&t), 0);
+	u_quiesce();
+	assert_int_equal(self_kill_ret, 0);
+	assert_int_equal(relife_linked, 0);
+	assert_int_equal(relife_runs, 1);
+	assert_int_equal(dwork_tasklet_schedule(&t), DWORK_ESHUTDOWN);
+	assert_lists_sound();
+}
+
+/* A softirq callback kills a tasklet queued behind it in the same pass. */
+static void kill_s2(struct uobj *o)
+{
+	o->ret[0] = dwork_tasklet_kill(&s2.tl);
+}
+
+static void test_kill_from_callback_of_tasklet_queued_later_in_same_pass(
+	void **state)
+{
+	(void)state;
+	s1.during = kill_s2;
+	assert_int_equal(dwork_tasklet_schedule(&s1.tl), 0);
+	assert_int_equal(dwork_tasklet_schedule(&s2.tl), 0);
+	assert_int_equal(dwork_tasklet_schedule(&x.tl), 0);
+	u_quiesce();
+	assert_int_equal(s1.ret[0], 0);
+	assert_int_equal(s2.runs, 0);
+	assert_int_equal(x.runs, 1);
+	assert_int_equal(u_linked_on(&s2, 0), 0);
+	assert_lists_sound();
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, u_teardown)
 
 int main(void)
@@ -504,6 +572,8 @@ int main(void)
 		T(test_mutual_kill_of_pending_tasklets_does_not_deadlock),
 		T(test_second_kill_returns_zero),
 		T(test_init_after_kill_allows_reuse),
+		T(test_kill_after_self_kill_and_reinit_unlinks_the_new_life),
+		T(test_kill_from_callback_of_tasklet_queued_later_in_same_pass),
 	};
 
 	return cmocka_run_group_tests_name("tasklet_kill", tests, NULL, NULL);

@@ -85,6 +85,9 @@
  * (6) dwork_cpu_dead stores the adopter, then exchanges the inbox to CLOSED
  *     with acq_rel; a pusher whose CAS fails on CLOSED reads with acquire
  *     and so sees the adopter.
+ * (7) The schedule CAS that sets QUEUED is also an acquire of (3): the new
+ *     holder of next/prev/seq writes them after the previous holder's
+ *     last writes (found by ThreadSanitizer in the posix suite).
  */
 #include "internal.h"
 
@@ -554,8 +557,12 @@ int _dwork_node_schedule(struct dwork_node *n, unsigned int cpu, bool *queued)
 		 * Release: publishes the caller's writes to the run that
 		 * follows, pairs with the claim's acquire (1).  Even a
 		 * coalesced schedule is this RMW, never a plain load.
+		 * Acquire: pairs with the release that last cleared QUEUED
+		 * (unlink) or RUN (runner) (3), so when we take the link
+		 * fields (next/prev/seq) our writes come after the previous
+		 * holder's (7).
 		 */
-	} while (!_dwork_atomic_cas(&n->state, &s, nw, _DWORK_RELEASE,
+	} while (!_dwork_atomic_cas(&n->state, &s, nw, _DWORK_ACQ_REL,
 				    _DWORK_RELAXED));
 
 	if (link)
@@ -602,7 +609,13 @@ int _dwork_node_kill(struct dwork_node *n)
 
 		_DWORK_ASSERT(irq || !dwork_port_irqs_disabled());
 		for (lvl = 0; lvl < _DWORK_NR_LVL; lvl++) {
-			if (me->running[lvl] != n)
+			/*
+			 * A slot whose callback already killed itself no
+			 * longer stands for @n: after a self-kill the callback
+			 * may re-init and re-schedule it, and a further kill
+			 * is an ordinary one that must wait for the unlink.
+			 */
+			if (me->running[lvl] != n || me->killed[lvl])
 				continue;
 			if (irq || lvl != inner)
 				return DWORK_EDEADLK;

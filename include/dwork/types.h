@@ -13,9 +13,14 @@
 #ifndef DWORK_TYPES_H
 #define DWORK_TYPES_H
 
+#if defined(__XEN__)
+/* Xen builds with -nostdinc: its own headers provide the same types. */
+#include <xen/types.h>
+#else
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#endif
 
 /* Size of a cache line: dwork_cpu keeps remotely written fields apart. */
 #ifndef DWORK_CACHELINE_BYTES

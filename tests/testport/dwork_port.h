@@ -16,7 +16,7 @@
 #error "include <dwork/port.h>, not <dwork_port.h> directly"
 #endif
 
-#define TP_MAX_CPUS 8
+#define TP_MAX_CPUS DWORK_NR_CPUS /* types.h comes before us */
 
 struct tp_cpu_state {
 	bool irq_off;

@@ -59,6 +59,7 @@ static void test_schedule_before_cpu_init_returns_enodev(void **state)
 	(void)state;
 	/* u_setup brought up CPUs 0..3 only. */
 	assert_refused_everything_for(U_NR_CPUS);
+	assert_refused_everything_for(DWORK_NR_CPUS - 1);
 	tp_switch(U_NR_CPUS);
 	assert_int_equal(dwork_tasklet_schedule(&o[2].tl), DWORK_ENODEV);
 	assert_false(dwork_item_raise(&o[2].item));

@@ -9,6 +9,8 @@
 #      pkg-config after `meson install --destdir`.
 #   4. The worked bare-metal port links with -nostdlib for x86-64 (gcc,
 #      clang) and AArch64 (clang + lld): no libc, no undefined symbol.
+#   5. The examples run clean under ThreadSanitizer (they caught the
+#      release-only schedule CAS race, fixed in c9ad312).
 # Takes well under a minute on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -61,10 +63,18 @@ baremetal() {
 	done
 }
 
+examples_tsan() {
+	meson setup "$B/tsan" -Dport=posix -Dtests=disabled \
+		-Db_sanitize=thread >"$B/tsan.log" 2>&1 ||
+		{ cat "$B/tsan.log"; return 1; }
+	meson test -C "$B/tsan" --suite examples --print-errorlogs
+}
+
 section "1. API reference" api_reference
 section "2. diagrams up to date" docs/diagrams/render.sh --check
 section "3. consumer projects" tests/consume/run.sh "$B/consume"
 section "4. bare-metal port, freestanding link" baremetal
+section "5. examples under ThreadSanitizer" examples_tsan
 
 if [ -n "$failed" ]; then
 	echo "docs step FAILED:${failed#;}" >&2

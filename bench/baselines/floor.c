@@ -65,7 +65,7 @@ static void fl_append(struct fl_cpu *c, struct fl_node *n)
 		c->tail->next = n;
 	else {
 		c->head = n;
-		dwork_port_raise_softirq();
+		bl_raise_self();
 	}
 	c->tail = n;
 }

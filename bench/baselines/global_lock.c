@@ -141,7 +141,7 @@ static void gl_softirq(void)
 		}
 	}
 	if (!bl_list_empty(l))
-		dwork_port_raise_softirq();
+		bl_raise_self();
 	bl_unlock(&tasklet_lock);
 	dwork_port_irq_restore(flags);
 }

@@ -174,7 +174,7 @@ static void feeder_ipi(struct pc_cpu *c)
 		return;
 	feeder_splice(c);
 	if (c->head)
-		dwork_port_raise_softirq();
+		bl_raise_self();
 	/* Release: the caller waiting for @r sees its node taken. */
 	__atomic_store_n(&c->ipi_ack, r, __ATOMIC_RELEASE);
 }
@@ -307,7 +307,7 @@ static void enqueue(struct pc_node *n, unsigned int cpu, unsigned int self)
 
 		local_append(c, n);
 		if (was_empty)
-			dwork_port_raise_softirq();
+			bl_raise_self();
 	} else {
 		push_remote(n, cpu);
 	}
@@ -391,7 +391,7 @@ static void pc_softirq(void)
 
 	flags = dwork_port_irq_save();
 	if (c->head || has_inbox(c))
-		dwork_port_raise_softirq();
+		bl_raise_self();
 	dwork_port_irq_restore(flags);
 }
 

@@ -9,6 +9,11 @@
 
 #include <dwork/port.h>
 
+static inline void bl_raise_self(void)
+{
+	dwork_port_raise_softirq();
+}
+
 static inline void bl_raise_on(unsigned int cpu)
 {
 	if (cpu == dwork_port_this_cpu())

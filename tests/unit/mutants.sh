@@ -134,3 +134,14 @@ mutant M36-no-init-check src/engine.c \
 mutant M37-no-kind-check src/tasklet.c \
 	's/(t->node.kind == DWORK_KIND_SOFTIRQ ||/(1 ||/' \
 	'a tasklet of a bad kind is accepted'
+
+# Added after the first campaign (gaps found by mutants that survived).
+mutant M38-reap-ignores-target src/engine.c \
+	's/if (!(s & P) || _DWORK_ST_TGT(s) != self) {/if (!(s \& P)) {/' \
+	'the reap scan unlinks cancelled nodes but leaves re-targeted ones for the pass to reach'
+mutant M39-kill-no-reap-request src/engine.c \
+	's/request_reap(requested, self);/(void)0;/' \
+	'kill does not ask the CPU holding the node to unlink it'
+mutant M40-self-kill-not-dead src/engine.c \
+	's/(s & ~(P | R)) | D,/(s \& ~(P | R)),/' \
+	'a self-kill does not mark the tasklet dead'

@@ -295,6 +295,10 @@ static void kill_reinit_resched(void *data)
 	if (reinit_runs++ > 0)
 		return;
 	self_kill_ret = dwork_tasklet_kill(t);
+	/* Dead until re-init, even from its own callback. */
+	if (dwork_tasklet_schedule(t) != DWORK_ESHUTDOWN ||
+	    dwork_tasklet_is_scheduled(t))
+		self_kill_ret = -1;
 	dwork_tasklet_init(t, kill_reinit_resched, t, DWORK_TASKLET_SOFTIRQ);
 	self_kill_ret |= dwork_tasklet_schedule(t);
 }
@@ -553,6 +557,28 @@ static void test_kill_from_callback_of_tasklet_queued_later_in_same_pass(
 	assert_lists_sound();
 }
 
+/* Kill of an idle tasklet queued on another CPU that has no softirq due. */
+static void play_cpu1_softirq_if_raised(unsigned int nth)
+{
+	(void)nth;
+	tp_softirq(1); /* only runs if something raised it */
+}
+
+static void test_kill_asks_the_cpu_holding_the_tasklet_to_unlink_it(
+	void **state)
+{
+	(void)state;
+	tp_switch(1);
+	assert_int_equal(dwork_tasklet_schedule(&i1.tl), 0);
+	tp_switch(0);
+	assert_int_equal(tp.c[1].softirq_pending, 0); /* idle work: a kick */
+	u_relax_step = play_cpu1_softirq_if_raised;
+	assert_int_equal(dwork_tasklet_kill(&i1.tl), 0);
+	assert_int_equal(u_linked_on(&i1, 1), 0);
+	u_quiesce();
+	assert_int_equal(i1.runs, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, u_teardown)
 
 int main(void)
@@ -571,6 +597,7 @@ int main(void)
 		T(test_kill_from_irq_of_tasklet_not_running_here_succeeds),
 		T(test_mutual_kill_of_pending_tasklets_does_not_deadlock),
 		T(test_second_kill_returns_zero),
+		T(test_kill_asks_the_cpu_holding_the_tasklet_to_unlink_it),
 		T(test_init_after_kill_allows_reuse),
 		T(test_kill_after_self_kill_and_reinit_unlinks_the_new_life),
 		T(test_kill_from_callback_of_tasklet_queued_later_in_same_pass),

@@ -301,6 +301,35 @@ static void test_static_initialisers_make_idle_and_softirq_tasklets(
 	assert_int_equal(x.runs, 1);
 }
 
+/*
+ * A re-target asks the CPU holding the node to forward it at its next pass,
+ * even when the node sits behind a full batch there.
+ */
+static struct uobj many[DWORK_SOFTIRQ_BATCH];
+
+static void test_retarget_is_forwarded_at_next_pass_even_behind_a_full_batch(
+	void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < DWORK_SOFTIRQ_BATCH; i++) {
+		u_obj_init(&many[i], 100 + i, DWORK_TASKLET_SOFTIRQ);
+		assert_int_equal(dwork_tasklet_schedule(&many[i].tl), 0);
+	}
+	assert_int_equal(dwork_tasklet_schedule(&s1.tl), 0);
+	assert_int_equal(dwork_tasklet_schedule_on(&s1.tl, 2), 0);
+	tp.c[0].softirq_pending = 0;
+	tp_softirq_once(0);
+	assert_int_equal(u_stats(0).forwarded, 1);
+	assert_int_equal(u_linked_on(&s1, 0), 0);
+	tp_softirq(2);
+	assert_int_equal(s1.runs, 1);
+	assert_int_equal(s1.last_cpu, 2);
+	u_quiesce();
+	assert_int_equal(s1.runs, 1);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, u_teardown)
 
 int main(void)
@@ -312,6 +341,7 @@ int main(void)
 		T(test_idle_runs_one_callback_per_call),
 		T(test_mixed_kind_feed_kicks_idle),
 		T(test_retarget_pending_runs_once_on_newest_target),
+		T(test_retarget_is_forwarded_at_next_pass_even_behind_a_full_batch),
 		T(test_reschedule_while_running_reruns_on_newest_target),
 		T(test_schedule_while_running_reruns_once_after_return),
 		T(test_schedule_on_other_cpu_while_running_never_runs_concurrently),

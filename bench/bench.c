@@ -740,6 +740,20 @@ static bool target_met(const struct target *t)
 	return t->op[0] == '<' ? t->value <= t->want : t->value >= t->want;
 }
 
+static char load_start[64], load_end[64];
+
+static void loadavg(char *buf, size_t len)
+{
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	snprintf(buf, len, "unknown");
+	if (f) {
+		if (fgets(buf, (int)len, f))
+			buf[strcspn(buf, "\n")] = 0;
+		fclose(f);
+	}
+}
+
 static void machine(char *buf, size_t len)
 {
 	FILE *f = fopen("/proc/cpuinfo", "r");
@@ -773,6 +787,7 @@ static void print_table(const struct opts *o)
 
 	machine(mach, sizeof(mach));
 	printf("dwork-bench: %s\n", mach);
+	printf("load average before/after: %s / %s\n", load_start, load_end);
 	printf("medians of %u repetitions; ns/op = 1e9 / ops_per_s "
 	       "(feed_latency: median latency)\n\n", o->reps);
 	printf("%-17s %4s %-12s %14s %10s %10s %12s %9s\n", "scenario", "cpus",
@@ -819,6 +834,8 @@ static void print_json(const struct opts *o)
 
 	machine(mach, sizeof(mach));
 	printf("{\n  \"machine\": \"%s\",\n  \"port\": \"bench\",\n", mach);
+	printf("  \"loadavg_before\": \"%s\",\n  \"loadavg_after\": \"%s\",\n",
+	       load_start, load_end);
 	printf("  \"reps\": %u,\n  \"quick\": %s,\n  \"impls\": [", o->reps,
 	       o->quick ? "true" : "false");
 	for (i = 0, j = 0; i < NR_IMPLS; i++) {
@@ -968,7 +985,9 @@ int main(int argc, char **argv)
 		o.scen_on[i] = !scen || in_list(scen, scen_name[i]);
 	for (i = 0; i < NR_IMPLS; i++)
 		o.impl_on[i] = !impls || in_list(impls, all_impls[i]->name);
+	loadavg(load_start, sizeof(load_start));
 	run_all(&o);
+	loadavg(load_end, sizeof(load_end));
 	if (o.json)
 		print_json(&o);
 	else

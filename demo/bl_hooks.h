@@ -11,10 +11,19 @@
 #include <dwork/dwork.h>
 
 extern struct dwork_item demo_kick[DWORK_NR_CPUS];
+extern __thread int demo_in_kick, demo_rerun;
 
+/*
+ * A baseline re-raising its softirq from inside its handler is run again
+ * by the trampoline's loop, as Xen's do_softirq() loops while softirqs are
+ * pending (demo.c: kick_cb()).
+ */
 static inline void bl_raise_self(void)
 {
-	dwork_item_raise(&demo_kick[dwork_port_this_cpu()]);
+	if (demo_in_kick)
+		demo_rerun = 1;
+	else
+		dwork_item_raise(&demo_kick[dwork_port_this_cpu()]);
 }
 
 static inline void bl_raise_on(unsigned int cpu)

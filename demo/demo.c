@@ -46,6 +46,7 @@
 #define FEED_EVERY 16
 
 struct dwork_item demo_kick[DWORK_NR_CPUS];
+__thread int demo_in_kick, demo_rerun;
 
 struct dcpu {
 	/* Idle-CPU accounting, written by that vCPU only. */
@@ -211,7 +212,12 @@ static inline void win_close(const struct window *w)
 	add(&d->sirq_ns, dt > ex ? dt - ex : 0);
 }
 
-/* The global-lock design's softirq, reached through demo_kick[cpu]. */
+/*
+ * The global-lock design's softirq, reached through demo_kick[cpu].  Like
+ * Xen's do_softirq(), it calls the handler again while the handler
+ * re-raises itself (Xen runs one tasklet per TASKLET_SOFTIRQ and
+ * re-raises while its list is not empty).
+ */
 static void kick_cb(struct dwork_item *it)
 {
 	struct window w;
@@ -219,7 +225,12 @@ static void kick_cb(struct dwork_item *it)
 
 	(void)it;
 	timed = win_open(&w);
-	im->softirq();
+	do {
+		demo_rerun = 0;
+		demo_in_kick = 1;
+		im->softirq();
+		demo_in_kick = 0;
+	} while (demo_rerun);
 	if (timed)
 		win_close(&w);
 }

@@ -35,6 +35,15 @@ struct tp_state {
 	void (*relax_hook)(void *arg);
 	void *relax_arg;
 	unsigned int asserts;          /* failed DWORK_PORT_ASSERTs */
+	/*
+	 * IRQ injection (NULL: none).  Called by dwork_port_irq_save() on a
+	 * CPU whose IRQs are enabled, just before it disables them: the one
+	 * moment where a real interrupt could still land before an IRQs-off
+	 * section.  The hook plays the interrupt (tp_irq_enter() ...
+	 * tp_irq_exit()); inside it IRQs are off, so it is not re-entered.
+	 */
+	void (*irq_hook)(void *arg);
+	void *irq_arg;
 	struct dwork_cpu cpus[TP_MAX_CPUS];
 };
 
@@ -53,6 +62,8 @@ static inline unsigned long dwork_port_irq_save(void)
 
 	if (tp.cpu >= TP_MAX_CPUS)
 		return 0;
+	if (tp.irq_hook && !tp.c[tp.cpu].irq_off)
+		tp.irq_hook(tp.irq_arg);
 	f = tp.c[tp.cpu].irq_off;
 	tp.c[tp.cpu].irq_off = true;
 	return f;

@@ -145,3 +145,27 @@ mutant M39-kill-no-reap-request src/engine.c \
 mutant M40-self-kill-not-dead src/engine.c \
 	's/(s & ~(P | R)) | D,/(s \& ~(P | R)),/' \
 	'a self-kill does not mark the tasklet dead'
+
+# IRQ safety: an interrupt landing just before an IRQs-off section
+# (tests/unit/test_irq_injection.c).
+mutant_patch M41-end-of-pass-check-irqs-on /dev/stdin \
+	'the end of a softirq pass decides "work left?" with IRQs still on (lost wakeup)' <<'PATCH'
+--- a/src/engine.c
++++ b/src/engine.c
+@@ -1,7 +1,9 @@
+-	flags = dwork_port_irq_save();
+-	me->in_softirq = false;
+-	if (me->sirq.head || _dwork_atomic_load(&me->inbox, _DWORK_RELAXED) ||
+-	    _dwork_atomic_load(&me->reap, _DWORK_RELAXED))
+-		dwork_port_raise_softirq();
++	{
++	bool more = me->sirq.head || _dwork_atomic_load(&me->inbox, _DWORK_RELAXED) ||
++	    _dwork_atomic_load(&me->reap, _DWORK_RELAXED);
++	flags = dwork_port_irq_save();
++	me->in_softirq = false;
++	if (more)
++		dwork_port_raise_softirq();
++	}
+ 	dwork_port_irq_restore(flags);
+ }
+PATCH

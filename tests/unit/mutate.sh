@@ -172,14 +172,25 @@ mutant() {
 	return $rc
 }
 
+# mutant_patch NAME PATCH-FILE [DESCRIPTION]   (PATCH-FILE may be /dev/stdin)
 mutant_patch() {
 	local name=$1 patch=$2 desc=${3:-} res rc
+	if [ -n "${MUT_ONLY:-}" ] && ! [[ $name =~ $MUT_ONLY ]]; then
+		cat "$patch" >/dev/null
+		return 0
+	fi
 	restore_src
-	patch -s -d "$TREE" -p1 <"$patch" || die "$name: patch failed"
+	if ! patch -s -d "$TREE" -p1 <"$patch" >"$MUT_DIR/$name.patchlog" 2>&1; then
+		echo "| $name | $desc | NOT-APPLIED (patch failed) |"
+		restore_src
+		survivors=$((survivors + 1))
+		return 2
+	fi
 	res=$(run_suite)
 	rc=$?
 	restore_src
 	echo "| $name | $desc | $res |"
+	[ $rc -eq 1 ] && survivors=$((survivors + 1))
 	return $rc
 }
 

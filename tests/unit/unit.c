@@ -21,6 +21,7 @@ static void u_record(struct uobj *o)
 		o->bad_ctx++;
 	o->active++;
 	o->runs++;
+	o->owed = false;
 	o->last_cpu = cpu;
 	if (u_log_n < U_LOG_MAX) {
 		u_log[u_log_n].id = o->id;
@@ -192,4 +193,42 @@ struct dwork_stats u_stats(unsigned int cpu)
 
 	assert_int_equal(dwork_cpu_stats(cpu, &st), 0);
 	return st;
+}
+
+int u_sched(struct uobj *o, unsigned int cpu)
+{
+	int r = dwork_tasklet_schedule_on(&o->tl, cpu);
+
+	if (r == 0) {
+		o->owed = true;
+		o->accepted++;
+	}
+	return r;
+}
+
+bool u_raise(struct uobj *o, unsigned int cpu)
+{
+	bool r = dwork_item_raise_on(&o->item, cpu);
+
+	if (r)
+		o->accepted++;
+	/* false for a good item and an online CPU: absorbed, a run is due */
+	if (r || (cpu < DWORK_NR_CPUS && tp.cpus[cpu].online && o->item.fn))
+		o->owed = true;
+	return r;
+}
+
+void u_cancel(struct uobj *o)
+{
+	dwork_item_cancel(&o->item);
+	o->owed = false;
+}
+
+int u_kill(struct uobj *o)
+{
+	int r = dwork_tasklet_kill(&o->tl);
+
+	if (r == 0)
+		o->owed = false;
+	return r;
 }

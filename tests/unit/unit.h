@@ -32,6 +32,8 @@ struct uobj {
 	unsigned int overlaps;  /* a callback started while one was active */
 	unsigned int bad_ctx;   /* callback ran with IRQs off or in IRQ */
 	unsigned int last_cpu;
+	unsigned int accepted;  /* schedules/raises accepted via u_sched/u_raise */
+	bool owed;              /* accepted since the last callback started */
 	void (*during)(struct uobj *o); /* called inside the callback */
 	int ret[4];             /* scratch for @during */
 	unsigned int n;         /* scratch for @during */
@@ -88,6 +90,17 @@ unsigned int u_linked_on(const struct uobj *o, unsigned int cpu);
 
 /* Position (0-based) of the @nth run of object @id in the log, or -1. */
 int u_log_pos(unsigned int id, unsigned int nth);
+
+/*
+ * Accounting wrappers: schedule/raise/cancel/kill that keep @o->owed and
+ * @o->accepted up to date, so a test can check "every accepted schedule
+ * is answered by a run that starts after it" (owed is cleared when a
+ * callback starts) and "no more runs than accepted schedules".
+ */
+int u_sched(struct uobj *o, unsigned int cpu);   /* tasklet */
+bool u_raise(struct uobj *o, unsigned int cpu);  /* item */
+void u_cancel(struct uobj *o);                   /* item */
+int u_kill(struct uobj *o);                      /* tasklet */
 
 /* Read a CPU's counters (asserting success). */
 struct dwork_stats u_stats(unsigned int cpu);

@@ -47,8 +47,13 @@ void cf_check dwork_xen_tasklet_fn(void *tasklet)
 
 	/* As stock Xen: the lazily switched vCPU state is saved first. */
 	sync_local_execstate();
-	/* From here on @t may be killed, re-inited or freed by func. */
-	func(data);
+	/*
+	 * DECLARE_TASKLET(name, NULL, NULL) is legal (keyhandler.c sets the
+	 * function later with tasklet_init); if one is scheduled before that,
+	 * run nothing instead of calling NULL.
+	 */
+	if (func)
+		func(data); /* from here on @t may be killed, re-inited, freed */
 }
 
 static void init_common(struct tasklet *t, void (*func)(void *data),

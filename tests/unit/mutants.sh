@@ -152,7 +152,7 @@ mutant_patch M41-end-of-pass-check-irqs-on /dev/stdin \
 	'the end of a softirq pass decides "work left?" with IRQs still on (lost wakeup)' <<'PATCH'
 --- a/src/engine.c
 +++ b/src/engine.c
-@@ -1,7 +1,9 @@
+@@ -1,7 +1,10 @@
 -	flags = dwork_port_irq_save();
 -	me->in_softirq = false;
 -	if (me->sirq.head || _dwork_atomic_load(&me->inbox, _DWORK_RELAXED) ||

@@ -124,7 +124,7 @@ void cpu_raise_softirq(unsigned int cpu, unsigned int nr)
 	if (batching)
 		batch_mask |= 1UL << cpu;
 	else
-		sim_cpus[cpu].ipis++;
+		__atomic_fetch_add(&sim_cpus[cpu].ipis, 1, __ATOMIC_SEQ_CST);
 }
 
 void cpu_raise_softirq_batch_begin(void)

@@ -105,7 +105,28 @@ struct cpu_result {
 	uint64_t ops;     /* operations counted by this CPU */
 	uint64_t extra;   /* scenario-specific */
 	uint64_t t0, t1;  /* when it started and stopped measuring */
+	uint64_t c0, c1;  /* the thread's CPU time then */
 } __attribute__((aligned(64)));
+
+static uint64_t thread_cpu_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static void mark_start(struct cpu_result *r)
+{
+	r->c0 = thread_cpu_ns();
+	r->t0 = now_ns();
+}
+
+static void mark_end(struct cpu_result *r)
+{
+	r->t1 = now_ns();
+	r->c1 = thread_cpu_ns();
+}
 
 struct run_ctx {
 	const struct bench_impl *im;
@@ -224,9 +245,9 @@ static void rt_body(struct run_ctx *rc, unsigned int cpu)
 	im->obj_init(obj, BENCH_TASKLET, count_cb, &p->runs);
 	bench_rt_loop(im, obj, p->iters / 10 + 1); /* warm up */
 	p->runs = 0;
-	rc->res[cpu].t0 = now_ns();
+	mark_start(&rc->res[cpu]);
 	bench_rt_loop(im, obj, p->iters);
-	rc->res[cpu].t1 = now_ns();
+	mark_end(&rc->res[cpu]);
 	rc->res[cpu].ops = p->iters;
 	rc->res[cpu].extra = p->runs;
 	free(obj);
@@ -260,14 +281,14 @@ static void lt_body(struct run_ctx *rc, unsigned int cpu)
 	for (k = 0; k < LT_BATCH; k++)
 		im->obj_init(obj_at(me->objs, im, k), BENCH_TASKLET, count_cb,
 			     &me->runs);
-	rc->res[cpu].t0 = now_ns();
+	mark_start(&rc->res[cpu]);
 	while (!stopped()) {
 		for (k = 0; k < LT_BATCH; k++)
 			im->schedule(obj_at(me->objs, im, k));
 		poll_softirq(im);
 		ops += LT_BATCH;
 	}
-	rc->res[cpu].t1 = now_ns();
+	mark_end(&rc->res[cpu]);
 	rc->res[cpu].ops = ops;
 	rc->res[cpu].extra = me->runs;
 	free(me->objs);
@@ -291,7 +312,7 @@ static void storm_body(struct run_ctx *rc, unsigned int cpu)
 	for (k = 0; k < STORM_ITEMS; k++)
 		im->obj_init(obj_at(me->objs, im, k), BENCH_ITEM, count_cb,
 			     &me->runs);
-	rc->res[cpu].t0 = now_ns();
+	mark_start(&rc->res[cpu]);
 	while (!stopped()) {
 		for (k = 0; k < STORM_BURST; k++) {
 			unsigned long f;
@@ -306,7 +327,7 @@ static void storm_body(struct run_ctx *rc, unsigned int cpu)
 		poll_softirq(im);
 		ops += STORM_BURST;
 	}
-	rc->res[cpu].t1 = now_ns();
+	mark_end(&rc->res[cpu]);
 	rc->res[cpu].ops = ops;
 	rc->res[cpu].extra = queued;
 	free(me->objs);
@@ -348,7 +369,7 @@ static void feed_body(struct run_ctx *rc, unsigned int cpu)
 	const struct bench_impl *im = rc->im;
 	uint64_t ops = 0;
 
-	rc->res[cpu].t0 = now_ns();
+	mark_start(&rc->res[cpu]);
 	if (cpu == 0) {
 		unsigned int i = 0;
 
@@ -369,13 +390,13 @@ static void feed_body(struct run_ctx *rc, unsigned int cpu)
 		while (!stopped())
 			poll_softirq(im);
 		ops = p->runs;
-		rc->res[cpu].t1 = now_ns();
+		mark_end(&rc->res[cpu]);
 		while (!__atomic_load_n(&p->producer_done, __ATOMIC_ACQUIRE))
 			poll_softirq(im);
 		rc->res[cpu].ops = ops;
 		return;
 	}
-	rc->res[cpu].t1 = now_ns();
+	mark_end(&rc->res[cpu]);
 	rc->res[cpu].ops = ops;
 }
 
@@ -396,11 +417,11 @@ static void lat_body(struct run_ctx *rc, unsigned int cpu)
 	void *obj = obj_at(p->objs, im, 0);
 	unsigned int i;
 
-	rc->res[cpu].t0 = now_ns();
+	mark_start(&rc->res[cpu]);
 	if (cpu != 0) {
 		while (!stopped())
 			poll_softirq(im);
-		rc->res[cpu].t1 = now_ns();
+		mark_end(&rc->res[cpu]);
 		return;
 	}
 	for (i = 0; i < p->samples; i++) {
@@ -415,7 +436,7 @@ static void lat_body(struct run_ctx *rc, unsigned int cpu)
 			dwork_port_cpu_relax();
 		p->lat[i] = s->lat;
 	}
-	rc->res[cpu].t1 = now_ns();
+	mark_end(&rc->res[cpu]);
 	rc->res[cpu].ops = p->samples;
 	__atomic_store_n(&stop_flag, 1, __ATOMIC_RELEASE);
 }
@@ -428,6 +449,7 @@ struct meas {
 	double ops_per_s;
 	double p99_ns;       /* < 0: not applicable */
 	double extra;        /* storm: coalesced percentage; else < 0 */
+	double cpu_ops_per_s; /* ops per second of the threads' own CPU time */
 };
 
 static int cmp_u64(const void *a, const void *b)
@@ -442,6 +464,26 @@ static int cmp_double(const void *a, const void *b)
 	double x = *(const double *)a, y = *(const double *)b;
 
 	return x < y ? -1 : x > y;
+}
+
+/*
+ * Sum of per-CPU rates per second of each thread's own CPU time: what the
+ * CPUs achieve while they actually run, so other processes on a shared
+ * machine (which take CPUs away, not cache lines) do not count.
+ */
+static double cpu_rate_sum(const struct run_ctx *rc, unsigned int from,
+			   unsigned int to)
+{
+	double r = 0;
+	unsigned int i;
+
+	for (i = from; i < to; i++) {
+		uint64_t dt = rc->res[i].c1 - rc->res[i].c0;
+
+		if (dt)
+			r += (double)rc->res[i].ops * 1e9 / (double)dt;
+	}
+	return r;
 }
 
 /* Sum of per-CPU rates. */
@@ -489,7 +531,7 @@ static struct meas measure(enum scen sc, const struct bench_impl *im,
 			   unsigned int ncpus, const struct opts *o)
 {
 	struct run_ctx *rc = xalloc(sizeof(*rc));
-	struct meas m = { 0, 0, -1, -1 };
+	struct meas m = { 0, 0, -1, -1, -1 };
 	unsigned int i;
 
 	rc->im = im;
@@ -501,6 +543,7 @@ static struct meas measure(enum scen sc, const struct bench_impl *im,
 		rc->priv = &p;
 		run_cpus(rc, 1, rt_body, 0);
 		m.ops_per_s = rate_sum(rc, 0, 1);
+		m.cpu_ops_per_s = cpu_rate_sum(rc, 0, 1);
 		if (rc->res[0].extra != p.iters)
 			fprintf(stderr, "dwork-bench: %s ran %llu of %llu\n",
 				im->name, (unsigned long long)rc->res[0].extra,
@@ -514,6 +557,7 @@ static struct meas measure(enum scen sc, const struct bench_impl *im,
 		rc->priv = p;
 		run_cpus(rc, ncpus, sc == S_STORM ? storm_body : lt_body, o->ms);
 		m.ops_per_s = rate_sum(rc, 0, ncpus);
+		m.cpu_ops_per_s = cpu_rate_sum(rc, 0, ncpus);
 		if (sc == S_STORM) {
 			uint64_t ops = 0, queued = 0;
 
@@ -540,6 +584,7 @@ static struct meas measure(enum scen sc, const struct bench_impl *im,
 		rc->priv = p;
 		run_cpus(rc, 2, feed_body, o->ms);
 		m.ops_per_s = rate_sum(rc, 1, 2); /* callbacks run on CPU 1 */
+		m.cpu_ops_per_s = cpu_rate_sum(rc, 1, 2);
 		free(p->objs);
 		free(p);
 		break;
@@ -560,6 +605,7 @@ static struct meas measure(enum scen sc, const struct bench_impl *im,
 		m.ns_per_op = (double)sorted[p->samples / 2];
 		m.p99_ns = (double)sorted[(p->samples * 99) / 100];
 		m.ops_per_s = 1e9 / m.ns_per_op;
+		m.cpu_ops_per_s = -1;
 		free(p->lat);
 		free(p->objs);
 		free(p);
@@ -586,9 +632,9 @@ struct result {
 	unsigned int cpus;
 	const struct bench_impl *im;
 	unsigned int n;
-	double ns[MAX_REPS], p99[MAX_REPS], extra[MAX_REPS];
+	double ns[MAX_REPS], p99[MAX_REPS], extra[MAX_REPS], cops[MAX_REPS];
 	/* medians */
-	double m_ns, m_ops, m_p99, m_extra, min_ns, max_ns;
+	double m_ns, m_ops, m_p99, m_extra, min_ns, max_ns, m_cops;
 };
 
 static struct result results[MAX_RESULTS];
@@ -611,6 +657,7 @@ static void finish(struct result *r)
 	r->m_ops = r->m_ns > 0 ? 1e9 / r->m_ns : 0;
 	r->m_p99 = r->p99[0] >= 0 ? median(r->p99, r->n) : -1;
 	r->m_extra = r->extra[0] >= 0 ? median(r->extra, r->n) : -1;
+	r->m_cops = r->cops[0] >= 0 ? median(r->cops, r->n) : -1;
 	r->min_ns = r->max_ns = r->ns[0];
 	for (i = 1; i < r->n; i++) {
 		if (r->ns[i] < r->min_ns)
@@ -679,6 +726,7 @@ static void run_all(const struct opts *o)
 				r->ns[r->n] = m.ns_per_op;
 				r->p99[r->n] = m.p99_ns;
 				r->extra[r->n] = m.extra;
+				r->cops[r->n] = m.cpu_ops_per_s;
 				r->n++;
 			}
 		}
@@ -725,6 +773,8 @@ static unsigned int compute_targets(struct target *t)
 	    rt_gl ? rt_gl->m_ns : 0, "<=", 1.3);
 	TGT("local_throughput dwork 2cpu/1cpu (ops/s)",
 	    tp2 ? tp2->m_ops : 0, tp1 ? tp1->m_ops : 0, ">=", 1.8);
+	TGT("  same, per thread CPU-second (noise check)",
+	    tp2 ? tp2->m_cops : 0, tp1 ? tp1->m_cops : 0, ">=", 1.8);
 	TGT("local_throughput 2cpu dwork/global_lock (ops/s)",
 	    tp2 ? tp2->m_ops : 0, tp2gl ? tp2gl->m_ops : 0, ">=", 5.0);
 	TGT("feed_throughput dwork/wfcqueue (ops/s)", fd ? fd->m_ops : 0,
@@ -780,7 +830,7 @@ static void machine(char *buf, size_t len)
 static void print_table(const struct opts *o)
 {
 	char mach[512];
-	struct target t[8];
+	struct target t[12];
 	unsigned int i, n;
 	enum scen last = NR_SCEN;
 	unsigned int last_cpus = 0;
@@ -790,8 +840,9 @@ static void print_table(const struct opts *o)
 	printf("load average before/after: %s / %s\n", load_start, load_end);
 	printf("medians of %u repetitions; ns/op = 1e9 / ops_per_s "
 	       "(feed_latency: median latency)\n\n", o->reps);
-	printf("%-17s %4s %-12s %14s %10s %10s %12s %9s\n", "scenario", "cpus",
-	       "impl", "ops/s", "ns/op", "p99 ns", "min..max ns", "vs dwork");
+	printf("%-17s %4s %-13s %12s %8s %8s %12s %8s %12s\n", "scenario",
+	       "cpus", "impl", "ops/s", "ns/op", "p99 ns", "min..max ns",
+	       "vs dwork", "ops/cpu-s");
 	for (i = 0; i < nr_results; i++) {
 		const struct result *r = &results[i];
 		const struct result *d = find(r->sc, r->cpus, "dwork");
@@ -806,15 +857,17 @@ static void print_table(const struct opts *o)
 		snprintf(mm, sizeof(mm), "%.0f..%.0f", r->min_ns, r->max_ns);
 		if (d && d != r && r->m_ns > 0)
 			snprintf(vs, sizeof(vs), "%.2fx", r->m_ns / d->m_ns);
-		printf("%-17s %4u %-12s %14.0f %10.1f %10s %12s %9s",
-		       scen_name[r->sc], r->cpus, r->im->name, r->m_ops,
-		       r->m_ns, p99, mm, vs);
+		printf("%-17s %4u %-13s %12.0f %8.1f %8s %12s %8s", scen_name[r->sc],
+		       r->cpus, r->im->name, r->m_ops, r->m_ns, p99, mm, vs);
+		if (r->m_cops >= 0)
+			printf(" %12.0f", r->m_cops);
 		if (r->m_extra >= 0)
 			printf("  coalesced %.1f%%", r->m_extra);
 		printf("\n");
 	}
 	printf("\n(vs dwork: that implementation's ns/op divided by dwork's; "
-	       ">1 means dwork is faster)\n\ntargets (issue 7):\n");
+	       ">1 means dwork is faster;\n ops/cpu-s: ops per second of the "
+	       "measuring threads' own CPU time)\n\ntargets (issue 7):\n");
 	n = compute_targets(t);
 	for (i = 0; i < n; i++) {
 		if (!t[i].known)
@@ -829,7 +882,7 @@ static void print_table(const struct opts *o)
 static void print_json(const struct opts *o)
 {
 	char mach[512];
-	struct target t[8];
+	struct target t[12];
 	unsigned int i, j, n;
 
 	machine(mach, sizeof(mach));
@@ -856,6 +909,8 @@ static void print_json(const struct opts *o)
 			printf(", \"p99_ns\": %.0f", r->m_p99);
 		if (r->m_extra >= 0)
 			printf(", \"coalesced_pct\": %.2f", r->m_extra);
+		if (r->m_cops >= 0)
+			printf(", \"ops_per_cpu_s\": %.0f", r->m_cops);
 		printf(", \"reps\": %u, \"min_ns_per_op\": %.2f, "
 		       "\"max_ns_per_op\": %.2f}",
 		       r->n, r->min_ns, r->max_ns);

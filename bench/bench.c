@@ -10,7 +10,7 @@
  * the implementation's softirq handler.  See docs/performance.md for what
  * each scenario measures.
  *
- * Usage: dwork-bench [--json] [--quick] [--reps N] [--ms N]
+ * Usage: dwork-bench [--json [--table FILE]] [--quick] [--reps N] [--ms N]
  *                    [--scenario a,b] [--impl a,b]
  *        dwork-bench --rt-only IMPL --iters N     (for callgrind)
  */
@@ -518,6 +518,7 @@ static const char *const scen_name[NR_SCEN] = {
 
 struct opts {
 	bool json;
+	const char *table; /* with --json: also write the table to this file */
 	bool quick;
 	unsigned int reps;
 	unsigned int ms;
@@ -935,7 +936,8 @@ static void usage(void)
 	unsigned int i;
 
 	fprintf(stderr,
-		"usage: dwork-bench [--json] [--quick] [--reps N] [--ms N]\n"
+		"usage: dwork-bench [--json [--table FILE]] [--quick] [--reps N] "
+		"[--ms N]\n"
 		"                   [--scenario a,b,...] [--impl a,b,...]\n"
 		"       dwork-bench --rt-only IMPL [--iters N]\n"
 		"scenarios:");
@@ -978,6 +980,8 @@ int main(int argc, char **argv)
 
 		if (!strcmp(s, "--json")) {
 			o.json = true;
+		} else if (!strcmp(s, "--table") && a + 1 < argc) {
+			o.table = argv[++a];
 		} else if (!strcmp(s, "--quick")) {
 			o.quick = true;
 		} else if (!strcmp(s, "--reps") && a + 1 < argc) {
@@ -1045,7 +1049,14 @@ int main(int argc, char **argv)
 	loadavg(load_end, sizeof(load_end));
 	if (o.json)
 		print_json(&o);
-	else
+	if (o.json && o.table) {
+		fflush(stdout);
+		if (!freopen(o.table, "w", stdout)) {
+			perror(o.table);
+			return 2;
+		}
+	}
+	if (!o.json || o.table)
 		print_table(&o);
 	return 0;
 }

@@ -1,0 +1,20 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+# Regenerate everything docs/performance.md shows: one dwork-bench run
+# (table and JSON from the same run), instruction counts, plots, demo.
+#
+# usage: bench/run-all.sh [builddir] [outdir] [extra dwork-bench args]
+#   defaults: build docs/perf
+set -eu
+build=${1:-build}
+out=${2:-docs/perf}
+shift 2 2>/dev/null || shift $#
+mkdir -p "$out"
+meson compile -C "$build" dwork-bench dwork-demo >/dev/null
+# One run, printed both ways: JSON on stdout, the table into a file.
+"$build/bench/dwork-bench" --json --table "$out/results.txt" "$@" \
+	>"$out/results.json"
+bench/callgrind.sh "$build/bench/dwork-bench" 100000 >"$out/callgrind.txt"
+bench/plot.sh "$out/results.json" "$out"
+"$build/demo/dwork-demo" 2>/dev/null >"$out/demo.txt"
+echo "run-all.sh: results in $out"

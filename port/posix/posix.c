@@ -593,6 +593,13 @@ unsigned int dwork_posix_nr_cpus(void)
 	return __atomic_load_n(&rt.nr, __ATOMIC_ACQUIRE);
 }
 
+unsigned int dwork_posix_run_queued(unsigned int cpu)
+{
+	if (cpu >= DWORK_NR_CPUS)
+		return 0;
+	return __atomic_load_n(&vcpus[cpu].rq_len, __ATOMIC_ACQUIRE);
+}
+
 int dwork_posix_run_on(unsigned int cpu, void (*fn)(void *), void *arg)
 {
 	struct run_req r = { .next = NULL, .fn = fn, .arg = arg, .done = false };

@@ -79,7 +79,14 @@ static void feed(void *arg)
 	}
 }
 
-static int down_ret;
+static int down_ret, queued_cpu = -1;
+
+static void queued_fn(void *arg)
+{
+	(void)arg;
+	queued_cpu = dwork_posix_this_cpu();
+}
+
 
 static void do_cpu_down(void *arg)
 {
@@ -125,7 +132,7 @@ static void test_cpu_down_moves_pending_items_and_tasklets_to_adopter(
 	void **state)
 {
 	unsigned int cpu1 = 1, i;
-	struct async_run block;
+	struct async_run block, queued;
 	struct host_thread down;
 	struct feed f = { .target = 1 };
 	struct dwork_stats st0;
@@ -146,6 +153,9 @@ static void test_cpu_down_moves_pending_items_and_tasklets_to_adopter(
 	assert_int_equal(dwork_posix_run_on(2, feed, &f), 0);
 	assert_int_equal(f.bad, 0);
 
+	/* A request queued behind the blocker: accepted, so it must run. */
+	async_run_on(&queued, 1, queued_fn, NULL);
+	WAIT_UNTIL(dwork_posix_run_queued(1) == 1);
 	/* Take it down while it is busy: cpu_down waits for it. */
 	host_start(&down, do_cpu_down, &cpu1);
 	WAIT_UNTIL(!dwork_port_cpu_online(1));
@@ -154,6 +164,8 @@ static void test_cpu_down_moves_pending_items_and_tasklets_to_adopter(
 	host_join(&down);
 	assert_int_equal(down_ret, 0);
 	assert_int_equal(async_run_join(&block), 0);
+	assert_int_equal(async_run_join(&queued), 0);
+	assert_int_equal(queued_cpu, 1); /* ran on CPU 1 before it parked */
 
 	dwork_posix_quiesce();
 	/* Everything accepted ran exactly once, on the adopter (CPU 0). */

@@ -4,6 +4,8 @@
  * pending, run_on from several host threads, quiesce publishing what
  * callbacks wrote, and refusals (bad CPU, NULL, calls from a vCPU).
  */
+#include <time.h>
+
 #include "posix_test.h"
 
 #define NR_T 64
@@ -100,6 +102,81 @@ static void test_start_stop_start_again_works(void **state)
 	}
 	assert_int_equal(dwork_posix_start(0), DWORK_EINVAL);
 	assert_int_equal(dwork_posix_start(DWORK_NR_CPUS + 1), DWORK_EINVAL);
+}
+
+/* ---- stop waits for work that hops between CPUs -------------------- */
+
+#define NR_HOPS 200
+
+static struct dwork_tasklet hop;
+static unsigned int hops;
+
+static void hop_cb(void *data)
+{
+	(void)data;
+	/* Each run feeds the next one to the other CPU, until NR_HOPS. */
+	if (INC(&hops) + 1 < NR_HOPS)
+		dwork_tasklet_schedule_on(&hop,
+					  1 - (unsigned int)dwork_posix_this_cpu());
+}
+
+static void test_stop_runs_work_that_feeds_other_cpus_to_the_end(
+	void **state)
+{
+	unsigned int round;
+
+	(void)state;
+	for (round = 0; round < 5; round++) {
+		hops = 0;
+		assert_int_equal(dwork_posix_start(2), 0);
+		dwork_tasklet_init(&hop, hop_cb, NULL,
+				   (round & 1) ? DWORK_TASKLET_IDLE
+					       : DWORK_TASKLET_SOFTIRQ);
+		assert_int_equal(dwork_tasklet_schedule_on(&hop, 0), 0);
+		dwork_posix_stop();
+		assert_int_equal(hops, NR_HOPS);
+	}
+}
+
+/* ---- quiesce waits for an IRQ handler in progress ------------------ */
+
+static unsigned int h_entered, h_release, h_done, q_saw_done;
+
+static void slow_irq(void *arg)
+{
+	struct timespec ts = { 0, 100 * 1000 };
+
+	(void)arg;
+	ST(&h_entered, 1);
+	while (!LD(&h_release))
+		nanosleep(&ts, NULL); /* async-signal-safe */
+	ST(&h_done, 1);
+}
+
+static void quiesce_and_look(void *arg)
+{
+	(void)arg;
+	dwork_posix_quiesce();
+	ST(&q_saw_done, LD(&h_done));
+}
+
+static void test_quiesce_waits_for_irq_handler_in_progress(void **state)
+{
+	struct host_thread q;
+
+	(void)state;
+	assert_int_equal(dwork_posix_start(2), 0);
+	h_entered = h_release = h_done = q_saw_done = 0;
+	dwork_posix_quiesce(); /* CPU 1 is asleep: the IRQ lands in sleep */
+	assert_int_equal(dwork_posix_irq_on(1, slow_irq, NULL), 0);
+	WAIT_UNTIL(LD(&h_entered));
+	host_start(&q, quiesce_and_look, NULL);
+	/* Not an assertion: gives a wrong quiesce time to return early. */
+	usleep(20 * 1000);
+	ST(&h_release, 1);
+	host_join(&q);
+	assert_int_equal(q_saw_done, 1);
+	dwork_posix_stop();
 }
 
 /* ---- run_on from several host threads ------------------------------ */
@@ -227,6 +304,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		POSIX_TEST(test_stop_runs_pending_work_then_refuses_work),
 		POSIX_TEST(test_start_stop_start_again_works),
+		POSIX_TEST(test_stop_runs_work_that_feeds_other_cpus_to_the_end),
+		POSIX_TEST(test_quiesce_waits_for_irq_handler_in_progress),
 		POSIX_TEST(
 		test_run_on_from_several_threads_runs_each_once_in_task_context),
 		POSIX_TEST(test_quiesce_makes_callback_writes_visible),

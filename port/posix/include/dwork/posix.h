@@ -168,4 +168,16 @@ int dwork_posix_this_cpu(void);
  */
 unsigned int dwork_posix_nr_cpus(void);
 
+/**
+ * dwork_posix_run_queued - run_on requests waiting on @cpu
+ * @cpu: the vCPU
+ *
+ * For tests and monitoring: the number of dwork_posix_run_on() requests
+ * queued on @cpu that have not started yet (a snapshot).
+ *
+ * Context: any.
+ * Return: the number, 0 for a bad @cpu.
+ */
+unsigned int dwork_posix_run_queued(unsigned int cpu);
+
 #endif /* DWORK_POSIX_H */

@@ -696,6 +696,7 @@ static const struct config configs[] = {
 
 static void run_all(const struct opts *o)
 {
+	bool progress = isatty(STDERR_FILENO);
 	unsigned int c, rep, k;
 
 	for (c = 0; c < sizeof(configs) / sizeof(configs[0]); c++) {
@@ -720,9 +721,11 @@ static void run_all(const struct opts *o)
 				struct result *r = &results[k];
 				struct meas m;
 
-				fprintf(stderr, "\r%-18s cpus=%u rep %u/%u %-12s",
-					scen_name[cf->sc], cf->cpus, rep + 1,
-					o->reps, r->im->name);
+				if (progress)
+					fprintf(stderr,
+						"\r%-18s cpus=%u rep %u/%u %-13s",
+						scen_name[cf->sc], cf->cpus,
+						rep + 1, o->reps, r->im->name);
 				m = measure(cf->sc, r->im, cf->cpus, o);
 				r->ns[r->n] = m.ns_per_op;
 				r->p99[r->n] = m.p99_ns;
@@ -734,7 +737,8 @@ static void run_all(const struct opts *o)
 		for (k = first; k < nr_results; k++)
 			finish(&results[k]);
 	}
-	fprintf(stderr, "\r%60s\r", "");
+	if (progress)
+		fprintf(stderr, "\r%60s\r", "");
 }
 
 /* Targets of issue 7, as ratios from this run. */

@@ -807,8 +807,13 @@ void dwork_cpu_dead(unsigned int cpu)
 	struct dwork_node *chain, *n;
 	unsigned long flags;
 
+	/*
+	 * Any context on the adopting CPU, hard IRQ included: all list work
+	 * here is done with IRQs off, so it cannot interrupt this CPU's own
+	 * list manipulation.  A port may therefore run it as a cross-CPU
+	 * function call, which also reaches a CPU spinning in kill.
+	 */
 	_DWORK_ASSERT(me && cpu < DWORK_NR_CPUS && cpu != self);
-	_DWORK_ASSERT(!dwork_port_in_irq());
 	if (!me || cpu >= DWORK_NR_CPUS || cpu == self ||
 	    !_dwork_atomic_load(&me->online, _DWORK_ACQUIRE))
 		return;

@@ -31,8 +31,11 @@ void dwork_cpu_init(unsigned int cpu);
  * needed.  Nothing accepted is lost.  From now on, schedules and raises
  * for @cpu are refused with DWORK_ENODEV / false until dwork_cpu_init().
  *
- * Context: task (CPU_DEAD / CPU_UP_CANCELED notifier), on an online CPU
- * other than @cpu, after @cpu has stopped running dwork code.
+ * Context: task (CPU_DEAD / CPU_UP_CANCELED notifier) or hard IRQ (a
+ * cross-CPU function call), on an online CPU other than @cpu, after @cpu
+ * has stopped running dwork code.  Prefer a context that cannot be blocked
+ * by a task spinning in dwork_tasklet_kill() on the adopting CPU: such a
+ * kill may be waiting for exactly this adoption.
  * Return: nothing; calls with a bad @cpu, on @cpu itself or off-CPU are
  * ignored (and asserted with debug_checks).
  */

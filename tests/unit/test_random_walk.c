@@ -9,8 +9,9 @@
  * themselves schedule, raise, cancel and kill.  After every operation the
  * lists must be sound; at the end, after quiescing, every accepted
  * schedule must have been answered by a later run, no object may have run
- * more often than it was accepted or concurrently with itself, and no
- * debug assertion may have fired.  A failure names the seed and step, so
+ * more often than it was accepted or concurrently with itself, no debug
+ * assertion may have fired, and runs that answer exactly one schedule
+ * must be FIFO per source CPU, target CPU and kind.  A failure names the seed and step, so
  * it replays exactly.
  *
  * This is the single-threaded complement of the stress suite: no timing,
@@ -57,11 +58,98 @@ static bool is_tasklet(unsigned int i)
 
 static bool dead_tl[NOBJ];
 
+/*
+ * FIFO bookkeeping.  A "fresh" schedule is one that found its object idle
+ * and queued it.  If nothing else touches the object until its run starts
+ * (no coalesced or re-targeting schedule, cancel or kill), the run answers
+ * exactly that schedule.  Two such runs scheduled from the same source CPU
+ * for the same target CPU (same life of it: epoch) and the same list kind
+ * must run in schedule order -- whether the work ran there or on the CPU
+ * that adopted it.
+ */
+#define MAXREC 4096
+struct fifo_rec {
+	unsigned int src, tgt, epoch, idle, obj;
+	unsigned long sched_seq, run_seq;
+};
+static struct fifo_rec rec[MAXREC];
+static unsigned int nrec;
+static int open_rec[NOBJ];             /* index into rec, or -1 */
+static unsigned int epoch[NCPU];
+static unsigned long seq;
+
+static void touched(unsigned int i)
+{
+	open_rec[i] = -1; /* the next run no longer answers one schedule */
+}
+
+static void fresh(unsigned int i, unsigned int tgt)
+{
+	if (nrec >= MAXREC)
+		return;
+	rec[nrec] = (struct fifo_rec){ .src = tp.cpu, .tgt = tgt,
+				       .epoch = epoch[tgt], .idle = i >= 8,
+				       .obj = i, .sched_seq = ++seq };
+	open_rec[i] = (int)nrec++;
+}
+
+static void rw_sched(unsigned int i, unsigned int cpu)
+{
+	bool idle = !dwork_tasklet_is_scheduled(&o[i].tl) && !o[i].active &&
+		    open_rec[i] < 0;
+
+	touched(i);
+	if (u_sched(&o[i], cpu) == 0 && idle && !dead_tl[i])
+		fresh(i, cpu);
+}
+
+static void rw_raise(unsigned int i, unsigned int cpu)
+{
+	bool idle = dwork_item_busy(&o[i].item) == 0 && !o[i].active;
+
+	touched(i);
+	if (u_raise(&o[i], cpu) && idle)
+		fresh(i, cpu);
+}
+
+static void run_started(struct uobj *x)
+{
+	int r = open_rec[x->id];
+
+	if (r >= 0)
+		rec[r].run_seq = ++seq;
+	open_rec[x->id] = -1;
+}
+
+static void check_fifo(unsigned int seed)
+{
+	unsigned int a, b;
+
+	for (a = 0; a < nrec; a++) {
+		if (!rec[a].run_seq)
+			continue;
+		for (b = 0; b < nrec; b++) {
+			if (!rec[b].run_seq || rec[a].src != rec[b].src ||
+			    rec[a].tgt != rec[b].tgt ||
+			    rec[a].epoch != rec[b].epoch ||
+			    rec[a].idle != rec[b].idle)
+				continue;
+			if (rec[a].sched_seq < rec[b].sched_seq &&
+			    rec[a].run_seq > rec[b].run_seq)
+				fail_msg("seed %u: FIFO broken: object %u then %u "
+					 "scheduled from CPU %u for CPU %u, run "
+					 "in the other order", seed, rec[a].obj,
+					 rec[b].obj, rec[a].src, rec[a].tgt);
+		}
+	}
+}
+
 static void some_action(unsigned int depth);
 
 /* Inside callbacks: random work, sometimes on the object itself. */
 static void during(struct uobj *x)
 {
+	run_started(x);
 	if (x->runs > 50) /* keep self re-scheduling bounded */
 		return;
 	if (rnd(3) == 0)
@@ -93,15 +181,18 @@ static void some_action(unsigned int depth)
 		tp_irq_enter();
 	if (r < 5) {
 		if (is_tasklet(i))
-			u_sched(&o[i], cpu);
+			rw_sched(i, cpu);
 		else
-			u_raise(&o[i], cpu);
+			rw_raise(i, cpu);
 	} else if (r < 7) {
-		if (!is_tasklet(i))
+		if (!is_tasklet(i)) {
+			touched(i);
 			u_cancel(&o[i]);
+		}
 	} else if (r < 8 && depth == 0 && !irq && is_tasklet(i)) {
 		/* Kill from task context; others progress while it waits. */
 		u_relax_step = relax_plays_everyone;
+		touched(i);
 		if (u_kill(&o[i]) != 0)
 			fail_msg("seed %u step %u: kill failed", seed_now,
 				 step_now);
@@ -135,8 +226,10 @@ static void top_level_step(void)
 	} else if (r < 18) {
 		unsigned int victim = rnd(NCPU);
 
-		if (victim != cpu && up(victim) && nr_up() > 2)
+		if (victim != cpu && up(victim) && nr_up() > 2) {
 			tp_cpu_dead(victim, cpu);
+			epoch[victim]++;
+		}
 	} else if (!up(cpu)) {
 		tp_switch(old);
 		tp.c[cpu].online = true;
@@ -159,7 +252,12 @@ static void one_walk(void **state, unsigned int seed)
 					  : DWORK_TASKLET_IDLE);
 		o[i].during = during;
 		dead_tl[i] = false;
+		open_rec[i] = -1;
 	}
+	for (i = 0; i < NCPU; i++)
+		epoch[i] = 0;
+	nrec = 0;
+	seq = 0;
 	for (step_now = 0; step_now < STEPS; step_now++) {
 		top_level_step();
 		why = u_lists_check();
@@ -183,20 +281,23 @@ static void one_walk(void **state, unsigned int seed)
 	}
 	if (tp.asserts)
 		fail_msg("seed %u: %u debug assertions", seed, tp.asserts);
+	check_fifo(seed);
 }
 
 static void test_random_walks_keep_every_rule(void **state)
 {
 	unsigned int seed;
-	unsigned long runs = 0;
+	unsigned long runs = 0, fifo = 0;
 
 	for (seed = 0; seed < WALKS; seed++) {
 		one_walk(state, seed);
 		for (unsigned int i = 0; i < NOBJ; i++)
 			runs += o[i].runs;
+		for (unsigned int r = 0; r < nrec; r++)
+			fifo += rec[r].run_seq != 0;
 	}
-	print_message("%u walks x %u steps, %lu callbacks\n", WALKS, STEPS,
-		      runs);
+	print_message("%u walks x %u steps, %lu callbacks, %lu of them "
+		      "checked for FIFO\n", WALKS, STEPS, runs, fifo);
 }
 
 int main(void)

@@ -201,10 +201,25 @@ void do_tasklet(void)
 	local_irq_restore(flags);
 }
 
-/* Softirq context work: softirq tasklets and dwork items. */
+/*
+ * Softirq context work: softirq tasklets and dwork items.
+ *
+ * A softirq callback may call process_pending_softirqs(), which runs
+ * pending softirqs nested, TASKLET_SOFTIRQ included; dwork_softirq() must
+ * not nest on one CPU.  The nested call does nothing: the outer pass
+ * raises TASKLET_SOFTIRQ again at its end if work is left.
+ */
+static bool dwork_xen_in_softirq[NR_CPUS];
+
 static void cf_check dwork_xen_softirq(void)
 {
+	bool *in = &dwork_xen_in_softirq[smp_processor_id()];
+
+	if (*in)
+		return;
+	*in = true;
 	dwork_softirq();
+	*in = false;
 }
 
 static int cf_check cpu_callback(struct notifier_block *nfb,

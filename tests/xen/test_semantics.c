@@ -305,6 +305,38 @@ static void declared_tasklets_work_without_init(void **s)
 	assert_int_equal(r.runs, 1);
 }
 
+static struct tasklet later_t;
+
+static void process_softirqs_inside(struct rec *r)
+{
+	(void)r;
+	/* Another CPU feeds this one: TASKLET_SOFTIRQ becomes pending... */
+	sim_on(0);
+	tasklet_schedule_on_cpu(&later_t, 1);
+	sim_on(1);
+	assert_true(pending(1, TASKLET_SOFTIRQ));
+	/* ...and a long callback lets pending softirqs run, nested. */
+	process_pending_softirqs();
+}
+
+static void process_pending_softirqs_from_a_softirq_tasklet_is_safe(void **s)
+{
+	static struct tasklet t;
+	struct rec r, q;
+
+	(void)s;
+	rec_reset(&r, 1);
+	rec_reset(&q, 2);
+	r.hook = process_softirqs_inside;
+	softirq_tasklet_init(&t, rec_fn, &r);
+	softirq_tasklet_init(&later_t, rec_fn, &q);
+	tasklet_schedule_on_cpu(&t, 1);
+	sim_settle();
+	assert_int_equal(r.runs, 1);
+	assert_int_equal(q.runs, 1);
+	assert_int_equal(q.cpu, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +353,7 @@ int main(void)
 		T(schedule_from_interrupt_context_runs_on_that_cpu),
 		T(kill_from_irq_on_the_running_cpu_is_a_bug_not_a_hang),
 		T(declared_tasklets_work_without_init),
+		T(process_pending_softirqs_from_a_softirq_tasklet_is_safe),
 	};
 
 	return cmocka_run_group_tests(tests, boot4, NULL);

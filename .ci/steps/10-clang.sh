@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# The whole default suite again with clang, -Werror and debug_checks
+# (context assertions through the port), stress bounded to 5 s.
+set -euo pipefail
+./scripts/ensure-deps.sh clang
+rm -rf build-ci-clang
+CC=clang meson setup build-ci-clang -Ddebug_checks=true -Dstress_seconds=5 >/dev/null
+meson compile -C build-ci-clang >/dev/null
+meson test -C build-ci-clang --print-errorlogs --no-suite model

@@ -9,10 +9,11 @@
  *
  *   storm CPUs (0 .. S-1, S = cpus/2, at least 1): an interrupt storm.
  *     A host thread keeps asking the CPU (dwork_posix_run_on) to post
- *     itself --chunk interrupts (dwork_posix_irq_on: real signals, real
+ *     itself 32 interrupts (dwork_posix_irq_on: real signals, real
  *     hard-IRQ context).  Each interrupt stands for --burst device events:
- *     it raises one of 8 items per event (dpci: mostly coalesced) and,
- *     every 16th interrupt, feeds a tasklet to CPU (c+1) % cpus.
+ *     it raises one of 8 items per event (dpci: mostly coalesced) and, at
+ *     most every --feed-us (default 250 us, the same rate for both
+ *     designs), feeds a tasklet to CPU (c+1) % cpus.
  *   idle CPUs (S .. cpus-1): mostly asleep; a host timer thread posts a
  *     timer interrupt every --tick-us; its handler schedules the CPU's
  *     timer tasklet (Xen's VIRQ_TIMER tasklet), which runs in softirq.
@@ -43,7 +44,6 @@
 #define MAX_CPUS 16
 #define NR_ITEMS 8
 #define NR_FEED 64
-#define FEED_EVERY 16
 
 struct dwork_item demo_kick[DWORK_NR_CPUS];
 __thread int demo_in_kick, demo_rerun;
@@ -61,6 +61,7 @@ struct dcpu {
 	/* Storm CPU. */
 	uint64_t irqs, raises, queued, feeds, item_runs;
 	unsigned int feed_next;
+	uint64_t next_feed;  /* when this storm CPU feeds next */
 	void *items, *feed_objs, *timer_obj;
 	unsigned int cpu;
 } __attribute__((aligned(64)));
@@ -69,7 +70,7 @@ static struct dcpu dc[MAX_CPUS];
 static const struct bench_impl *im;  /* the design being run */
 static bool is_dwork;
 static unsigned int ncpus, nstorm, burst = 16, chunk = 32;
-static unsigned int tick_us = 1000;
+static unsigned int tick_us = 1000, feed_us = 250;
 static volatile int stop_flag;
 
 static uint64_t now_ns(void)
@@ -163,7 +164,8 @@ static void storm_irq(void *arg)
 					      NR_ITEMS));
 	add(&d->raises, burst);
 	add(&d->queued, q);
-	if (irqs % FEED_EVERY == 0) {
+	if (now_ns() >= d->next_feed) {
+		d->next_feed = now_ns() + (uint64_t)feed_us * 1000u;
 		im->schedule_on(obj(d->feed_objs, d->feed_next++ % NR_FEED),
 				(d->cpu + 1) % ncpus);
 		add(&d->feeds, 1);
@@ -581,13 +583,15 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: dwork-demo [--seconds N] [--cpus N] [--tick-us N] "
-		"[--burst N] [--quick]\n"
+		"[--burst N] [--feed-us N] [--quick]\n"
 		"  --seconds N  seconds per design (default 10; two designs)\n"
 		"  --cpus N     virtual CPUs, 2..%d (default 2): the first "
 		"half storm, the rest idle\n"
 		"  --tick-us N  idle CPUs' timer period (default 1000)\n"
 		"  --burst N    device events per storm interrupt (default "
 		"16)\n"
+		"  --feed-us N  a storm CPU feeds a tasklet to the next CPU "
+		"at most every N us (default 250)\n"
 		"  --quick      1 second per design (CI)\n",
 		MAX_CPUS);
 	exit(2);
@@ -607,6 +611,8 @@ int main(int argc, char **argv)
 			ncpus = (unsigned int)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--tick-us") && i + 1 < argc)
 			tick_us = (unsigned int)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--feed-us") && i + 1 < argc)
+			feed_us = (unsigned int)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--burst") && i + 1 < argc)
 			burst = (unsigned int)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--quick"))

@@ -98,6 +98,17 @@ static inline void poll_softirq(const struct bench_impl *im)
 static unsigned int host_cpus;
 static volatile int stop_flag;
 static bool use_rt;  /* --rt: SCHED_FIFO during measurements */
+static unsigned int check_failures; /* runs that did not match schedules */
+
+static void check(bool ok, const char *impl, const char *what,
+		  unsigned long long got, unsigned long long want)
+{
+	if (ok)
+		return;
+	check_failures++;
+	fprintf(stderr, "dwork-bench: CHECK FAILED: %s %s: %llu, expected %llu\n",
+		impl, what, got, want);
+}
 
 /*
  * With --rt, measuring threads run SCHED_FIFO so that other processes on a
@@ -587,6 +598,17 @@ static struct meas measure(enum scen sc, const struct bench_impl *im,
 
 		rc->priv = p;
 		run_cpus(rc, ncpus, sc == S_STORM ? storm_body : lt_body, o->ms);
+		for (i = 0; i < ncpus; i++) {
+			/* Every queued run ran, none twice. */
+			uint64_t want = sc == S_STORM ? rc->res[i].extra
+						      : rc->res[i].ops;
+
+			check(p->c[i].runs == want, im->name,
+			      sc == S_STORM ? "storm runs vs queued raises"
+					    : "local runs vs schedules",
+			      (unsigned long long)p->c[i].runs,
+			      (unsigned long long)want);
+		}
 		m.ops_per_s = rate_sum(rc, 0, ncpus);
 		m.cpu_ops_per_s = cpu_rate_sum(rc, 0, ncpus);
 		if (sc == S_STORM) {
@@ -614,6 +636,9 @@ static struct meas measure(enum scen sc, const struct bench_impl *im,
 		}
 		rc->priv = p;
 		run_cpus(rc, 2, feed_body, o->ms);
+		check(p->runs == rc->res[0].ops, im->name,
+		      "feed runs vs schedule_on", (unsigned long long)p->runs,
+		      (unsigned long long)rc->res[0].ops);
 		m.ops_per_s = rate_sum(rc, 1, 2); /* callbacks run on CPU 1 */
 		m.cpu_ops_per_s = cpu_rate_sum(rc, 1, 2);
 		free(p->objs);
@@ -938,6 +963,7 @@ static void print_json(const struct opts *o)
 	printf("  \"loadavg_before\": \"%s\",\n  \"loadavg_after\": \"%s\",\n",
 	       load_start, load_end);
 	printf("  \"sched_fifo\": %s,\n", use_rt ? "true" : "false");
+	printf("  \"checks_failed\": %u,\n", check_failures);
 	printf("  \"reps\": %u,\n  \"quick\": %s,\n  \"impls\": [", o->reps,
 	       o->quick ? "true" : "false");
 	for (i = 0, j = 0; i < NR_IMPLS; i++) {
@@ -1101,6 +1127,9 @@ int main(int argc, char **argv)
 	loadavg(load_start, sizeof(load_start));
 	run_all(&o);
 	loadavg(load_end, sizeof(load_end));
+	if (check_failures)
+		fprintf(stderr, "dwork-bench: %u correctness checks failed\n",
+			check_failures);
 	if (o.json)
 		print_json(&o);
 	if (o.json && o.table) {
@@ -1112,5 +1141,5 @@ int main(int argc, char **argv)
 	}
 	if (!o.json || o.table)
 		print_table(&o);
-	return 0;
+	return check_failures ? 1 : 0;
 }

@@ -41,6 +41,7 @@ assert need_impl <= seen_impl, "missing impls %s" % (need_impl - seen_impl)
 cpus = {(r["scenario"], r["cpus"]) for r in res}
 assert ("local_throughput", 1) in cpus and ("local_throughput", 2) in cpus
 assert len(d["targets"]) >= 6, d["targets"]
+assert d.get("checks_failed") == 0, "runs did not match schedules"
 print("bench JSON ok: %d results, %d impls" % (len(res), len(seen_impl)))
 for t in d["targets"]:
     print("  %-50s %7.2f  %s  %s" % (t["name"], t["value"], t["want"],

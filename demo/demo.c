@@ -450,13 +450,10 @@ static int run_design(const struct bench_impl *design, unsigned int seconds,
 		if (t - t_last >= 500000000ull) {
 			sum_counters(s);
 			fprintf(stderr,
-				"\r[%-11s %4.1f/%us] storm %6.0fk irq/s | idle "
-				"CPU: %7.0f ns/tick in machinery (%5.2f%% of "
-				"it), %5llu ticks  ",
+				"\r[%s %.1f/%us] storm %.0fk irq/s, idle CPU "
+				"%.2f%% in machinery  ",
 				design->name, secs, seconds,
-				(double)s->irqs / secs / 1e3, ns_per_tick(s),
-				pct_idle(s, secs),
-				(unsigned long long)s->ticks);
+				(double)s->irqs / secs / 1e3, pct_idle(s, secs));
 			t_last = t;
 		}
 		nanosleep(&ts, NULL);
@@ -468,7 +465,7 @@ static int run_design(const struct bench_impl *design, unsigned int seconds,
 	pthread_join(tt, NULL);
 	dwork_posix_quiesce();
 	sum_counters(s);
-	fprintf(stderr, "\r%150s\r", "");
+	fprintf(stderr, "\r%79s\r", "");
 
 	/* Latency percentiles over all idle CPUs. */
 	{

@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Plots from dwork-bench --json output (gnuplot, SVG).
 #
-# usage: bench/plot.sh results.json outdir
+# usage: bench/plot.sh results.json outdir [demo.json]
 # e.g.:  build/bench/dwork-bench --json > docs/perf/results.json
-#        bench/plot.sh docs/perf/results.json docs/perf
+#        build/demo/dwork-demo --json docs/perf/demo.json
+#        bench/plot.sh docs/perf/results.json docs/perf docs/perf/demo.json
 # Needs python3 (to read the JSON) and gnuplot (Debian: gnuplot-nox).
 set -eu
 json=${1:?usage: plot.sh results.json outdir}
 out=${2:?usage: plot.sh results.json outdir}
+demo=${3:-}
 command -v gnuplot >/dev/null 2>&1 || {
 	echo "plot.sh: gnuplot not installed (apt-get install gnuplot-nox)" >&2
 	exit 1
@@ -102,3 +104,33 @@ plot "$tmp/storm.dat" using 2:3:4:xtic(1) title "1 CPU" lc rgb "#4477aa", \
      "" using 5:6:7 title "2 CPUs" lc rgb "#ee6677"
 GP
 echo "plot.sh: wrote $out/{local_roundtrip,local_throughput,feed_throughput,feed_latency,storm}.svg"
+
+[ -n "$demo" ] || exit 0
+python3 - "$demo" "$tmp" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+with open(sys.argv[2] + "/demo.dat", "w") as f:
+    for x in d["designs"]:
+        f.write('"%s" %.4f %.2f\n' % (x["design"], x["idle_machinery_pct"],
+                                     x["ns_per_tick"] / 1e3))
+with open(sys.argv[2] + "/demo.txt", "w") as f:
+    f.write("%d CPUs (%d storm), %d us timer tick, %.0f s per design" % (
+        d["cpus"], d["storm_cpus"], d["tick_us"], d["designs"][0]["seconds"]))
+PY
+dtitle=$(cat "$tmp/demo.txt")
+gnuplot <<GP
+set terminal svg size 560,400 dynamic noenhanced font 'sans,11'
+set output "$out/demo.svg"
+set title "dwork-demo: idle CPU time inside deferred-work machinery"
+set style data histogram
+set style fill solid 0.8 border -1
+set boxwidth 0.6
+set logscale y
+set yrange [0.01:100]
+set grid ytics
+set ylabel "% of the idle CPU (log scale)"
+set label 1 "$dtitle" at screen 0.01,0.02 font 'sans,8'
+plot "$tmp/demo.dat" using 2:xtic(1) notitle lc rgb "#4477aa", \
+     "" using 0:(\$2*1.4):(sprintf("%.2f%%  (%.1f us/tick)", \$2, \$3)) with labels notitle
+GP
+echo "plot.sh: wrote $out/demo.svg"

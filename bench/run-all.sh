@@ -15,6 +15,6 @@ meson compile -C "$build" dwork-bench dwork-demo >/dev/null
 "$build/bench/dwork-bench" --json --table "$out/results.txt" "$@" \
 	>"$out/results.json"
 bench/callgrind.sh "$build/bench/dwork-bench" 100000 >"$out/callgrind.txt"
-bench/plot.sh "$out/results.json" "$out"
-"$build/demo/dwork-demo" 2>/dev/null >"$out/demo.txt"
+"$build/demo/dwork-demo" --json "$out/demo.json" 2>/dev/null >"$out/demo.txt"
+bench/plot.sh "$out/results.json" "$out" "$out/demo.json"
 echo "run-all.sh: results in $out"

@@ -516,6 +516,56 @@ static int run_design(const struct bench_impl *design, unsigned int seconds,
 
 /* ------------------------------------------------------------------ */
 
+/* --json FILE: the same summary, machine-readable (bench/plot.sh plots it). */
+static int write_json(const char *path, const struct summary *a,
+		      const struct summary *b)
+{
+	const struct summary *s[2] = { a, b };
+	FILE *f = fopen(path, "w");
+	unsigned int i, c;
+
+	if (!f) {
+		perror(path);
+		return -1;
+	}
+	fprintf(f, "{\n  \"cpus\": %u, \"storm_cpus\": %u, \"tick_us\": %u, "
+		   "\"feed_us\": %u, \"burst\": %u,\n  \"designs\": [",
+		ncpus, nstorm, tick_us, feed_us, burst);
+	for (i = 0; i < 2; i++) {
+		const struct summary *x = s[i];
+
+		fprintf(f, "%s\n    {\"design\": \"%s\", \"seconds\": %.2f, "
+			   "\"idle_machinery_pct\": %.4f, "
+			   "\"ns_per_tick\": %.0f, \"sched_ns_per_tick\": %.0f, "
+			   "\"softirq_ns_per_tick\": %.0f, \"ticks\": %llu, "
+			   "\"timer_runs\": %llu, \"lat_p50_ns\": %llu, "
+			   "\"lat_p99_ns\": %llu, \"lat_max_ns\": %llu, "
+			   "\"storm_irqs_per_s\": %.0f, \"fed\": %llu,\n"
+			   "     \"per_cpu\": [",
+			i ? "," : "", x->name, x->secs, pct_idle(x, x->secs),
+			ns_per_tick(x),
+			x->ticks ? (double)x->sched_ns / (double)x->ticks : 0,
+			x->ticks ? (double)x->sirq_ns / (double)x->ticks : 0,
+			(unsigned long long)x->ticks,
+			(unsigned long long)x->timer_runs,
+			(unsigned long long)x->lat_p50,
+			(unsigned long long)x->lat_p99,
+			(unsigned long long)x->lat_max, x->irqs / x->secs,
+			(unsigned long long)x->feeds);
+		for (c = 0; c < ncpus; c++)
+			fprintf(f, "%s{\"cpu\": %u, \"role\": \"%s\", "
+				   "\"raised\": %lu, \"coalesced\": %lu, "
+				   "\"run\": %lu, \"fed\": %lu}",
+				c ? ", " : "", c,
+				is_idle_cpu(c) ? "idle" : "storm",
+				x->cpu[c].raised, x->cpu[c].coalesced,
+				x->cpu[c].run, x->cpu[c].fed);
+		fprintf(f, "]}");
+	}
+	fprintf(f, "\n  ]\n}\n");
+	return fclose(f) ? -1 : 0;
+}
+
 static void print_summary(const struct summary *a, const struct summary *b)
 {
 	const struct summary *s[2] = { a, b };
@@ -580,7 +630,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: dwork-demo [--seconds N] [--cpus N] [--tick-us N] "
-		"[--burst N] [--feed-us N] [--quick]\n"
+		"[--burst N] [--feed-us N] [--quick] [--json FILE]\n"
 		"  --seconds N  seconds per design (default 10; two designs)\n"
 		"  --cpus N     virtual CPUs, 2..%d (default 2): the first "
 		"half storm, the rest idle\n"
@@ -589,7 +639,8 @@ static void usage(void)
 		"16)\n"
 		"  --feed-us N  a storm CPU feeds a tasklet to the next CPU "
 		"at most every N us (default 250)\n"
-		"  --quick      1 second per design (CI)\n",
+		"  --quick      1 second per design (CI)\n"
+		"  --json FILE  also write the summary as JSON\n",
 		MAX_CPUS);
 	exit(2);
 }
@@ -597,6 +648,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	unsigned int seconds = 10;
+	const char *json = NULL;
 	struct summary a, b;
 	int i;
 
@@ -612,6 +664,8 @@ int main(int argc, char **argv)
 			feed_us = (unsigned int)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--burst") && i + 1 < argc)
 			burst = (unsigned int)atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--json") && i + 1 < argc)
+			json = argv[++i];
 		else if (!strcmp(argv[i], "--quick"))
 			seconds = 1;
 		else
@@ -630,5 +684,7 @@ int main(int argc, char **argv)
 	if (run_design(&bench_impl_dwork, seconds, &b))
 		return 1;
 	print_summary(&a, &b);
+	if (json && write_json(json, &a, &b))
+		return 1;
 	return 0;
 }

@@ -49,7 +49,18 @@ for t in d["targets"]:
 PY
 
 echo "--- dwork-demo --quick"
-timeout 60 "$B/demo/dwork-demo" --quick 2>/dev/null | tee "$B/demo.txt"
+timeout 60 "$B/demo/dwork-demo" --quick --json "$B/demo.json" 2>/dev/null |
+	tee "$B/demo.txt"
 grep -q "idle CPU time inside deferred-work machinery" "$B/demo.txt"
 grep -q "per-CPU summary, dwork" "$B/demo.txt"
+python3 - "$B/demo.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+names = [x["design"] for x in d["designs"]]
+assert names == ["global_lock", "dwork"], names
+for x in d["designs"]:
+    assert x["ticks"] > 0 and x["timer_runs"] > 0, x
+    assert len(x["per_cpu"]) == d["cpus"], x
+print("demo JSON ok")
+PY
 echo "--- bench step ok"

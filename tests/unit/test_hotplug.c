@@ -335,6 +335,41 @@ static void test_push_to_cpu_dead_twice_follows_the_adopter_chain(
 	assert_int_equal(o[0].last_cpu, 3);
 }
 
+/*
+ * CPU 1 died holding a tasklet; CPU 2 spins in kill for it.  The port runs
+ * dwork_cpu_dead(1) as a cross-CPU call (hard IRQ) on CPU 2, which reaches
+ * it while it spins: the kill then returns.
+ */
+static void cpu_dead_1_as_irq_on_this_cpu(unsigned int nth)
+{
+	if (nth != 3)
+		return;
+	tp_irq_enter();
+	tp.c[1].online = false;
+	dwork_cpu_dead(1);
+	tp_irq_exit();
+}
+
+static void test_kill_spinning_on_adopter_is_unblocked_by_cpu_dead_from_irq(
+	void **state)
+{
+	(void)state;
+	tp_switch(1);
+	assert_int_equal(dwork_tasklet_schedule(&o[0].tl), 0);
+	assert_int_equal(dwork_tasklet_schedule(&o[8].tl), 0);
+	tp_switch(2);
+	u_relax_step = cpu_dead_1_as_irq_on_this_cpu;
+	assert_int_equal(dwork_tasklet_kill(&o[0].tl), 0);
+	u_relax_step = NULL;
+	assert_int_equal(u_stats(2).migrated, 2);
+	assert_int_equal(u_stats(2).dropped, 1);
+	tp_switch(0);
+	u_quiesce();
+	assert_int_equal(o[0].runs, 0);
+	assert_int_equal(o[8].runs, 1);
+	assert_int_equal(o[8].last_cpu, 2);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, u_teardown)
 
 int main(void)
@@ -350,6 +385,7 @@ int main(void)
 		T(test_work_retargeted_to_cpu_that_dies_still_runs_once),
 		T(test_cpu_dead_drops_cancelled_work_and_busy_clears),
 		T(test_kill_of_tasklet_queued_on_cpu_that_dies_returns),
+		T(test_kill_spinning_on_adopter_is_unblocked_by_cpu_dead_from_irq),
 		T(test_cpu_init_after_dead_accepts_work_again),
 		T(test_second_cpu_init_keeps_queued_work),
 		T(test_dead_cpu_runs_nothing_and_second_dead_is_ignored),

@@ -299,6 +299,8 @@ static void arrive_irqoff(struct dwork_cpu *me, unsigned int self,
 			return;
 		}
 		/* Ours (or the target went offline: we adopt it). */
+		if (_DWORK_ST_TGT(s) == self && _DWORK_ST_QCPU(s) == self)
+			break; /* nothing to change: no RMW (it publishes nothing) */
 		if (_dwork_atomic_cas(&n->state, &s,
 				      st_set_qcpu(st_set_tgt(s, self), self),
 				      _DWORK_RELAXED, _DWORK_RELAXED))
@@ -821,6 +823,12 @@ void dwork_cpu_dead(unsigned int cpu)
 	if (!_dwork_atomic_load(&dead->online, _DWORK_ACQUIRE))
 		return;
 
+	/*
+	 * IRQs off before the inbox is closed: an IRQ on this CPU must never
+	 * see a node that only this stack frame holds (its kill would wait
+	 * for an adoption that is below it on the same stack).
+	 */
+	flags = dwork_port_irq_save();
 	/* New schedules for @cpu are refused from here on. */
 	_dwork_atomic_store(&dead->online, 0, _DWORK_SEQ_CST);
 	_dwork_atomic_store(&dead->adopter, self, _DWORK_RELAXED);
@@ -833,7 +841,6 @@ void dwork_cpu_dead(unsigned int cpu)
 	if (chain == _DWORK_INBOX_CLOSED)
 		chain = NULL;
 
-	flags = dwork_port_irq_save();
 	adopt_list_irqoff(me, self, &dead->sirq);
 	adopt_list_irqoff(me, self, &dead->idle);
 	n = chain_reverse(chain);

@@ -31,11 +31,12 @@ void dwork_cpu_init(unsigned int cpu);
  * needed.  Nothing accepted is lost.  From now on, schedules and raises
  * for @cpu are refused with DWORK_ENODEV / false until dwork_cpu_init().
  *
- * Context: task (CPU_DEAD / CPU_UP_CANCELED notifier) or hard IRQ (a
- * cross-CPU function call), on an online CPU other than @cpu, after @cpu
- * has stopped running dwork code.  Prefer a context that cannot be blocked
- * by a task spinning in dwork_tasklet_kill() on the adopting CPU: such a
- * kill may be waiting for exactly this adoption.
+ * Context: any context on an online CPU other than @cpu, after @cpu has
+ * stopped running dwork code: task (the CPU_DEAD / CPU_UP_CANCELED
+ * notifier), hard IRQ (a cross-CPU function call), or nested in a
+ * dwork_tasklet_kill() spin-wait (from the port's dwork_port_cpu_relax()).
+ * A port must make sure a CPU spinning in kill can still get it done: such
+ * a kill may be waiting for exactly this adoption.
  * Return: nothing; calls with a bad @cpu, on @cpu itself or off-CPU are
  * ignored (and asserted with debug_checks).
  */

@@ -62,7 +62,10 @@
  *	debug checks only.  Context: any.  May fail: no.
  *
  * void dwork_port_cpu_relax(void)
- *	Pause in a spin-wait loop (kill waiting for a callback).
+ *	Pause in a spin-wait loop (kill waiting for a callback or an unlink).
+ *	Called with IRQs enabled, or from hard IRQ when kill is called there.
+ *	A port may use it to run work the spinning CPU owes others, e.g. a
+ *	pending dwork_cpu_dead() adoption (port/posix does).
  *
  * DWORK_PORT_ASSERT(cond)
  *	Stop (BUG) if @cond is false.  Used only with DWORK_DEBUG_CHECKS.

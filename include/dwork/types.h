@@ -110,16 +110,21 @@ enum { _DWORK_LVL_IDLE = 0, _DWORK_LVL_SOFTIRQ = 1, _DWORK_NR_LVL = 2 };
 /**
  * struct dwork_cpu - one CPU's dwork state; storage supplied by the port
  *
- * The first cache line is written by other CPUs (inbox pushes, reap
- * requests, hotplug); the rest only by the CPU itself with IRQs off, or by
- * dwork_cpu_dead() once the CPU is dead.  Do not touch the fields.
+ * The first cache line is read-mostly (online, adopter: written only at
+ * hotplug, read by every schedule); the second is written by other CPUs
+ * (inbox pushes, reap requests); the rest only by the CPU itself with IRQs
+ * off, or by dwork_cpu_dead() once the CPU is dead.  Do not touch the
+ * fields.
  */
 struct dwork_cpu {
-	/* Shared: written by remote CPUs, atomically. */
-	struct dwork_node *inbox;   /* MPSC LIFO stack, or _DWORK_INBOX_CLOSED */
-	uint32_t reap;              /* someone wants a list scan (kill/cancel/move) */
+	/* Read-mostly: written only at hotplug, read by every schedule. */
 	uint32_t online;            /* accepting work: set by init, cleared by dead */
 	uint32_t adopter;           /* where work goes once the inbox is closed */
+
+	/* Shared: written by remote CPUs, atomically; its own cache line. */
+	struct dwork_node *inbox    /* MPSC LIFO stack, or _DWORK_INBOX_CLOSED */
+		__attribute__((aligned(DWORK_CACHELINE_BYTES)));
+	uint32_t reap;              /* someone wants a list scan (kill/cancel/move) */
 
 	/* Owner only. */
 	struct dwork_list sirq /* items + softirq tasklets */

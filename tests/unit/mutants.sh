@@ -169,3 +169,8 @@ mutant_patch M41-end-of-pass-check-irqs-on /dev/stdin \
  	dwork_port_irq_restore(flags);
  }
 PATCH
+
+# Regression: .notes/done-bug-unit-1.md (kill after self-kill + re-init).
+mutant M42-second-self-kill src/engine.c \
+	's/if (me->running\[lvl\] != n || me->killed\[lvl\])/if (me->running[lvl] != n)/' \
+	'a kill after self-kill + re-init in the same callback is taken for a self-kill again'

@@ -6,7 +6,8 @@
  * random: schedules and raises from task or IRQ context on random CPUs
  * (re-targeting pending and running work), cancels, kills and re-inits,
  * softirq passes and idle runs, CPUs going down and coming back; callbacks
- * themselves schedule, raise, cancel and kill.  After every operation the
+ * themselves schedule, raise and cancel, and kill (and re-init) their own
+ * tasklet.  After every operation the
  * lists must be sound; at the end, after quiescing, every accepted
  * schedule must have been answered by a later run, no object may have run
  * more often than it was accepted or concurrently with itself, no debug
@@ -149,11 +150,29 @@ static void some_action(unsigned int depth);
 /* Inside callbacks: random work, sometimes on the object itself. */
 static void during(struct uobj *x)
 {
+	unsigned int i = x->id;
+
 	run_started(x);
 	if (x->runs > 50) /* keep self re-scheduling bounded */
 		return;
 	if (rnd(3) == 0)
 		some_action(1);
+	if (is_tasklet(i) && rnd(8) == 0) {
+		/* Self-kill; sometimes re-init and re-schedule at once. */
+		touched(i);
+		if (u_kill(x) != 0)
+			fail_msg("seed %u step %u: self-kill failed", seed_now,
+				 step_now);
+		dead_tl[i] = true;
+		if (rnd(2)) {
+			dwork_tasklet_init(&x->tl, u_tasklet_fn, x,
+					   i < 8 ? DWORK_TASKLET_SOFTIRQ
+						 : DWORK_TASKLET_IDLE);
+			dead_tl[i] = false;
+			if (rnd(2))
+				rw_sched(i, rnd(NCPU));
+		}
+	}
 }
 
 static void relax_plays_everyone(unsigned int nth)

@@ -32,6 +32,9 @@
  *             remote idle kick) sets its condition first, then rings it.
  *   softirq   dwork softirq pending; set by raises, cleared by the vCPU
  *             with an acquire exchange before dwork_softirq().
+ *   idle      the idle loop was kicked (dwork_port_kick_idle()).
+ *   dead_req  cpu_down asks this CPU to adopt a dead CPU's work; done at
+ *             the top of the loop or from a kill's spin-wait (relax).
  *   sleeping, wakes
  *             for quiesce: sleeping is set (seq_cst) right before
  *             sigsuspend() and cleared after it; wakes is incremented after
@@ -116,6 +119,8 @@ struct vcpu {
 	uint32_t irq_bell;
 	uint32_t sleeping;
 	uint32_t wakes;
+	uint32_t dead_req;      /* 1 + CPU whose work to adopt, or 0 */
+	uint32_t dead_done;     /* the adoption asked for is done */
 	uint32_t ring_head __attribute__((aligned(DWORK_CACHELINE_BYTES)));
 	uint32_t ring_tail;
 	struct irq_req ring[RING_SIZE];
@@ -202,8 +207,36 @@ void _dwork_posix_wake(unsigned int cpu)
 		pthread_kill(v->self, DWORK_POSIX_SIG_IPI);
 }
 
-void _dwork_posix_yield(void)
+/*
+ * cpu_down asked this CPU to adopt a dead CPU's work: do it now.  Called
+ * by the loop (task context) and from kill's spin-wait (any context but
+ * IRQ, IRQs on): a kill waiting for a tasklet queued on the dead CPU
+ * would otherwise wait forever for an adoption queued behind it.
+ */
+static void adopt_dead_cpu(unsigned int self)
 {
+	struct vcpu *v = &vcpus[self];
+	uint32_t d;
+
+	if (!__atomic_load_n(&v->dead_req, __ATOMIC_ACQUIRE))
+		return;
+	d = __atomic_exchange_n(&v->dead_req, 0u, __ATOMIC_ACQUIRE);
+	if (!d)
+		return;
+	dwork_cpu_dead(d - 1);
+	pthread_mutex_lock(&v->lock);
+	v->dead_done = 1;
+	pthread_cond_broadcast(&v->cond);
+	pthread_mutex_unlock(&v->lock);
+}
+
+void _dwork_posix_relax_slow(void)
+{
+	unsigned int self = dwork_port_this_cpu();
+
+	if (self < DWORK_NR_CPUS && !dwork_port_in_irq() &&
+	    !dwork_port_irqs_disabled())
+		adopt_dead_cpu(self);
 	sched_yield();
 }
 
@@ -448,16 +481,23 @@ static void run_softirqs(unsigned int cpu)
 static bool work_pending(unsigned int cpu)
 {
 	struct vcpu *v = &vcpus[cpu];
+#if defined(DWORK_DEBUG_CHECKS) && DWORK_DEBUG_CHECKS
+	/* First: it drains the inbox, which may kick or raise. */
+	bool idle_work = dwork_idle_pending();
+#endif
 
 	if (vstate(v) != VS_ONLINE || !ring_empty(v) ||
-	    __atomic_load_n(&v->rq_len, __ATOMIC_SEQ_CST))
+	    __atomic_load_n(&v->rq_len, __ATOMIC_SEQ_CST) ||
+	    __atomic_load_n(&v->dead_req, __ATOMIC_SEQ_CST) ||
+	    __atomic_load_n(&_dwork_posix_cpus[cpu].idle, __ATOMIC_SEQ_CST) ||
+	    __atomic_load_n(&_dwork_posix_cpus[cpu].softirq, __ATOMIC_SEQ_CST) ||
+	    _dwork_posix_tls_load(&TLS->deferred))
 		return true;
-	/* First: it drains the inbox, which may raise the softirq. */
-	if (dwork_idle_pending())
-		return true;
-	return __atomic_load_n(&_dwork_posix_cpus[cpu].softirq,
-			       __ATOMIC_SEQ_CST) ||
-	       _dwork_posix_tls_load(&TLS->deferred);
+#if defined(DWORK_DEBUG_CHECKS) && DWORK_DEBUG_CHECKS
+	/* dwork kicks the idle loop for all idle work it queues. */
+	DWORK_PORT_ASSERT(!idle_work);
+#endif
+	return false;
 }
 
 /*
@@ -539,6 +579,7 @@ static void *vcpu_main(void *arg)
 			break;
 		parked = false;
 		irq_poll(cpu);
+		adopt_dead_cpu(cpu);
 		r = rq_pop(v);
 		if (r) {
 			rq_run(v, r);
@@ -550,7 +591,11 @@ static void *vcpu_main(void *arg)
 			run_softirqs(cpu);
 			continue;
 		}
-		if (dwork_idle_pending()) {
+		/* Kicked: one idle tasklet (it kicks again if more remain). */
+		if (__atomic_load_n(&_dwork_posix_cpus[cpu].idle,
+				    __ATOMIC_RELAXED) &&
+		    __atomic_exchange_n(&_dwork_posix_cpus[cpu].idle, 0u,
+					__ATOMIC_ACQUIRE)) {
 			dwork_idle_run();
 			run_softirqs(cpu);
 			continue;
@@ -563,7 +608,8 @@ static void *vcpu_main(void *arg)
 			pthread_sigmask(SIG_BLOCK, &rt.sigs, &old);
 			done = ring_empty(v) &&
 			       !__atomic_load_n(&v->rq_len, __ATOMIC_SEQ_CST) &&
-			       !dwork_idle_pending() &&
+			       !__atomic_load_n(&_dwork_posix_cpus[cpu].idle,
+						__ATOMIC_SEQ_CST) &&
 			       !__atomic_load_n(&_dwork_posix_cpus[cpu].softirq,
 						__ATOMIC_SEQ_CST);
 			pthread_sigmask(SIG_SETMASK, &old, NULL);
@@ -652,6 +698,7 @@ static bool quiet_sample(uint32_t *wakes)
 		    __atomic_load_n(&v->irq_bell, __ATOMIC_SEQ_CST) ||
 		    __atomic_load_n(&v->rq_len, __ATOMIC_SEQ_CST) ||
 		    __atomic_load_n(&h->softirq, __ATOMIC_SEQ_CST) ||
+		    __atomic_load_n(&h->idle, __ATOMIC_SEQ_CST) ||
 		    __atomic_load_n(&h->ipi, __ATOMIC_SEQ_CST))
 			return false;
 	}
@@ -692,11 +739,14 @@ static void reset_cpu(unsigned int c)
 	__atomic_store_n(&v->irq_bell, 0u, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->sleeping, 0u, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->wakes, 0u, __ATOMIC_RELAXED);
+	__atomic_store_n(&v->dead_req, 0u, __ATOMIC_RELAXED);
+	v->dead_done = 0;
 	__atomic_store_n(&v->ring_head, 0u, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->ring_tail, 0u, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->live, 0u, __ATOMIC_RELAXED);
 	__atomic_store_n(&_dwork_posix_cpus[c].softirq, 0u, __ATOMIC_RELAXED);
 	__atomic_store_n(&_dwork_posix_cpus[c].ipi, 0u, __ATOMIC_RELAXED);
+	__atomic_store_n(&_dwork_posix_cpus[c].idle, 0u, __ATOMIC_RELAXED);
 	set_vstate(c, VS_OFF);
 }
 
@@ -821,16 +871,10 @@ void dwork_posix_stop(void)
 	pthread_mutex_unlock(&rt.lock);
 }
 
-static void cpu_dead_fn(void *arg)
-{
-	dwork_cpu_dead(*(unsigned int *)arg);
-}
-
 int dwork_posix_cpu_down(unsigned int cpu)
 {
 	unsigned int c, adopter = DWORK_CPU_NONE;
-	struct vcpu *v;
-	int err;
+	struct vcpu *v, *a;
 
 	if (on_vcpu())
 		return DWORK_EDEADLK;
@@ -858,10 +902,21 @@ int dwork_posix_cpu_down(unsigned int cpu)
 		pthread_cond_wait(&v->cond, &v->lock);
 	pthread_mutex_unlock(&v->lock);
 
-	/* @cpu runs no dwork code any more: adopt its work. */
-	err = dwork_posix_run_on(adopter, cpu_dead_fn, &cpu);
+	/*
+	 * @cpu runs no dwork code any more: the adopter calls
+	 * dwork_cpu_dead(@cpu) at the top of its loop, or from a kill's
+	 * spin-wait if it is stuck in one (see adopt_dead_cpu()).
+	 */
+	a = &vcpus[adopter];
+	pthread_mutex_lock(&a->lock);
+	a->dead_done = 0;
+	__atomic_store_n(&a->dead_req, cpu + 1, __ATOMIC_SEQ_CST);
+	_dwork_posix_wake(adopter);
+	while (!a->dead_done)
+		pthread_cond_wait(&a->cond, &a->lock);
+	pthread_mutex_unlock(&a->lock);
 	pthread_mutex_unlock(&rt.lock);
-	return err;
+	return 0;
 }
 
 int dwork_posix_cpu_up(unsigned int cpu)

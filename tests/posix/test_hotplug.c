@@ -259,6 +259,59 @@ static void test_cpu_up_lets_work_flow_again(void **state)
 	dwork_posix_stop();
 }
 
+/* ---- cpu_down while the adopter waits in kill for the dying CPU ---- */
+
+static struct dwork_tasklet doomed;
+static unsigned int doomed_runs, kill_started;
+static int kill_ret = 1;
+
+static void doomed_cb(void *data)
+{
+	(void)data;
+	INC(&doomed_runs);
+}
+
+static void kill_doomed(void *arg)
+{
+	(void)arg;
+	ST(&kill_started, 1);
+	/* Waits until CPU 1 (busy, then dead) lets go of the tasklet. */
+	kill_ret = dwork_tasklet_kill(&doomed);
+}
+
+static void test_cpu_down_while_adopter_kills_work_of_dying_cpu_completes(
+	void **state)
+{
+	unsigned int cpu1 = 1;
+	struct async_run block, killer;
+	struct host_thread down;
+
+	(void)state;
+	assert_int_equal(dwork_posix_start(2), 0);
+	setup_objects();
+	doomed_runs = kill_started = 0;
+	kill_ret = 1;
+	down_ret = 1;
+	dwork_tasklet_init(&doomed, doomed_cb, NULL, DWORK_TASKLET_SOFTIRQ);
+	async_run_on(&block, 1, blocker, NULL);
+	WAIT_UNTIL(LD(&blocked));
+	assert_int_equal(dwork_tasklet_schedule_on(&doomed, 1), 0);
+	/* CPU 0, the only possible adopter, waits in kill, task context. */
+	async_run_on(&killer, 0, kill_doomed, NULL);
+	WAIT_UNTIL(LD(&kill_started));
+	host_start(&down, do_cpu_down, &cpu1);
+	WAIT_UNTIL(!dwork_port_cpu_online(1));
+	ST(&release, 1); /* CPU 1 parks without servicing its queue */
+	host_join(&down);
+	assert_int_equal(async_run_join(&killer), 0);
+	assert_int_equal(async_run_join(&block), 0);
+	assert_int_equal(down_ret, 0);
+	assert_int_equal(kill_ret, 0);
+	dwork_posix_quiesce();
+	assert_int_equal(LD(&doomed_runs), 0);
+	dwork_posix_stop();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +322,8 @@ int main(void)
 		POSIX_TEST(
 		test_cpu_down_refuses_last_online_cpu_and_bad_cpus),
 		POSIX_TEST(test_cpu_up_lets_work_flow_again),
+		POSIX_TEST(
+		test_cpu_down_while_adopter_kills_work_of_dying_cpu_completes),
 	};
 
 	return cmocka_run_group_tests_name("posix_hotplug", tests, NULL, NULL);

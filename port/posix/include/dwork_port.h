@@ -59,11 +59,14 @@ extern __thread struct _dwork_posix_tls _dwork_posix_tls
  * @ipi:     wake-up doorbell: an IPI signal was sent since the CPU last
  *           looked at its work (so further wake-ups need no signal)
  * @online:  the port's view: the CPU runs and accepts run_on/irq_on
+ * @idle:    idle work was kicked (dwork_port_kick_idle()); the idle loop
+ *           clears it and runs one idle tasklet (Xen's tasklet_work_to_do)
  */
 struct _dwork_posix_cpu {
 	uint32_t softirq;
 	uint32_t ipi;
 	uint32_t online;
+	uint32_t idle;
 } __attribute__((aligned(DWORK_CACHELINE_BYTES)));
 
 extern struct _dwork_posix_cpu _dwork_posix_cpus[DWORK_NR_CPUS];
@@ -72,7 +75,7 @@ extern struct dwork_cpu _dwork_posix_dcpu[DWORK_NR_CPUS];
 /* Out of line, in posix.c. */
 void _dwork_posix_irq_replay(void);
 void _dwork_posix_wake(unsigned int cpu);
-void _dwork_posix_yield(void);
+void _dwork_posix_relax_slow(void);
 void _dwork_posix_assert_fail(const char *expr, const char *file, int line)
 	__attribute__((noreturn));
 
@@ -159,12 +162,16 @@ static inline void dwork_port_raise_softirq_on(unsigned int cpu)
 
 static inline void dwork_port_kick_idle(unsigned int cpu)
 {
+	if (cpu >= DWORK_NR_CPUS)
+		return;
 	/*
-	 * The idle loop asks dwork_idle_pending() before every sleep (with
-	 * the wake-up signals blocked), so a kick for this CPU needs nothing.
-	 * A kick for another CPU wakes it.
+	 * The idle loop runs idle tasklets only when kicked.  Seq_cst: the
+	 * CPU reads the flag after its wake-up doorbell; release for
+	 * quiesce.  dwork kicks the calling CPU, which checks the flag before
+	 * it sleeps; another CPU is woken.
 	 */
-	if (cpu < DWORK_NR_CPUS && cpu != dwork_port_this_cpu())
+	__atomic_store_n(&_dwork_posix_cpus[cpu].idle, 1u, __ATOMIC_SEQ_CST);
+	if (cpu != dwork_port_this_cpu())
 		_dwork_posix_wake(cpu);
 }
 
@@ -189,11 +196,12 @@ static inline void dwork_port_cpu_relax(void)
 	_dwork_posix_signal_fence();
 #endif
 	/*
-	 * Virtual CPUs may outnumber host cores: let the CPU we wait for
-	 * run now and then.
+	 * Now and then: yield (vCPUs may outnumber host cores) and adopt a
+	 * dead CPU's work if cpu_down asked this CPU to (kill may be waiting
+	 * for exactly that work).
 	 */
 	if (!(++_dwork_posix_tls.relax & 63u))
-		_dwork_posix_yield();
+		_dwork_posix_relax_slow();
 }
 
 #define DWORK_PORT_ASSERT(cond)                                            \

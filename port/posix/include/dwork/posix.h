@@ -113,9 +113,12 @@ int dwork_posix_irq_on(unsigned int cpu, void (*fn)(void *), void *arg);
  *
  * Stops accepting run_on/irq_on for @cpu, waits until @cpu finishes what
  * it is doing (the current request and those already queued, and the
- * IRQs already posted), parks its thread, then calls dwork_cpu_dead(@cpu)
- * in task context on the lowest-numbered other online CPU, which adopts
- * everything pending on @cpu.  From then on dwork refuses work for @cpu.
+ * IRQs already posted), parks its thread, then has the lowest-numbered
+ * other online CPU (the adopter) call dwork_cpu_dead(@cpu), which moves
+ * everything pending on @cpu there.  The adopter does it at the top of its
+ * loop, in task context, or, if it is stuck in dwork_tasklet_kill()
+ * waiting (maybe for a tasklet queued on @cpu), from that kill's
+ * spin-wait.  From then on dwork refuses work for @cpu.
  *
  * Context: a thread that is not a vCPU.
  * Return: 0; DWORK_ENODEV if @cpu is out of range, not started or already

@@ -86,12 +86,16 @@ setup_build() {
 		echo "LDFLAGS = $san_flags"
 		echo "CORE = engine.o item.o tasklet.o testport.o"
 		echo "HELP = unit.o fiber.o"
+		# Every object depends on every header: a layout change in
+		# include/ must rebuild the tests too.
+		echo "HDRS = \$(wildcard \$(T)/src/*.h \$(T)/include/dwork/*.h" \
+		     "\$(T)/tests/testport/*.h \$(T)/tests/unit/*.h)"
 		echo "all: $(unit_targets | tr '\n' ' ')"
-		echo "%.o: \$(T)/src/%.c \$(wildcard \$(T)/src/*.h \$(T)/include/dwork/*.h)"
+		echo "%.o: \$(T)/src/%.c \$(HDRS)"
 		printf '\t$(CC) $(CFLAGS) -c -o $@ $<\n'
-		echo "testport.o: \$(T)/tests/testport/testport.c \$(wildcard \$(T)/tests/testport/*.h)"
+		echo "testport.o: \$(T)/tests/testport/testport.c \$(HDRS)"
 		printf '\t$(CC) $(CFLAGS) -c -o $@ $<\n'
-		echo "%.o: \$(T)/tests/unit/%.c \$(wildcard \$(T)/tests/unit/*.h)"
+		echo "%.o: \$(T)/tests/unit/%.c \$(HDRS)"
 		printf '\t$(CC) $(CFLAGS) -c -o $@ $<\n'
 		for t in $(unit_targets); do
 			echo "$t: $t.o \$(HELP) \$(CORE)"

@@ -174,3 +174,8 @@ PATCH
 mutant M42-second-self-kill src/engine.c \
 	's/if (me->running\[lvl\] != n || me->killed\[lvl\])/if (me->running[lvl] != n)/' \
 	'a kill after self-kill + re-init in the same callback is taken for a self-kill again'
+
+# Regression: .notes/done-bug-unit-4.md (IRQ window inside cpu_dead).
+mutant M43-cpu-dead-irqs-on-window src/engine.c \
+	'/^void dwork_cpu_dead/,/^}/ { /^\tflags = dwork_port_irq_save();$/d; s/^\tadopt_list_irqoff(me, self, &dead->sirq);$/\tflags = dwork_port_irq_save();\n\tadopt_list_irqoff(me, self, \&dead->sirq);/ }' \
+	'cpu_dead closes the dead inbox before disabling IRQs (an IRQ kill there waits forever)'

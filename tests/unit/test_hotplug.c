@@ -370,6 +370,54 @@ static void test_kill_spinning_on_adopter_is_unblocked_by_cpu_dead_from_irq(
 	assert_int_equal(o[8].last_cpu, 2);
 }
 
+/*
+ * An IRQ lands on the adopting CPU as dwork_cpu_dead(1) starts, and kills
+ * a tasklet queued on CPU 1.  The kill spins; the port delivers the
+ * cross-call that runs dwork_cpu_dead(1) nested in that spin-wait (cpu.h
+ * allows it).  That nested call must find CPU 1's work still in place
+ * (the outer call had not closed the inbox with IRQs on), adopt it, and
+ * so let the kill return; the outer call then finds CPU 1 already dead.
+ */
+static void irq_kills_o0(void *arg)
+{
+	(void)arg;
+	tp.irq_hook = NULL;
+	tp_irq_enter();
+	o[0].ret[0] = dwork_tasklet_kill(&o[0].tl);
+	tp_irq_exit();
+}
+
+static void nested_cpu_dead_1(unsigned int nth)
+{
+	if (nth != 2)
+		return;
+	tp_irq_enter();
+	dwork_cpu_dead(1);
+	tp_irq_exit();
+}
+
+static void test_irq_kill_inside_cpu_dead_is_answered_by_nested_cpu_dead(
+	void **state)
+{
+	(void)state;
+	assert_int_equal(dwork_tasklet_schedule_on(&o[0].tl, 1), 0); /* fed */
+	tp_switch(1);
+	assert_int_equal(dwork_tasklet_schedule(&o[8].tl), 0);       /* local */
+	tp_switch(0);
+	o[0].ret[0] = 1;
+	tp.irq_hook = irq_kills_o0;
+	u_relax_step = nested_cpu_dead_1;
+	tp_cpu_dead(1, 2);
+	u_relax_step = NULL;
+	assert_int_equal(o[0].ret[0], 0);
+	assert_int_equal(u_stats(2).migrated, 2);
+	u_quiesce();
+	assert_int_equal(o[0].runs, 0);
+	assert_int_equal(o[8].runs, 1);
+	assert_int_equal(o[8].last_cpu, 2);
+	assert_lists_sound();
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, u_teardown)
 
 int main(void)
@@ -386,6 +434,7 @@ int main(void)
 		T(test_cpu_dead_drops_cancelled_work_and_busy_clears),
 		T(test_kill_of_tasklet_queued_on_cpu_that_dies_returns),
 		T(test_kill_spinning_on_adopter_is_unblocked_by_cpu_dead_from_irq),
+		T(test_irq_kill_inside_cpu_dead_is_answered_by_nested_cpu_dead),
 		T(test_cpu_init_after_dead_accepts_work_again),
 		T(test_second_cpu_init_keeps_queued_work),
 		T(test_dead_cpu_runs_nothing_and_second_dead_is_ignored),

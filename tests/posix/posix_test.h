@@ -119,6 +119,14 @@ static inline int async_run_join(struct async_run *a)
 		s_;                                                        \
 	})
 
+/* Start @n vCPUs, or skip the test if dwork was built with fewer. */
+#define START(n)                                                           \
+	do {                                                               \
+		if ((n) > DWORK_NR_CPUS)                                   \
+			skip();                                            \
+		assert_int_equal(dwork_posix_start(n), 0);                 \
+	} while (0)
+
 /* Every test starts its own runtime; stop it even when a check failed. */
 static inline int posix_teardown(void **state)
 {

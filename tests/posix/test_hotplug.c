@@ -138,7 +138,7 @@ static void test_cpu_down_moves_pending_items_and_tasklets_to_adopter(
 	struct dwork_stats st0;
 
 	(void)state;
-	assert_int_equal(dwork_posix_start(3), 0);
+	START(3);
 	setup_objects();
 
 	/* CPU 1 is busy in task context: nothing queued there runs. */
@@ -190,7 +190,7 @@ static void test_offline_cpu_refuses_schedule_raise_run_on_and_irq_on(
 	struct dwork_item it;
 
 	(void)state;
-	assert_int_equal(dwork_posix_start(2), 0);
+	START(2);
 	setup_objects();
 	dwork_tasklet_init(&t, tasklet_cb, &sirq_rec[0], DWORK_TASKLET_SOFTIRQ);
 	dwork_item_init(&it, fed_cb);
@@ -216,7 +216,7 @@ static void test_cpu_down_refuses_last_online_cpu_and_bad_cpus(void **state)
 {
 	(void)state;
 	assert_int_equal(dwork_posix_cpu_down(0), DWORK_ENODEV); /* stopped */
-	assert_int_equal(dwork_posix_start(2), 0);
+	START(2);
 	assert_int_equal(dwork_posix_cpu_down(2), DWORK_ENODEV);
 	assert_int_equal(dwork_posix_cpu_down(DWORK_NR_CPUS), DWORK_ENODEV);
 	assert_int_equal(dwork_posix_cpu_up(0), DWORK_EBUSY);
@@ -241,7 +241,7 @@ static void test_cpu_up_lets_work_flow_again(void **state)
 	struct feed f = { .target = 1 };
 
 	(void)state;
-	assert_int_equal(dwork_posix_start(3), 0);
+	START(3);
 	for (round = 0; round < 3; round++) {
 		setup_objects();
 		assert_int_equal(dwork_posix_cpu_down(1), 0);
@@ -287,7 +287,7 @@ static void test_cpu_down_while_adopter_kills_work_of_dying_cpu_completes(
 	struct host_thread down;
 
 	(void)state;
-	assert_int_equal(dwork_posix_start(2), 0);
+	START(2);
 	setup_objects();
 	doomed_runs = kill_started = 0;
 	kill_ret = 1;

@@ -50,7 +50,7 @@ static void test_idle_tasklets_run_one_per_idle_pass_softirq_between(
 	unsigned int i;
 
 	(void)state;
-	assert_int_equal(dwork_posix_start(2), 0);
+	START(2);
 	next_idle = order_bad = softirq_missed = between_runs = 0;
 	idle_cpu_bad = 0;
 	dwork_item_init(&between, between_cb);
@@ -93,7 +93,7 @@ static void test_endless_idle_work_does_not_starve_run_on(void **state)
 	unsigned int i;
 
 	(void)state;
-	assert_int_equal(dwork_posix_start(1), 0);
+	START(1);
 	spin_stop = spin_runs = task_ran = 0;
 	dwork_tasklet_init(&spinner, spinner_cb, NULL, DWORK_TASKLET_IDLE);
 	assert_int_equal(dwork_tasklet_schedule_on(&spinner, 0), 0);

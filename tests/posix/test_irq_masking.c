@@ -76,7 +76,7 @@ static void run_masking(bool nested)
 static void test_irq_arriving_while_saved_runs_only_at_restore(void **state)
 {
 	(void)state;
-	assert_int_equal(dwork_posix_start(1), 0);
+	START(1);
 	run_masking(false);
 	assert_int_equal(was_deferred, 1);
 	assert_int_equal(ran_masked, 0);   /* masked: did not run */
@@ -89,7 +89,7 @@ static void test_nested_save_keeps_irqs_masked_until_outer_restore(
 	void **state)
 {
 	(void)state;
-	assert_int_equal(dwork_posix_start(1), 0);
+	START(1);
 	run_masking(true);
 	assert_int_equal(ran_masked, 0);
 	assert_int_equal(ran_inner, 0);    /* inner restore: still off */
@@ -101,7 +101,7 @@ static void test_nested_save_keeps_irqs_masked_until_outer_restore(
 static void test_irq_handler_runs_in_irq_context_with_irqs_off(void **state)
 {
 	(void)state;
-	assert_int_equal(dwork_posix_start(2), 0);
+	START(2);
 	reset();
 	assert_int_equal(dwork_posix_irq_on(1, irq_fn, NULL), 0);
 	dwork_posix_quiesce();
@@ -136,7 +136,7 @@ static void test_irq_interrupts_task_context_asynchronously(void **state)
 	struct async_run a;
 
 	(void)state;
-	assert_int_equal(dwork_posix_start(1), 0);
+	START(1);
 	reset();
 	task_running = task_saw_irq = irq_saw_task = 0;
 	async_run_on(&a, 0, spin_until_irq, NULL);
@@ -166,7 +166,7 @@ static void test_irqs_to_one_cpu_run_in_posting_order(void **state)
 	unsigned int i;
 
 	(void)state;
-	assert_int_equal(dwork_posix_start(2), 0);
+	START(2);
 	order_next = order_bad = 0;
 	for (i = 0; i < NR_ORDERED; i++)
 		assert_int_equal(dwork_posix_irq_on(0, irq_ordered,

@@ -115,7 +115,7 @@ static void test_irq_storm_runs_each_accepted_raise_once_never_concurrently(
 	struct storm s = { .cpu = 0, .fn = irq_raise_local };
 
 	(void)state;
-	assert_int_equal(dwork_posix_start(2), 0);
+	START(2);
 	reset();
 	ST(&expect_cpu, 0);
 	storm_main(&s);
@@ -134,7 +134,7 @@ static void test_irq_storms_on_two_cpus_raising_onto_one_lose_nothing(
 	struct host_thread h1, h2, h3;
 
 	(void)state;
-	assert_int_equal(dwork_posix_start(3), 0);
+	START(3);
 	reset();
 	ST(&expect_cpu, 0);
 	host_start(&h1, storm_main, &local);

@@ -84,7 +84,7 @@ static void test_raise_on_from_other_cpu_while_running_reruns_once_there(
 	struct raise_args a = { .cpu = 1 };
 
 	(void)state;
-	assert_int_equal(dwork_posix_start(2), 0);
+	START(2);
 	probe_reset();
 	dwork_item_init(&item, item_cb);
 	/* First run on CPU 0 (after the request, softirq runs there). */
@@ -119,7 +119,7 @@ static void test_raise_from_irq_on_running_cpu_requeues_without_spinning(
 	void **state)
 {
 	(void)state;
-	assert_int_equal(dwork_posix_start(2), 0);
+	START(2);
 	probe_reset();
 	irq_done = 0;
 	dwork_item_init(&item, item_cb);
@@ -162,7 +162,7 @@ static void test_tasklet_retargeted_while_running_reruns_once_on_newest_target(
 	struct raise_args a = { 0 };
 
 	(void)state;
-	assert_int_equal(dwork_posix_start(3), 0);
+	START(3);
 	probe_reset();
 	dwork_tasklet_init(&tasklet, tasklet_cb, NULL, DWORK_TASKLET_SOFTIRQ);
 	assert_int_equal(dwork_posix_run_on(0, sched_here, NULL), 0);

@@ -36,7 +36,7 @@ static void test_self_kill_then_free_in_callback_is_safe(void **state)
 	unsigned int i;
 
 	(void)state;
-	assert_int_equal(dwork_posix_start(2), 0);
+	START(2);
 	freed = kill_fail = resched_fail = 0;
 	for (i = 0; i < NR_BOXES; i++) {
 		struct box *b = malloc(sizeof(*b));
@@ -93,7 +93,7 @@ static void test_kill_from_irq_on_cpu_running_tasklet_returns_edeadlk(
 	void **state)
 {
 	(void)state;
-	assert_int_equal(dwork_posix_start(2), 0);
+	START(2);
 	reset_victim();
 	assert_int_equal(dwork_tasklet_schedule_on(&victim, 0), 0);
 	WAIT_UNTIL(LD(&entered));
@@ -128,7 +128,7 @@ static void test_kill_waits_for_callback_running_on_other_cpu(void **state)
 	struct async_run a;
 
 	(void)state;
-	assert_int_equal(dwork_posix_start(2), 0);
+	START(2);
 	reset_victim();
 	kill_started = done_at_return = 0;
 	assert_int_equal(dwork_tasklet_schedule_on(&victim, 0), 0);
@@ -176,7 +176,7 @@ static void test_mutual_kill_from_softirq_does_not_deadlock(void **state)
 	unsigned int round;
 
 	(void)state;
-	assert_int_equal(dwork_posix_start(2), 0);
+	START(2);
 	for (round = 0; round < 20; round++) {
 		a_in = c_in = go = b_runs = d_runs = 0;
 		ra = rc = 1;

@@ -226,6 +226,14 @@ static void push_remote(struct pc_node *n, unsigned int cpu)
 	(void)was_empty;
 	feeder_cross_call(cpu, dwork_port_this_cpu());
 #else
+	/*
+	 * The unlock is a plain release store: without a full barrier the
+	 * target could clear its softirq word, then read the feeder list
+	 * before our append is visible, while we read the word still set
+	 * (store-load reordering) and skip the raise.  The other transports
+	 * publish with a locked RMW, which is such a barrier.
+	 */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (was_empty)
 		bl_raise_on(cpu);
 #endif

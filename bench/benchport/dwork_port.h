@@ -66,6 +66,13 @@ static inline bool dwork_port_in_irq(void)
 	return bp_in_irq != 0;
 }
 
+/*
+ * Raise the softirq on @cpu.  The caller must have published its work with
+ * a full barrier (a locked RMW such as dwork's inbox CAS, or a seq_cst
+ * fence) before this call: the load below may otherwise be satisfied
+ * before the work is visible, and the target, clearing the word at the
+ * same time, would miss both.
+ */
 static inline void bp_raise_on(unsigned int cpu)
 {
 	unsigned int *p = &bp_cpus[cpu].softirq_pending;

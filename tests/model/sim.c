@@ -2,7 +2,7 @@
 /*
  * Exhaustive explorer for dwork (suite 'model').
  *
- * Virtual CPUs are ucontext coroutines.  The core is compiled against the
+ * Virtual CPUs are coroutines (coro.h).  The core is compiled against the
  * sim port (tests/model/dwork_port.h), which calls sim_point() before
  * every atomic access and every port hook with a cross-CPU effect; there
  * the running coroutine yields to the explorer, which picks the next CPU
@@ -40,9 +40,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <ucontext.h>
 #include <unistd.h>
 
+#include "coro.h"
 #include "sim.h"
 #include "../../src/internal.h"
 
@@ -61,7 +61,7 @@ enum cpu_status {
 };
 
 struct simcpu {
-	ucontext_t ctx;
+	struct coro ctx;
 	enum cpu_status status;
 	unsigned long spin_ver;
 	bool (*wait_cond)(int arg);
@@ -83,7 +83,7 @@ struct simcpu {
 static struct dwork_cpu sim_dcpu[SIM_MAX_CPUS];
 static struct simcpu cpus[SIM_MAX_CPUS];
 static char stacks[SIM_MAX_CPUS][STACK_BYTES] __attribute__((aligned(16)));
-static ucontext_t main_ctx;
+static struct coro main_ctx;
 static unsigned int sim_cur = DWORK_CPU_NONE;
 static bool in_coro;
 static const struct scenario *scn;
@@ -125,7 +125,7 @@ static void yield_to_main(void)
 {
 	struct simcpu *c = &cpus[sim_cur];
 
-	swapcontext(&c->ctx, &main_ctx);
+	coro_switch(&c->ctx, &main_ctx);
 }
 
 void sim_fail(const char *fmt, ...)
@@ -956,11 +956,7 @@ static void reset(void)
 		cpus[i].spin_ver = ~0ul;
 		cpus[i].irq_armed = scn->irq[i] != NULL;
 		dwork_cpu_init(i);
-		getcontext(&cpus[i].ctx);
-		cpus[i].ctx.uc_stack.ss_sp = stacks[i];
-		cpus[i].ctx.uc_stack.ss_size = STACK_BYTES;
-		cpus[i].ctx.uc_link = NULL;
-		makecontext(&cpus[i].ctx, cpu_entry, 0);
+		coro_make(&cpus[i].ctx, stacks[i], STACK_BYTES, cpu_entry);
 	}
 }
 
@@ -1014,7 +1010,7 @@ static int execute(void)
 		now++;
 		sim_cur = cur;
 		in_coro = true;
-		swapcontext(&main_ctx, &cpus[cur].ctx);
+		coro_switch(&main_ctx, &cpus[cur].ctx);
 		in_coro = false;
 		sim_cur = DWORK_CPU_NONE;
 		if (failed)

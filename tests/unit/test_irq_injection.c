@@ -45,7 +45,7 @@ static void irq_actions(void)
 
 	u_raise(&o[IRQ_IT], c);
 	u_sched(&o[IRQ_TS], (c + 1) % 3);
-	u_sched(&o[TS1], c);      /* re-target, maybe while pending or running */
+	u_sched(&o[TS1], c);      /* re-target, maybe pending or running */
 	u_raise(&o[IT0], c);      /* maybe while its callback runs here */
 	u_cancel(&o[IT2]);
 	u_sched(&o[TI0], c);
@@ -88,8 +88,9 @@ static void scenario(void)
 	unsigned int i;
 
 	for (i = 0; i < NOBJ; i++)
-		u_obj_init(&o[i], i, i >= TI0 && i <= TI1 ? DWORK_TASKLET_IDLE
-							  : DWORK_TASKLET_SOFTIRQ);
+		u_obj_init(&o[i], i,
+			   i == TI0 || i == TI1 ? DWORK_TASKLET_IDLE
+						: DWORK_TASKLET_SOFTIRQ);
 	o[TS0].during = rerun_once_elsewhere;
 	o[IT0].during = reraise_once;
 	tp.irq_hook = irq_hook;

@@ -12,8 +12,8 @@
  * schedule must have been answered by a later run, no object may have run
  * more often than it was accepted or concurrently with itself, no debug
  * assertion may have fired, and runs that answer exactly one schedule
- * must be FIFO per source CPU, target CPU and kind.  A failure names the seed and step, so
- * it replays exactly.
+ * must be FIFO per source CPU, target CPU and kind.  A failure names the
+ * seed and step, so it replays exactly.
  *
  * This is the single-threaded complement of the stress suite: no timing,
  * many more sequences per second, and exact replay.

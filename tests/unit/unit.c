@@ -115,7 +115,8 @@ void u_quiesce(void)
 #define U_MAX_NODES 1024
 
 static const char *check_list(const struct dwork_list *l,
-			      const struct dwork_node **seen, unsigned int *nseen)
+			      const struct dwork_node **seen,
+			      unsigned int *nseen)
 {
 	const struct dwork_node *n = l->head, *prev = NULL;
 	unsigned int len = 0, i;

@@ -32,7 +32,7 @@ struct uobj {
 	unsigned int overlaps;  /* a callback started while one was active */
 	unsigned int bad_ctx;   /* callback ran with IRQs off or in IRQ */
 	unsigned int last_cpu;
-	unsigned int accepted;  /* schedules/raises accepted via u_sched/u_raise */
+	unsigned int accepted;  /* accepted by u_sched/u_raise */
 	bool owed;              /* accepted since the last callback started */
 	void (*during)(struct uobj *o); /* called inside the callback */
 	int ret[4];             /* scratch for @during */

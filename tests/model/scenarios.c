@@ -14,7 +14,8 @@ static struct sobj *A, *B, *T, *U;
 
 /* --------------------------------------------------------------------
  * Lesson 1 (Xen 104072fc1c): cancel, then raise again, while the owner
- * may be running its softirq: the node must never be linked twice.
+ * may be running its softirq (and take an interrupt that raises it): the
+ * node must never be linked twice.
  */
 static void cancel_reraise_setup(void)
 {
@@ -32,6 +33,12 @@ static void cancel_reraise_cpu1(void)
 	op_raise_on(A, 1);
 }
 
+/* An interrupt on CPU 0 raises it too, in the middle of the owner's pass. */
+static void cancel_reraise_irq0(void)
+{
+	op_raise(A);
+}
+
 static const struct scenario cancel_reraise = {
 	.name = "cancel_reraise",
 	.lesson = "lesson 1: no double insertion after cancel",
@@ -39,6 +46,16 @@ static const struct scenario cancel_reraise = {
 	.bound = 3,
 	.setup = cancel_reraise_setup,
 	.prog = { cancel_reraise_cpu0, cancel_reraise_cpu1 },
+};
+
+static const struct scenario cancel_reraise_irq = {
+	.name = "cancel_reraise_irq",
+	.lesson = "lesson 1, with an IRQ raising it on the owner",
+	.ncpus = 2,
+	.bound = 3,
+	.setup = cancel_reraise_setup,
+	.prog = { cancel_reraise_cpu0, cancel_reraise_cpu1 },
+	.irq = { cancel_reraise_irq0 },
 };
 
 /* --------------------------------------------------------------------
@@ -317,6 +334,6 @@ static const struct scenario retarget_running = {
 };
 
 const struct scenario *const model_scenarios[] = {
-	&cancel_reraise, &raise_running, &offline_feed, &teardown_busy,
+	&cancel_reraise, &cancel_reraise_irq, &raise_running, &offline_feed, &teardown_busy,
 	&feed_mixed, &kill_sched, &self_kill, &retarget_running, NULL,
 };

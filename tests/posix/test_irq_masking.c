@@ -177,6 +177,109 @@ static void test_irqs_to_one_cpu_run_in_posting_order(void **state)
 	dwork_posix_stop();
 }
 
+/* ---- a full IRQ ring makes irq_on wait, nothing is lost ----------- */
+
+#define NR_FLOOD 600 /* more than the ring holds */
+static unsigned int flood_posted, flood_release, flood_next, flood_bad;
+static unsigned int flood_masked;
+
+static void irq_flood(void *arg)
+{
+	unsigned int want = (unsigned int)(uintptr_t)arg;
+
+	if (flood_next != want)
+		flood_bad++;
+	flood_next = want + 1;
+}
+
+static void flood_producer(void *arg)
+{
+	unsigned int i;
+
+	(void)arg;
+	for (i = 0; i < NR_FLOOD; i++) {
+		if (dwork_posix_irq_on(0, irq_flood, (void *)(uintptr_t)i))
+			INC(&flood_bad);
+		ST(&flood_posted, i + 1);
+	}
+}
+
+static void masked_until_ring_full(void *arg)
+{
+	unsigned long flags = dwork_port_irq_save();
+
+	(void)arg;
+	ST(&flood_masked, 1);
+	/*
+	 * Nothing is consumed while IRQs are off, so the producer stops
+	 * short of NR_FLOOD: it waits for space in irq_on.
+	 */
+	WAIT_UNTIL(LD(&flood_release));
+	dwork_port_irq_restore(flags);
+}
+
+static void test_irq_on_waits_for_space_when_ring_is_full(void **state)
+{
+	struct async_run masked;
+	struct host_thread producer;
+	unsigned int prev = 0, same = 0, posted_while_masked, ran_while_masked;
+
+	(void)state;
+	START(1);
+	flood_posted = flood_release = flood_next = flood_bad = 0;
+	flood_masked = 0;
+	async_run_on(&masked, 0, masked_until_ring_full, NULL);
+	WAIT_UNTIL(LD(&flood_masked));
+	host_start(&producer, flood_producer, NULL);
+	/* Wait until the producer stalls (its count stops moving). */
+	while (same < 200) {
+		unsigned int now = LD(&flood_posted);
+
+		same = now == prev && now > 0 ? same + 1 : 0;
+		prev = now;
+		usleep(100);
+	}
+	posted_while_masked = LD(&flood_posted);
+	ran_while_masked = flood_next; /* only CPU 0 writes it, masked now */
+	ST(&flood_release, 1);
+	host_join(&producer);
+	assert_int_equal(async_run_join(&masked), 0);
+	assert_true(posted_while_masked < NR_FLOOD); /* it had to wait */
+	assert_int_equal(ran_while_masked, 0);       /* none ran, masked */
+	dwork_posix_quiesce();
+	assert_int_equal(flood_next, NR_FLOOD); /* all ran, in order */
+	assert_int_equal(flood_bad, 0);
+	dwork_posix_stop();
+}
+
+/* ---- a vCPU may post an IRQ to itself ----------------------------- */
+
+static int self_ret = 1;
+static int self_irq_cpu = -1;
+
+static void irq_self(void *arg)
+{
+	(void)arg;
+	self_irq_cpu = dwork_posix_this_cpu();
+}
+
+static void post_to_self(void *arg)
+{
+	(void)arg;
+	self_ret = dwork_posix_irq_on(1, irq_self, NULL);
+}
+
+static void test_vcpu_can_post_an_irq_to_itself(void **state)
+{
+	(void)state;
+	START(2);
+	assert_int_equal(dwork_posix_run_on(1, post_to_self, NULL), 0);
+	dwork_posix_quiesce();
+	assert_int_equal(self_ret, 0);
+	assert_int_equal(self_irq_cpu, 1);
+	dwork_posix_stop();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -188,6 +291,8 @@ int main(void)
 		test_irq_handler_runs_in_irq_context_with_irqs_off),
 		POSIX_TEST(test_irq_interrupts_task_context_asynchronously),
 		POSIX_TEST(test_irqs_to_one_cpu_run_in_posting_order),
+		POSIX_TEST(test_irq_on_waits_for_space_when_ring_is_full),
+		POSIX_TEST(test_vcpu_can_post_an_irq_to_itself),
 	};
 
 	return cmocka_run_group_tests_name("posix_irq_masking", tests, NULL,

@@ -424,6 +424,12 @@ unsigned int sim_self(void)
 	return sim_cur;
 }
 
+bool sim_inbox_closed(unsigned int cpu)
+{
+	return __atomic_load_n(&sim_dcpu[cpu].inbox, __ATOMIC_SEQ_CST) ==
+	       _DWORK_INBOX_CLOSED;
+}
+
 void sim_hold_softirq(void)
 {
 	cpus[sim_cur].hold_softirq = true;

@@ -91,6 +91,8 @@ void sim_offline(void) __attribute__((noreturn));
 void sim_hold_softirq(void);
 
 unsigned int sim_self(void);
+/* Has dwork_cpu_dead() closed @cpu's inbox? */
+bool sim_inbox_closed(unsigned int cpu);
 /* Report a violation (never returns inside an execution). */
 void sim_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Event log of the current execution, for scenario checks. */

@@ -34,7 +34,8 @@
  *             with an acquire exchange before dwork_softirq().
  *   idle      the idle loop was kicked (dwork_port_kick_idle()).
  *   dead_req  cpu_down asks this CPU to adopt a dead CPU's work; done at
- *             the top of the loop or from a kill's spin-wait (relax).
+ *             the top of the loop or from a kill's spin-wait (relax, any
+ *             context); dead_done tells cpu_down it is done.
  *   sleeping, wakes
  *             for quiesce: sleeping is set (seq_cst) right before
  *             sigsuspend() and cleared after it; wakes is incremented after
@@ -209,9 +210,10 @@ void _dwork_posix_wake(unsigned int cpu)
 
 /*
  * cpu_down asked this CPU to adopt a dead CPU's work: do it now.  Called
- * by the loop (task context) and from kill's spin-wait (any context but
- * IRQ, IRQs on): a kill waiting for a tasklet queued on the dead CPU
- * would otherwise wait forever for an adoption queued behind it.
+ * by the loop (task context) and from kill's spin-wait in any context,
+ * hard IRQ included (dwork_cpu_dead() allows it): a kill waiting for a
+ * tasklet queued on the dead CPU would otherwise wait forever for an
+ * adoption queued behind it.  Async-signal-safe: atomics only.
  */
 static void adopt_dead_cpu(unsigned int self)
 {
@@ -224,18 +226,15 @@ static void adopt_dead_cpu(unsigned int self)
 	if (!d)
 		return;
 	dwork_cpu_dead(d - 1);
-	pthread_mutex_lock(&v->lock);
-	v->dead_done = 1;
-	pthread_cond_broadcast(&v->cond);
-	pthread_mutex_unlock(&v->lock);
+	/* Release: cpu_down (acquire) sees the adoption done. */
+	__atomic_store_n(&v->dead_done, 1u, __ATOMIC_RELEASE);
 }
 
 void _dwork_posix_relax_slow(void)
 {
 	unsigned int self = dwork_port_this_cpu();
 
-	if (self < DWORK_NR_CPUS && !dwork_port_in_irq() &&
-	    !dwork_port_irqs_disabled())
+	if (self < DWORK_NR_CPUS)
 		adopt_dead_cpu(self);
 	sched_yield();
 }
@@ -740,7 +739,7 @@ static void reset_cpu(unsigned int c)
 	__atomic_store_n(&v->sleeping, 0u, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->wakes, 0u, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->dead_req, 0u, __ATOMIC_RELAXED);
-	v->dead_done = 0;
+	__atomic_store_n(&v->dead_done, 0u, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->ring_head, 0u, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->ring_tail, 0u, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->live, 0u, __ATOMIC_RELAXED);
@@ -908,13 +907,14 @@ int dwork_posix_cpu_down(unsigned int cpu)
 	 * spin-wait if it is stuck in one (see adopt_dead_cpu()).
 	 */
 	a = &vcpus[adopter];
-	pthread_mutex_lock(&a->lock);
-	a->dead_done = 0;
+	__atomic_store_n(&a->dead_done, 0u, __ATOMIC_RELAXED);
 	__atomic_store_n(&a->dead_req, cpu + 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&a->lock);
 	_dwork_posix_wake(adopter);
-	while (!a->dead_done)
-		pthread_cond_wait(&a->cond, &a->lock);
 	pthread_mutex_unlock(&a->lock);
+	/* Acquire: pairs with adopt_dead_cpu()'s release. */
+	while (!__atomic_load_n(&a->dead_done, __ATOMIC_ACQUIRE))
+		short_sleep();
 	pthread_mutex_unlock(&rt.lock);
 	return 0;
 }

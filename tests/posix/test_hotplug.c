@@ -312,6 +312,56 @@ static void test_cpu_down_while_adopter_kills_work_of_dying_cpu_completes(
 	dwork_posix_stop();
 }
 
+/* ---- same, but the adopter's kill runs in an IRQ handler ----------- */
+
+static unsigned int irq_kill_done, task_waiting;
+
+static void irq_kill_doomed(void *arg)
+{
+	kill_doomed(arg); /* spins in IRQ context until the adoption */
+	ST(&irq_kill_done, 1);
+}
+
+static void wait_for_irq_kill(void *arg)
+{
+	(void)arg;
+	ST(&task_waiting, 1);
+	WAIT_UNTIL(LD(&irq_kill_done)); /* IRQs on: the IRQ lands here */
+}
+
+static void test_cpu_down_while_adopter_kills_from_irq_completes(void **state)
+{
+	unsigned int cpu1 = 1;
+	struct async_run block, waiter;
+	struct host_thread down;
+
+	(void)state;
+	START(2);
+	setup_objects();
+	doomed_runs = kill_started = irq_kill_done = task_waiting = 0;
+	kill_ret = 1;
+	down_ret = 1;
+	dwork_tasklet_init(&doomed, doomed_cb, NULL, DWORK_TASKLET_IDLE);
+	async_run_on(&block, 1, blocker, NULL);
+	WAIT_UNTIL(LD(&blocked));
+	assert_int_equal(dwork_tasklet_schedule_on(&doomed, 1), 0);
+	async_run_on(&waiter, 0, wait_for_irq_kill, NULL);
+	WAIT_UNTIL(LD(&task_waiting));
+	assert_int_equal(dwork_posix_irq_on(0, irq_kill_doomed, NULL), 0);
+	WAIT_UNTIL(LD(&kill_started));
+	host_start(&down, do_cpu_down, &cpu1);
+	WAIT_UNTIL(!dwork_port_cpu_online(1));
+	ST(&release, 1);
+	host_join(&down);
+	assert_int_equal(async_run_join(&waiter), 0);
+	assert_int_equal(async_run_join(&block), 0);
+	assert_int_equal(down_ret, 0);
+	assert_int_equal(kill_ret, 0);
+	dwork_posix_quiesce();
+	assert_int_equal(LD(&doomed_runs), 0);
+	dwork_posix_stop();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +374,7 @@ int main(void)
 		POSIX_TEST(test_cpu_up_lets_work_flow_again),
 		POSIX_TEST(
 		test_cpu_down_while_adopter_kills_work_of_dying_cpu_completes),
+		POSIX_TEST(test_cpu_down_while_adopter_kills_from_irq_completes),
 	};
 
 	return cmocka_run_group_tests_name("posix_hotplug", tests, NULL, NULL);

@@ -118,7 +118,8 @@ int dwork_posix_irq_on(unsigned int cpu, void (*fn)(void *), void *arg);
  * everything pending on @cpu there.  The adopter does it at the top of its
  * loop, in task context, or, if it is stuck in dwork_tasklet_kill()
  * waiting (maybe for a tasklet queued on @cpu), from that kill's
- * spin-wait.  From then on dwork refuses work for @cpu.
+ * spin-wait, in whatever context the kill runs (IRQ included).  From then
+ * on dwork refuses work for @cpu.
  *
  * Context: a thread that is not a vCPU.
  * Return: 0; DWORK_ENODEV if @cpu is out of range, not started or already

@@ -913,8 +913,12 @@ int dwork_posix_cpu_down(unsigned int cpu)
 	_dwork_posix_wake(adopter);
 	pthread_mutex_unlock(&a->lock);
 	/* Acquire: pairs with adopt_dead_cpu()'s release. */
-	while (!__atomic_load_n(&a->dead_done, __ATOMIC_ACQUIRE))
-		short_sleep();
+	for (c = 0; !__atomic_load_n(&a->dead_done, __ATOMIC_ACQUIRE); c++) {
+		if (c < 1000)
+			sched_yield(); /* usually done within a few */
+		else
+			short_sleep();
+	}
 	pthread_mutex_unlock(&rt.lock);
 	return 0;
 }

@@ -50,7 +50,10 @@ void dwork_cpu_dead(unsigned int cpu);
  * pass runs in a later one.  Raises the softirq again if work remains.
  * Also services unlink and forward requests from other CPUs.
  *
- * Context: softirq, IRQs enabled, never nested on one CPU.
+ * Context: softirq, IRQs enabled.  A call nested in one of its own
+ * callbacks on the same CPU (Xen's process_pending_softirqs() from a
+ * softirq tasklet) returns at once; the outer pass re-raises the softirq
+ * if work is left.
  * Return: nothing.
  */
 void dwork_softirq(void);

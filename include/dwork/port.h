@@ -53,8 +53,12 @@
  *	including IRQs off.  May fail: no.
  *
  * struct dwork_cpu *dwork_port_cpu(unsigned int cpu)
- *	Where @cpu's struct dwork_cpu lives (per-CPU storage, zeroed or left
- *	alone before the first dwork_cpu_init()).  Context: any.  May fail: no.
+ *	Where @cpu's struct dwork_cpu lives: zeroed before the first
+ *	dwork_cpu_init(), and valid for every cpu < DWORK_NR_CPUS for the
+ *	whole lifetime, offline and never-onlined CPUs included (dwork reads
+ *	a dead CPU's online flag, closed inbox and adopter).  So not a per-CPU
+ *	area that the kernel frees on CPU_DEAD (Xen's DEFINE_PER_CPU).
+ *	Context: any.  May fail: no.
  *
  * bool dwork_port_cpu_online(unsigned int cpu)
  *	The port's idea of whether @cpu is online.  dwork's own acceptance of

@@ -453,7 +453,9 @@ static void invoke(struct dwork_node *n)
 /*
  * Run a claimed node's callback at nesting level @lvl with IRQs enabled,
  * then re-queue it if it was scheduled meanwhile.  Entered with IRQs off
- * (@flags from the caller's save), returns with them restored.
+ * (@flags from the caller's save, which had them on), and returns with
+ * IRQs off again, so the caller goes on to its next node without another
+ * save/restore pair.
  */
 static void run_irqoff(struct dwork_cpu *me, unsigned int self,
 		       struct dwork_node *n, int lvl, unsigned long flags)
@@ -470,12 +472,11 @@ static void run_irqoff(struct dwork_cpu *me, unsigned int self,
 
 	invoke(n);
 
-	flags = dwork_port_irq_save();
+	(void)dwork_port_irq_save(); /* same value as @flags: IRQs were on */
 	me->running[lvl] = NULL;
 	if (me->killed[lvl]) {
 		/* Self-kill: the callback owns @n now; never touch it. */
 		me->killed[lvl] = false;
-		dwork_port_irq_restore(flags);
 		return;
 	}
 	dwork_port_trace(DWORK_TRACE_DONE, self, n);
@@ -496,7 +497,6 @@ static void run_irqoff(struct dwork_cpu *me, unsigned int self,
 		stat_inc(&me->stats.requeued);
 		enqueue_irqoff(n, _DWORK_ST_TGT(s), self);
 	}
-	dwork_port_irq_restore(flags);
 }
 
 /* The calling CPU's struct if dwork runs on it, else NULL. */
@@ -690,27 +690,28 @@ void dwork_softirq(void)
 	service_irqoff(me, self);
 	/* Only what is queued now runs in this pass. */
 	limit = me->sirq.next_seq;
-	dwork_port_irq_restore(flags);
 
+	/*
+	 * IRQs stay off from one node to the next and are on only around
+	 * callbacks (run_irqoff), and between two nodes that did not run.
+	 */
 	while (done < DWORK_SOFTIRQ_BATCH) {
-		struct dwork_node *n;
+		struct dwork_node *n = me->sirq.head;
 
-		flags = dwork_port_irq_save();
-		n = me->sirq.head;
-		if (!n || !seq_before(n->seq, limit)) {
-			dwork_port_irq_restore(flags);
+		if (!n || !seq_before(n->seq, limit))
 			break;
-		}
 		list_unlink(&me->sirq, n);
 		if (claim_irqoff(me, self, n)) {
 			run_irqoff(me, self, n, _DWORK_LVL_SOFTIRQ, flags);
 			done++;
 		} else {
+			/* Dropped or forwarded: let pending IRQs in. */
 			dwork_port_irq_restore(flags);
+			flags = dwork_port_irq_save();
 		}
 	}
 
-	flags = dwork_port_irq_save();
+	/* Still IRQs off: nothing can be appended between check and clear. */
 	me->in_softirq = false;
 	if (me->sirq.head || _dwork_atomic_load(&me->inbox, _DWORK_RELAXED) ||
 	    _dwork_atomic_load(&me->reap, _DWORK_RELAXED))
@@ -756,7 +757,6 @@ void dwork_idle_run(void)
 		list_unlink(&me->idle, n);
 		if (claim_irqoff(me, self, n)) {
 			run_irqoff(me, self, n, _DWORK_LVL_IDLE, flags);
-			flags = dwork_port_irq_save();
 			break;
 		}
 	}

@@ -53,7 +53,7 @@ mutant M13-batch-unbounded src/engine.c \
 	's/while (done < DWORK_SOFTIRQ_BATCH) {/while (1) {/' \
 	'one softirq pass runs everything, no batch bound'
 mutant M14-pass-unlimited src/engine.c \
-	's/if (!n || !seq_before(n->seq, limit)) {/if (!n) {/' \
+	's/if (!n || !seq_before(n->seq, limit))$/if (!n)/' \
 	'work queued during a pass runs in the same pass'
 mutant M15-no-reraise src/engine.c \
 	'/^void dwork_softirq/,/^}/ s/^\t\tdwork_port_raise_softirq();/\t\t(void)0;/' \
@@ -149,15 +149,16 @@ mutant M40-self-kill-not-dead src/engine.c \
 # IRQ safety: an interrupt landing just before an IRQs-off section
 # (tests/unit/test_irq_injection.c).
 mutant_patch M41-end-of-pass-check-irqs-on /dev/stdin \
-	'the end of a softirq pass decides "work left?" with IRQs still on (lost wakeup)' <<'PATCH'
+	'the end of a softirq pass decides "work left?" with IRQs on (lost wakeup)' <<'PATCH'
 --- a/src/engine.c
 +++ b/src/engine.c
-@@ -1,7 +1,10 @@
--	flags = dwork_port_irq_save();
+@@ -1,6 +1,11 @@
+ 	/* Still IRQs off: nothing can be appended between check and clear. */
 -	me->in_softirq = false;
 -	if (me->sirq.head || _dwork_atomic_load(&me->inbox, _DWORK_RELAXED) ||
 -	    _dwork_atomic_load(&me->reap, _DWORK_RELAXED))
 -		dwork_port_raise_softirq();
++	dwork_port_irq_restore(flags);
 +	{
 +	bool more = me->sirq.head || _dwork_atomic_load(&me->inbox, _DWORK_RELAXED) ||
 +	    _dwork_atomic_load(&me->reap, _DWORK_RELAXED);

@@ -126,7 +126,11 @@ bool dwork_tasklet_is_scheduled(const struct dwork_tasklet *t);
  * When kill returns 0 the memory may be freed.
  *
  * Context: task, softirq or idle.  From hard IRQ it is allowed only when
- * the tasklet is not running on this CPU.
+ * the tasklet is not running on this CPU, and it may then spin until the
+ * CPU holding the tasklet runs its softirq, or, if that CPU died, until
+ * dwork_cpu_dead() adopted it: so not from an IRQ on the CPU that will run
+ * that dwork_cpu_dead() below the IRQ, unless the port runs pending
+ * adoptions from dwork_port_cpu_relax() (port/posix does).
  * Return: 0 on success, also for a second kill; DWORK_EDEADLK (and no
  * other effect) if the tasklet's callback is running on this CPU in an
  * outer context (an IRQ that interrupted it, or a softirq nested in its

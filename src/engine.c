@@ -789,12 +789,10 @@ void dwork_cpu_init(unsigned int cpu)
 	_dwork_atomic_store(&c->online, 1, _DWORK_RELEASE);
 }
 
-/* Move one of a dead CPU's lists here, in order. */
-static void adopt_list_irqoff(struct dwork_cpu *me, unsigned int self,
-			      struct dwork_list *l)
+/* Adopt a chain of a dead CPU's nodes (linked by next), in order. */
+static void adopt_chain_irqoff(struct dwork_cpu *me, unsigned int self,
+			       struct dwork_node *n)
 {
-	struct dwork_node *n = l->head;
-
 	while (n) {
 		struct dwork_node *next = n->next;
 
@@ -803,6 +801,13 @@ static void adopt_list_irqoff(struct dwork_cpu *me, unsigned int self,
 		arrive_irqoff(me, self, n);
 		n = next;
 	}
+}
+
+/* Move one of a dead CPU's lists here, in order. */
+static void adopt_list_irqoff(struct dwork_cpu *me, unsigned int self,
+			      struct dwork_list *l)
+{
+	adopt_chain_irqoff(me, self, l->head);
 	list_reset(l);
 }
 
@@ -848,14 +853,7 @@ void dwork_cpu_dead(unsigned int cpu)
 	adopt_list_irqoff(me, self, &dead->sirq);
 	adopt_list_irqoff(me, self, &dead->idle);
 	n = chain_reverse(chain);
-	while (n) {
-		struct dwork_node *next = n->next;
-
-		stat_inc(&me->stats.migrated);
-		dwork_port_trace(DWORK_TRACE_MIGRATE, self, n);
-		arrive_irqoff(me, self, n);
-		n = next;
-	}
+	adopt_chain_irqoff(me, self, n);
 	_dwork_atomic_store(&dead->reap, 0, _DWORK_RELAXED);
 	dead->in_softirq = false;
 	dwork_port_irq_restore(flags);

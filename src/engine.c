@@ -91,22 +91,22 @@
  */
 #include "internal.h"
 
-#define P _DWORK_ST_PEND
-#define Q _DWORK_ST_QUEUED
-#define R _DWORK_ST_RUN
-#define D _DWORK_ST_DEAD
-#define INIT _DWORK_ST_INIT
+#define P DWORK_ST_PEND
+#define Q DWORK_ST_QUEUED
+#define R DWORK_ST_RUN
+#define D DWORK_ST_DEAD
+#define INIT DWORK_ST_INIT
 
 static inline uint32_t st_set_tgt(uint32_t s, unsigned int cpu)
 {
-	return (s & ~(_DWORK_ST_CPU_MASK << _DWORK_ST_TGT_SHIFT)) |
-	       ((uint32_t)cpu << _DWORK_ST_TGT_SHIFT);
+	return (s & ~(DWORK_ST_CPU_MASK << DWORK_ST_TGT_SHIFT)) |
+	       ((uint32_t)cpu << DWORK_ST_TGT_SHIFT);
 }
 
 static inline uint32_t st_set_qcpu(uint32_t s, unsigned int cpu)
 {
-	return (s & ~(_DWORK_ST_CPU_MASK << _DWORK_ST_QCPU_SHIFT)) |
-	       ((uint32_t)cpu << _DWORK_ST_QCPU_SHIFT);
+	return (s & ~(DWORK_ST_CPU_MASK << DWORK_ST_QCPU_SHIFT)) |
+	       ((uint32_t)cpu << DWORK_ST_QCPU_SHIFT);
 }
 
 static inline struct dwork_cpu *cpu_of(unsigned int cpu)
@@ -118,14 +118,14 @@ static inline struct dwork_cpu *cpu_of(unsigned int cpu)
 static inline bool cpu_accepting(unsigned int cpu)
 {
 	return cpu < DWORK_NR_CPUS &&
-	       _dwork_atomic_load(&cpu_of(cpu)->online, _DWORK_ACQUIRE);
+	       dwork_atomic_load(&cpu_of(cpu)->online, DWORK_ACQUIRE);
 }
 
 /* Single-writer counter: only the owning CPU increments, with IRQs off. */
 static inline void stat_inc(unsigned long *c)
 {
-	_dwork_atomic_store(c, _dwork_atomic_load(c, _DWORK_RELAXED) + 1,
-			    _DWORK_RELAXED);
+	dwork_atomic_store(c, dwork_atomic_load(c, DWORK_RELAXED) + 1,
+			    DWORK_RELAXED);
 }
 
 static inline bool seq_before(uint32_t a, uint32_t b)
@@ -208,15 +208,15 @@ static void append_irqoff(struct dwork_cpu *me, unsigned int self,
 /* Record that the node will sit on @cpu's inbox or lists. */
 static void set_qcpu(struct dwork_node *n, unsigned int cpu)
 {
-	uint32_t s = _dwork_atomic_load(&n->state, _DWORK_RELAXED);
+	uint32_t s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 
 	/*
 	 * Release: a killer that reads QCPU (acquire) after its own CAS asks
 	 * the right CPU to reap; no data is published here.
 	 */
-	while (_DWORK_ST_QCPU(s) != cpu &&
-	       !_dwork_atomic_cas(&n->state, &s, st_set_qcpu(s, cpu),
-				  _DWORK_RELEASE, _DWORK_RELAXED))
+	while (DWORK_ST_QCPU(s) != cpu &&
+	       !dwork_atomic_cas(&n->state, &s, st_set_qcpu(s, cpu),
+				  DWORK_RELEASE, DWORK_RELAXED))
 		;
 }
 
@@ -236,16 +236,16 @@ static void push_irqoff(struct dwork_node *n, unsigned int cpu,
 
 		set_qcpu(n, cpu);
 		/* Acquire: if CLOSED, pairs with (6) so adopter is seen. */
-		old = _dwork_atomic_load(&c->inbox, _DWORK_ACQUIRE);
+		old = dwork_atomic_load(&c->inbox, DWORK_ACQUIRE);
 		do {
-			if (old == _DWORK_INBOX_CLOSED)
+			if (old == DWORK_INBOX_CLOSED)
 				break;
 			n->next = old;
 			/* Release: pairs with the drain's acquire exchange (2). */
-		} while (!_dwork_atomic_cas(&c->inbox, &old, n, _DWORK_RELEASE,
-					    _DWORK_ACQUIRE));
-		if (old == _DWORK_INBOX_CLOSED) {
-			cpu = _dwork_atomic_load(&c->adopter, _DWORK_RELAXED);
+		} while (!dwork_atomic_cas(&c->inbox, &old, n, DWORK_RELEASE,
+					    DWORK_ACQUIRE));
+		if (old == DWORK_INBOX_CLOSED) {
+			cpu = dwork_atomic_load(&c->adopter, DWORK_RELAXED);
 			continue;
 		}
 		dwork_port_trace(DWORK_TRACE_FEED, cpu, n);
@@ -277,7 +277,7 @@ static void enqueue_irqoff(struct dwork_node *n, unsigned int cpu,
 static void arrive_irqoff(struct dwork_cpu *me, unsigned int self,
 			  struct dwork_node *n)
 {
-	uint32_t s = _dwork_atomic_load(&n->state, _DWORK_RELAXED);
+	uint32_t s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 
 	for (;;) {
 		if (!(s & P)) {
@@ -285,25 +285,25 @@ static void arrive_irqoff(struct dwork_cpu *me, unsigned int self,
 			 * Release: pairs with the acquire load in kill/busy
 			 * (3); after this CAS this CPU never touches @n.
 			 */
-			if (_dwork_atomic_cas(&n->state, &s, s & ~Q,
-					      _DWORK_RELEASE, _DWORK_RELAXED)) {
+			if (dwork_atomic_cas(&n->state, &s, s & ~Q,
+					      DWORK_RELEASE, DWORK_RELAXED)) {
 				stat_inc(&me->stats.dropped);
 				dwork_port_trace(DWORK_TRACE_DROP, self, n);
 				return;
 			}
 			continue;
 		}
-		if (_DWORK_ST_TGT(s) != self && cpu_accepting(_DWORK_ST_TGT(s))) {
+		if (DWORK_ST_TGT(s) != self && cpu_accepting(DWORK_ST_TGT(s))) {
 			stat_inc(&me->stats.forwarded);
-			push_irqoff(n, _DWORK_ST_TGT(s), self);
+			push_irqoff(n, DWORK_ST_TGT(s), self);
 			return;
 		}
 		/* Ours (or the target went offline: we adopt it). */
-		if (_DWORK_ST_TGT(s) == self && _DWORK_ST_QCPU(s) == self)
+		if (DWORK_ST_TGT(s) == self && DWORK_ST_QCPU(s) == self)
 			break; /* nothing to change: no RMW (it publishes nothing) */
-		if (_dwork_atomic_cas(&n->state, &s,
+		if (dwork_atomic_cas(&n->state, &s,
 				      st_set_qcpu(st_set_tgt(s, self), self),
-				      _DWORK_RELAXED, _DWORK_RELAXED))
+				      DWORK_RELAXED, DWORK_RELAXED))
 			break;
 	}
 	append_irqoff(me, self, n);
@@ -341,14 +341,14 @@ static void drain_irqoff(struct dwork_cpu *me, unsigned int self)
 {
 	struct dwork_node *chain;
 
-	if (!_dwork_atomic_load(&me->inbox, _DWORK_RELAXED))
+	if (!dwork_atomic_load(&me->inbox, DWORK_RELAXED))
 		return;
 	/* Acquire: pairs with the pushers' release CAS (2). */
-	chain = _dwork_atomic_xchg(&me->inbox, NULL, _DWORK_ACQUIRE);
-	if (chain == _DWORK_INBOX_CLOSED) {
+	chain = dwork_atomic_xchg(&me->inbox, NULL, DWORK_ACQUIRE);
+	if (chain == DWORK_INBOX_CLOSED) {
 		/* Only a dead CPU's inbox is closed; put it back. */
-		_DWORK_ASSERT(0);
-		_dwork_atomic_store(&me->inbox, chain, _DWORK_RELAXED);
+		DWORK_ASSERT(0);
+		dwork_atomic_store(&me->inbox, chain, DWORK_RELAXED);
 		return;
 	}
 	arrive_chain_irqoff(me, self, chain_reverse(chain));
@@ -365,9 +365,9 @@ static void reap_list_irqoff(struct dwork_cpu *me, unsigned int self,
 
 	while (n) {
 		struct dwork_node *next = n->next;
-		uint32_t s = _dwork_atomic_load(&n->state, _DWORK_RELAXED);
+		uint32_t s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 
-		if (!(s & P) || _DWORK_ST_TGT(s) != self) {
+		if (!(s & P) || DWORK_ST_TGT(s) != self) {
 			list_unlink(l, n);
 			*outp = n;
 			outp = &n->next;
@@ -385,8 +385,8 @@ static void service_irqoff(struct dwork_cpu *me, unsigned int self)
 {
 	drain_irqoff(me, self);
 	/* Acquire: pairs with the release fetch_or in request_reap() (4). */
-	if (_dwork_atomic_load(&me->reap, _DWORK_RELAXED) &&
-	    _dwork_atomic_xchg(&me->reap, 0, _DWORK_ACQUIRE)) {
+	if (dwork_atomic_load(&me->reap, DWORK_RELAXED) &&
+	    dwork_atomic_xchg(&me->reap, 0, DWORK_ACQUIRE)) {
 		reap_list_irqoff(me, self, &me->sirq);
 		reap_list_irqoff(me, self, &me->idle);
 	}
@@ -398,7 +398,7 @@ static void request_reap(unsigned int cpu, unsigned int self)
 	if (cpu >= DWORK_NR_CPUS)
 		return;
 	/* Release: pairs with service_irqoff()'s acquire exchange (4). */
-	if (!_dwork_atomic_fetch_or(&cpu_of(cpu)->reap, 1, _DWORK_RELEASE))
+	if (!dwork_atomic_fetch_or(&cpu_of(cpu)->reap, 1, DWORK_RELEASE))
 		raise_on(cpu, self);
 }
 
@@ -410,10 +410,10 @@ static void request_reap(unsigned int cpu, unsigned int self)
 static bool claim_irqoff(struct dwork_cpu *me, unsigned int self,
 			 struct dwork_node *n)
 {
-	uint32_t s = _dwork_atomic_load(&n->state, _DWORK_RELAXED);
+	uint32_t s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 
 	for (;;) {
-		uint32_t tgt = _DWORK_ST_TGT(s);
+		uint32_t tgt = DWORK_ST_TGT(s);
 
 		if (!(s & P) || (tgt != self && cpu_accepting(tgt))) {
 			arrive_irqoff(me, self, n); /* drops or forwards */
@@ -423,9 +423,9 @@ static bool claim_irqoff(struct dwork_cpu *me, unsigned int self,
 		 * Acquire: pairs with every scheduler's release CAS (1); the
 		 * callback sees what was written before each schedule.
 		 */
-		if (_dwork_atomic_cas(&n->state, &s,
+		if (dwork_atomic_cas(&n->state, &s,
 				      st_set_tgt((s & ~(P | Q)) | R, self),
-				      _DWORK_ACQUIRE, _DWORK_RELAXED))
+				      DWORK_ACQUIRE, DWORK_RELAXED))
 			return true;
 	}
 }
@@ -435,14 +435,14 @@ static void invoke(struct dwork_node *n)
 	switch (n->kind) {
 	case DWORK_KIND_ITEM: {
 		struct dwork_item *it =
-			_dwork_container_of(n, struct dwork_item, node);
+			dwork_container_of(n, struct dwork_item, node);
 
 		it->fn(it);
 		break;
 	}
 	default: {
 		struct dwork_tasklet *t =
-			_dwork_container_of(n, struct dwork_tasklet, node);
+			dwork_container_of(n, struct dwork_tasklet, node);
 
 		t->fn(t->data);
 		break;
@@ -463,7 +463,7 @@ static void run_irqoff(struct dwork_cpu *me, unsigned int self,
 	uint32_t s;
 	bool requeue;
 
-	_DWORK_ASSERT(!me->running[lvl]);
+	DWORK_ASSERT(!me->running[lvl]);
 	me->running[lvl] = n;
 	me->killed[lvl] = false;
 	stat_inc(&me->stats.run);
@@ -480,7 +480,7 @@ static void run_irqoff(struct dwork_cpu *me, unsigned int self,
 		return;
 	}
 	dwork_port_trace(DWORK_TRACE_DONE, self, n);
-	s = _dwork_atomic_load(&n->state, _DWORK_RELAXED);
+	s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 	do {
 		requeue = (s & P) && !(s & D);
 		/*
@@ -488,14 +488,14 @@ static void run_irqoff(struct dwork_cpu *me, unsigned int self,
 		 * the callback's writes once R is clear.  On requeue the node
 		 * goes QUEUED on its target in the same step.
 		 */
-	} while (!_dwork_atomic_cas(&n->state, &s,
+	} while (!dwork_atomic_cas(&n->state, &s,
 				    requeue ? st_set_qcpu((s & ~R) | Q,
-							  _DWORK_ST_TGT(s))
+							  DWORK_ST_TGT(s))
 					    : s & ~R,
-				    _DWORK_RELEASE, _DWORK_RELAXED));
+				    DWORK_RELEASE, DWORK_RELAXED));
 	if (requeue) {
 		stat_inc(&me->stats.requeued);
-		enqueue_irqoff(n, _DWORK_ST_TGT(s), self);
+		enqueue_irqoff(n, DWORK_ST_TGT(s), self);
 	}
 }
 
@@ -514,7 +514,7 @@ static struct dwork_cpu *this_dwork_cpu(unsigned int *selfp)
  * Operations on nodes (items and tasklets).
  */
 
-void _dwork_node_init(struct dwork_node *n, enum dwork_kind kind)
+void dwork_node_init(struct dwork_node *n, enum dwork_kind kind)
 {
 	n->next = NULL;
 	n->prev = NULL;
@@ -524,10 +524,10 @@ void _dwork_node_init(struct dwork_node *n, enum dwork_kind kind)
 	 * Release: a node handed to another CPU after init is seen
 	 * initialised.  The caller guarantees nothing else uses @n now.
 	 */
-	_dwork_atomic_store(&n->state, INIT, _DWORK_RELEASE);
+	dwork_atomic_store(&n->state, INIT, DWORK_RELEASE);
 }
 
-int _dwork_node_schedule(struct dwork_node *n, unsigned int cpu, bool *queued)
+int dwork_node_schedule(struct dwork_node *n, unsigned int cpu, bool *queued)
 {
 	struct dwork_cpu *me;
 	unsigned int self;
@@ -541,7 +541,7 @@ int _dwork_node_schedule(struct dwork_node *n, unsigned int cpu, bool *queued)
 	me = this_dwork_cpu(&self);
 
 	flags = dwork_port_irq_save();
-	s = _dwork_atomic_load(&n->state, _DWORK_RELAXED);
+	s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 	do {
 		if (!(s & INIT)) {
 			dwork_port_irq_restore(flags);
@@ -564,13 +564,13 @@ int _dwork_node_schedule(struct dwork_node *n, unsigned int cpu, bool *queued)
 		 * fields (next/prev/seq) our writes come after the previous
 		 * holder's (7).
 		 */
-	} while (!_dwork_atomic_cas(&n->state, &s, nw, _DWORK_ACQ_REL,
-				    _DWORK_RELAXED));
+	} while (!dwork_atomic_cas(&n->state, &s, nw, DWORK_ACQ_REL,
+				    DWORK_RELAXED));
 
 	if (link)
 		enqueue_irqoff(n, cpu, self);
-	else if ((s & Q) && _DWORK_ST_QCPU(s) != cpu)
-		request_reap(_DWORK_ST_QCPU(s), self); /* please forward it */
+	else if ((s & Q) && DWORK_ST_QCPU(s) != cpu)
+		request_reap(DWORK_ST_QCPU(s), self); /* please forward it */
 	if (me)
 		stat_inc((s & P) ? &me->stats.coalesced : &me->stats.raised);
 	dwork_port_irq_restore(flags);
@@ -578,39 +578,39 @@ int _dwork_node_schedule(struct dwork_node *n, unsigned int cpu, bool *queued)
 	return 0;
 }
 
-void _dwork_node_cancel(struct dwork_node *n)
+void dwork_node_cancel(struct dwork_node *n)
 {
 	unsigned int self = dwork_port_this_cpu();
 	unsigned long flags = dwork_port_irq_save();
-	uint32_t s = _dwork_atomic_load(&n->state, _DWORK_RELAXED);
+	uint32_t s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 
-	while ((s & P) && !_dwork_atomic_cas(&n->state, &s, s & ~P,
-					     _DWORK_RELAXED, _DWORK_RELAXED))
+	while ((s & P) && !dwork_atomic_cas(&n->state, &s, s & ~P,
+					     DWORK_RELAXED, DWORK_RELAXED))
 		;
 	/* Still linked somewhere: ask that CPU to unlink it now. */
 	if ((s & P) && (s & Q))
-		request_reap(_DWORK_ST_QCPU(s), self);
+		request_reap(DWORK_ST_QCPU(s), self);
 	dwork_port_irq_restore(flags);
 }
 
-int _dwork_node_kill(struct dwork_node *n)
+int dwork_node_kill(struct dwork_node *n)
 {
 	unsigned int self;
 	struct dwork_cpu *me = this_dwork_cpu(&self);
 	unsigned int requested = DWORK_CPU_NONE;
-	uint32_t s = _dwork_atomic_load(&n->state, _DWORK_ACQUIRE);
+	uint32_t s = dwork_atomic_load(&n->state, DWORK_ACQUIRE);
 
 	if (!(s & INIT))
 		return DWORK_EINVAL;
 
 	if (me) {
 		bool irq = dwork_port_in_irq();
-		int inner = me->running[_DWORK_LVL_SOFTIRQ] ? _DWORK_LVL_SOFTIRQ
-							    : _DWORK_LVL_IDLE;
+		int inner = me->running[DWORK_LVL_SOFTIRQ] ? DWORK_LVL_SOFTIRQ
+							    : DWORK_LVL_IDLE;
 		int lvl;
 
-		_DWORK_ASSERT(irq || !dwork_port_irqs_disabled());
-		for (lvl = 0; lvl < _DWORK_NR_LVL; lvl++) {
+		DWORK_ASSERT(irq || !dwork_port_irqs_disabled());
+		for (lvl = 0; lvl < DWORK_NR_LVL; lvl++) {
 			/*
 			 * A slot whose callback already killed itself no
 			 * longer stands for @n: after a self-kill the callback
@@ -627,31 +627,31 @@ int _dwork_node_kill(struct dwork_node *n)
 			 * sees killed[] and never touches @n again.
 			 * Release: pairs with another killer's acquire (3).
 			 */
-			while (!_dwork_atomic_cas(&n->state, &s,
+			while (!dwork_atomic_cas(&n->state, &s,
 						  (s & ~(P | R)) | D,
-						  _DWORK_RELEASE,
-						  _DWORK_RELAXED))
+						  DWORK_RELEASE,
+						  DWORK_RELAXED))
 				;
 			me->killed[lvl] = true;
 			return 0;
 		}
 	}
 
-	while (!(s & D) && !_dwork_atomic_cas(&n->state, &s, (s & ~P) | D,
-					      _DWORK_RELAXED, _DWORK_RELAXED))
+	while (!(s & D) && !dwork_atomic_cas(&n->state, &s, (s & ~P) | D,
+					      DWORK_RELAXED, DWORK_RELAXED))
 		;
 
 	for (;;) {
 		/* Acquire: pairs with the release clearing Q or R (3). */
-		s = _dwork_atomic_load(&n->state, _DWORK_ACQUIRE);
+		s = dwork_atomic_load(&n->state, DWORK_ACQUIRE);
 		if (!(s & (Q | R)))
 			break;
-		if ((s & Q) && _DWORK_ST_QCPU(s) != requested) {
-			requested = _DWORK_ST_QCPU(s);
+		if ((s & Q) && DWORK_ST_QCPU(s) != requested) {
+			requested = DWORK_ST_QCPU(s);
 			request_reap(requested, self);
 		}
 		/* Keep our own CPU's queue moving: no mutual kill deadlock. */
-		if (me && _dwork_atomic_load(&me->online, _DWORK_RELAXED)) {
+		if (me && dwork_atomic_load(&me->online, DWORK_RELAXED)) {
 			unsigned long flags = dwork_port_irq_save();
 
 			service_irqoff(me, self);
@@ -675,14 +675,14 @@ void dwork_softirq(void)
 
 	if (!me)
 		return;
-	_DWORK_ASSERT(!dwork_port_in_irq() && !dwork_port_irqs_disabled());
+	DWORK_ASSERT(!dwork_port_in_irq() && !dwork_port_irqs_disabled());
 	flags = dwork_port_irq_save();
 	/*
 	 * Nested (a softirq callback called the port's "process pending
 	 * softirqs", as Xen allows): do nothing, the outer pass raises the
 	 * softirq again at its end if work is left.
 	 */
-	if (!_dwork_atomic_load(&me->online, _DWORK_RELAXED) || me->in_softirq) {
+	if (!dwork_atomic_load(&me->online, DWORK_RELAXED) || me->in_softirq) {
 		dwork_port_irq_restore(flags);
 		return;
 	}
@@ -702,7 +702,7 @@ void dwork_softirq(void)
 			break;
 		list_unlink(&me->sirq, n);
 		if (claim_irqoff(me, self, n)) {
-			run_irqoff(me, self, n, _DWORK_LVL_SOFTIRQ, flags);
+			run_irqoff(me, self, n, DWORK_LVL_SOFTIRQ, flags);
 			done++;
 		} else {
 			/* Dropped or forwarded: let pending IRQs in. */
@@ -713,8 +713,8 @@ void dwork_softirq(void)
 
 	/* Still IRQs off: nothing can be appended between check and clear. */
 	me->in_softirq = false;
-	if (me->sirq.head || _dwork_atomic_load(&me->inbox, _DWORK_RELAXED) ||
-	    _dwork_atomic_load(&me->reap, _DWORK_RELAXED))
+	if (me->sirq.head || dwork_atomic_load(&me->inbox, DWORK_RELAXED) ||
+	    dwork_atomic_load(&me->reap, DWORK_RELAXED))
 		dwork_port_raise_softirq();
 	dwork_port_irq_restore(flags);
 }
@@ -729,7 +729,7 @@ bool dwork_idle_pending(void)
 	if (!me)
 		return false;
 	flags = dwork_port_irq_save();
-	if (_dwork_atomic_load(&me->online, _DWORK_RELAXED)) {
+	if (dwork_atomic_load(&me->online, DWORK_RELAXED)) {
 		service_irqoff(me, self);
 		pending = me->idle.head != NULL;
 	}
@@ -746,9 +746,9 @@ void dwork_idle_run(void)
 
 	if (!me)
 		return;
-	_DWORK_ASSERT(!dwork_port_in_irq());
+	DWORK_ASSERT(!dwork_port_in_irq());
 	flags = dwork_port_irq_save();
-	if (!_dwork_atomic_load(&me->online, _DWORK_RELAXED)) {
+	if (!dwork_atomic_load(&me->online, DWORK_RELAXED)) {
 		dwork_port_irq_restore(flags);
 		return;
 	}
@@ -756,7 +756,7 @@ void dwork_idle_run(void)
 	while ((n = me->idle.head) != NULL) {
 		list_unlink(&me->idle, n);
 		if (claim_irqoff(me, self, n)) {
-			run_irqoff(me, self, n, _DWORK_LVL_IDLE, flags);
+			run_irqoff(me, self, n, DWORK_LVL_IDLE, flags);
 			break;
 		}
 	}
@@ -773,20 +773,20 @@ void dwork_cpu_init(unsigned int cpu)
 	if (cpu >= DWORK_NR_CPUS)
 		return;
 	c = cpu_of(cpu);
-	if (_dwork_atomic_load(&c->online, _DWORK_ACQUIRE))
+	if (dwork_atomic_load(&c->online, DWORK_ACQUIRE))
 		return;
 	list_reset(&c->sirq);
 	list_reset(&c->idle);
-	for (lvl = 0; lvl < _DWORK_NR_LVL; lvl++) {
+	for (lvl = 0; lvl < DWORK_NR_LVL; lvl++) {
 		c->running[lvl] = NULL;
 		c->killed[lvl] = false;
 	}
 	c->in_softirq = false;
-	_dwork_atomic_store(&c->reap, 0, _DWORK_RELAXED);
-	_dwork_atomic_store(&c->adopter, cpu, _DWORK_RELAXED);
-	_dwork_atomic_store(&c->inbox, NULL, _DWORK_RELAXED);
+	dwork_atomic_store(&c->reap, 0, DWORK_RELAXED);
+	dwork_atomic_store(&c->adopter, cpu, DWORK_RELAXED);
+	dwork_atomic_store(&c->inbox, NULL, DWORK_RELAXED);
 	/* Release: pairs with cpu_accepting()'s acquire (5). */
-	_dwork_atomic_store(&c->online, 1, _DWORK_RELEASE);
+	dwork_atomic_store(&c->online, 1, DWORK_RELEASE);
 }
 
 /* Adopt a chain of a dead CPU's nodes (linked by next), in order. */
@@ -824,12 +824,12 @@ void dwork_cpu_dead(unsigned int cpu)
 	 * list manipulation.  A port may therefore run it as a cross-CPU
 	 * function call, which also reaches a CPU spinning in kill.
 	 */
-	_DWORK_ASSERT(me && cpu < DWORK_NR_CPUS && cpu != self);
+	DWORK_ASSERT(me && cpu < DWORK_NR_CPUS && cpu != self);
 	if (!me || cpu >= DWORK_NR_CPUS || cpu == self ||
-	    !_dwork_atomic_load(&me->online, _DWORK_ACQUIRE))
+	    !dwork_atomic_load(&me->online, DWORK_ACQUIRE))
 		return;
 	dead = cpu_of(cpu);
-	if (!_dwork_atomic_load(&dead->online, _DWORK_ACQUIRE))
+	if (!dwork_atomic_load(&dead->online, DWORK_ACQUIRE))
 		return;
 
 	/*
@@ -839,22 +839,22 @@ void dwork_cpu_dead(unsigned int cpu)
 	 */
 	flags = dwork_port_irq_save();
 	/* New schedules for @cpu are refused from here on. */
-	_dwork_atomic_store(&dead->online, 0, _DWORK_SEQ_CST);
-	_dwork_atomic_store(&dead->adopter, self, _DWORK_RELAXED);
+	dwork_atomic_store(&dead->online, 0, DWORK_SEQ_CST);
+	dwork_atomic_store(&dead->adopter, self, DWORK_RELAXED);
 	/*
 	 * Release: publishes adopter to pushers that then see CLOSED (6).
 	 * Acquire: pairs with the pushers' release CAS (2).
 	 */
-	chain = _dwork_atomic_xchg(&dead->inbox, _DWORK_INBOX_CLOSED,
-				   _DWORK_ACQ_REL);
-	if (chain == _DWORK_INBOX_CLOSED)
+	chain = dwork_atomic_xchg(&dead->inbox, DWORK_INBOX_CLOSED,
+				   DWORK_ACQ_REL);
+	if (chain == DWORK_INBOX_CLOSED)
 		chain = NULL;
 
 	adopt_list_irqoff(me, self, &dead->sirq);
 	adopt_list_irqoff(me, self, &dead->idle);
 	n = chain_reverse(chain);
 	adopt_chain_irqoff(me, self, n);
-	_dwork_atomic_store(&dead->reap, 0, _DWORK_RELAXED);
+	dwork_atomic_store(&dead->reap, 0, DWORK_RELAXED);
 	dead->in_softirq = false;
 	dwork_port_irq_restore(flags);
 }
@@ -866,13 +866,13 @@ int dwork_cpu_stats(unsigned int cpu, struct dwork_stats *out)
 	if (!out || cpu >= DWORK_NR_CPUS)
 		return DWORK_EINVAL;
 	st = &cpu_of(cpu)->stats;
-	out->raised = _dwork_atomic_load(&st->raised, _DWORK_RELAXED);
-	out->coalesced = _dwork_atomic_load(&st->coalesced, _DWORK_RELAXED);
-	out->run = _dwork_atomic_load(&st->run, _DWORK_RELAXED);
-	out->fed = _dwork_atomic_load(&st->fed, _DWORK_RELAXED);
-	out->migrated = _dwork_atomic_load(&st->migrated, _DWORK_RELAXED);
-	out->requeued = _dwork_atomic_load(&st->requeued, _DWORK_RELAXED);
-	out->forwarded = _dwork_atomic_load(&st->forwarded, _DWORK_RELAXED);
-	out->dropped = _dwork_atomic_load(&st->dropped, _DWORK_RELAXED);
+	out->raised = dwork_atomic_load(&st->raised, DWORK_RELAXED);
+	out->coalesced = dwork_atomic_load(&st->coalesced, DWORK_RELAXED);
+	out->run = dwork_atomic_load(&st->run, DWORK_RELAXED);
+	out->fed = dwork_atomic_load(&st->fed, DWORK_RELAXED);
+	out->migrated = dwork_atomic_load(&st->migrated, DWORK_RELAXED);
+	out->requeued = dwork_atomic_load(&st->requeued, DWORK_RELAXED);
+	out->forwarded = dwork_atomic_load(&st->forwarded, DWORK_RELAXED);
+	out->dropped = dwork_atomic_load(&st->dropped, DWORK_RELAXED);
 	return 0;
 }

@@ -20,37 +20,37 @@
  *   bits 8-19  TARGET  CPU the owed run must happen on (newest target)
  *   bits 20-31 QCPU    CPU whose inbox or list holds the node (if QUEUED)
  */
-#define _DWORK_ST_PEND   0x02u
-#define _DWORK_ST_QUEUED 0x04u
-#define _DWORK_ST_RUN    0x08u
-#define _DWORK_ST_DEAD   0x10u
+#define DWORK_ST_PEND   0x02u
+#define DWORK_ST_QUEUED 0x04u
+#define DWORK_ST_RUN    0x08u
+#define DWORK_ST_DEAD   0x10u
 
-#define _DWORK_ST_TGT_SHIFT  8
-#define _DWORK_ST_QCPU_SHIFT 20
-#define _DWORK_ST_CPU_MASK   0xfffu
+#define DWORK_ST_TGT_SHIFT  8
+#define DWORK_ST_QCPU_SHIFT 20
+#define DWORK_ST_CPU_MASK   0xfffu
 
-#define _DWORK_ST_TGT(s)  (((s) >> _DWORK_ST_TGT_SHIFT) & _DWORK_ST_CPU_MASK)
-#define _DWORK_ST_QCPU(s) (((s) >> _DWORK_ST_QCPU_SHIFT) & _DWORK_ST_CPU_MASK)
+#define DWORK_ST_TGT(s)  (((s) >> DWORK_ST_TGT_SHIFT) & DWORK_ST_CPU_MASK)
+#define DWORK_ST_QCPU(s) (((s) >> DWORK_ST_QCPU_SHIFT) & DWORK_ST_CPU_MASK)
 
 _Static_assert(DWORK_NR_CPUS >= 1 && DWORK_NR_CPUS <= 4095,
 	       "the state word holds CPU numbers in 12 bits");
 
 /* The inbox of a dead CPU: pushes see it and go to the adopter. */
-#define _DWORK_INBOX_CLOSED ((struct dwork_node *)(uintptr_t)1)
+#define DWORK_INBOX_CLOSED ((struct dwork_node *)(uintptr_t)1)
 
 #if defined(DWORK_DEBUG_CHECKS) && DWORK_DEBUG_CHECKS
-#define _DWORK_ASSERT(cond) DWORK_PORT_ASSERT(cond)
+#define DWORK_ASSERT(cond) DWORK_PORT_ASSERT(cond)
 #else
-#define _DWORK_ASSERT(cond) ((void)0)
+#define DWORK_ASSERT(cond) ((void)0)
 #endif
 
-#define _dwork_container_of(ptr, type, member)                             \
+#define dwork_container_of(ptr, type, member)                             \
 	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
 /* engine.c */
-int _dwork_node_schedule(struct dwork_node *n, unsigned int cpu, bool *queued);
-void _dwork_node_cancel(struct dwork_node *n);
-int _dwork_node_kill(struct dwork_node *n);
-void _dwork_node_init(struct dwork_node *n, enum dwork_kind kind);
+int dwork_node_schedule(struct dwork_node *n, unsigned int cpu, bool *queued);
+void dwork_node_cancel(struct dwork_node *n);
+int dwork_node_kill(struct dwork_node *n);
+void dwork_node_init(struct dwork_node *n, enum dwork_kind kind);
 
 #endif /* DWORK_INTERNAL_H */

@@ -13,7 +13,7 @@ void dwork_item_init(struct dwork_item *it, void (*fn)(struct dwork_item *it))
 	if (!it)
 		return;
 	it->fn = fn;
-	_dwork_node_init(&it->node, DWORK_KIND_ITEM);
+	dwork_node_init(&it->node, DWORK_KIND_ITEM);
 }
 
 static bool item_ok(const struct dwork_item *it)
@@ -27,7 +27,7 @@ bool dwork_item_raise_on(struct dwork_item *it, unsigned int cpu)
 
 	if (!item_ok(it))
 		return false;
-	return _dwork_node_schedule(&it->node, cpu, &queued) == 0 && queued;
+	return dwork_node_schedule(&it->node, cpu, &queued) == 0 && queued;
 }
 
 bool dwork_item_raise(struct dwork_item *it)
@@ -42,8 +42,8 @@ int dwork_item_busy(const struct dwork_item *it)
 	if (!it)
 		return DWORK_EINVAL;
 	/* Acquire: pairs with the release that clears Q or R (engine.c (3)). */
-	s = _dwork_atomic_load(&it->node.state, _DWORK_ACQUIRE);
-	return (s & (_DWORK_ST_PEND | _DWORK_ST_QUEUED | _DWORK_ST_RUN))
+	s = dwork_atomic_load(&it->node.state, DWORK_ACQUIRE);
+	return (s & (DWORK_ST_PEND | DWORK_ST_QUEUED | DWORK_ST_RUN))
 		       ? DWORK_EAGAIN
 		       : 0;
 }
@@ -52,5 +52,5 @@ void dwork_item_cancel(struct dwork_item *it)
 {
 	if (!it)
 		return;
-	_dwork_node_cancel(&it->node);
+	dwork_node_cancel(&it->node);
 }

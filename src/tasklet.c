@@ -14,7 +14,7 @@ void dwork_tasklet_init(struct dwork_tasklet *t, void (*fn)(void *), void *data,
 		return;
 	t->fn = fn;
 	t->data = data;
-	_dwork_node_init(&t->node, (enum dwork_kind)kind);
+	dwork_node_init(&t->node, (enum dwork_kind)kind);
 }
 
 static bool tasklet_ok(const struct dwork_tasklet *t)
@@ -30,7 +30,7 @@ int dwork_tasklet_schedule_on(struct dwork_tasklet *t, unsigned int cpu)
 
 	if (!tasklet_ok(t))
 		return DWORK_EINVAL;
-	return _dwork_node_schedule(&t->node, cpu, &queued);
+	return dwork_node_schedule(&t->node, cpu, &queued);
 }
 
 int dwork_tasklet_schedule(struct dwork_tasklet *t)
@@ -44,13 +44,13 @@ bool dwork_tasklet_is_scheduled(const struct dwork_tasklet *t)
 
 	if (!t)
 		return false;
-	s = _dwork_atomic_load(&t->node.state, _DWORK_ACQUIRE);
-	return (s & (_DWORK_ST_PEND | _DWORK_ST_DEAD)) == _DWORK_ST_PEND;
+	s = dwork_atomic_load(&t->node.state, DWORK_ACQUIRE);
+	return (s & (DWORK_ST_PEND | DWORK_ST_DEAD)) == DWORK_ST_PEND;
 }
 
 int dwork_tasklet_kill(struct dwork_tasklet *t)
 {
 	if (!tasklet_ok(t))
 		return DWORK_EINVAL;
-	return _dwork_node_kill(&t->node);
+	return dwork_node_kill(&t->node);
 }

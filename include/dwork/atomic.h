@@ -14,41 +14,41 @@
 #ifndef DWORK_ATOMIC_H
 #define DWORK_ATOMIC_H
 
-#define _DWORK_RELAXED __ATOMIC_RELAXED
-#define _DWORK_ACQUIRE __ATOMIC_ACQUIRE
-#define _DWORK_RELEASE __ATOMIC_RELEASE
-#define _DWORK_ACQ_REL __ATOMIC_ACQ_REL
-#define _DWORK_SEQ_CST __ATOMIC_SEQ_CST
+#define DWORK_RELAXED __ATOMIC_RELAXED
+#define DWORK_ACQUIRE __ATOMIC_ACQUIRE
+#define DWORK_RELEASE __ATOMIC_RELEASE
+#define DWORK_ACQ_REL __ATOMIC_ACQ_REL
+#define DWORK_SEQ_CST __ATOMIC_SEQ_CST
 
-#ifndef _dwork_atomic_load
-#define _dwork_atomic_load(p, mo) __atomic_load_n((p), (mo))
+#ifndef dwork_atomic_load
+#define dwork_atomic_load(p, mo) __atomic_load_n((p), (mo))
 #endif
 
-#ifndef _dwork_atomic_store
-#define _dwork_atomic_store(p, v, mo) __atomic_store_n((p), (v), (mo))
+#ifndef dwork_atomic_store
+#define dwork_atomic_store(p, v, mo) __atomic_store_n((p), (v), (mo))
 #endif
 
-#ifndef _dwork_atomic_xchg
-#define _dwork_atomic_xchg(p, v, mo) __atomic_exchange_n((p), (v), (mo))
+#ifndef dwork_atomic_xchg
+#define dwork_atomic_xchg(p, v, mo) __atomic_exchange_n((p), (v), (mo))
 #endif
 
 /* Strong CAS; *@expp is updated with the current value on failure. */
-#ifndef _dwork_atomic_cas
-#define _dwork_atomic_cas(p, expp, v, mo_ok, mo_fail)                      \
+#ifndef dwork_atomic_cas
+#define dwork_atomic_cas(p, expp, v, mo_ok, mo_fail)                      \
 	__atomic_compare_exchange_n((p), (expp), (v), false, (mo_ok), (mo_fail))
 #endif
 
-#ifndef _dwork_atomic_fetch_or
-#define _dwork_atomic_fetch_or(p, v, mo) __atomic_fetch_or((p), (v), (mo))
+#ifndef dwork_atomic_fetch_or
+#define dwork_atomic_fetch_or(p, v, mo) __atomic_fetch_or((p), (v), (mo))
 #endif
 
-#ifndef _dwork_atomic_fence
-#define _dwork_atomic_fence(mo) __atomic_thread_fence(mo)
+#ifndef dwork_atomic_fence
+#define dwork_atomic_fence(mo) __atomic_thread_fence(mo)
 #endif
 
 /* Compiler-only barrier (same CPU, e.g. against an interrupt handler). */
-#ifndef _dwork_barrier
-#define _dwork_barrier() __atomic_signal_fence(__ATOMIC_SEQ_CST)
+#ifndef dwork_barrier
+#define dwork_barrier() __atomic_signal_fence(__ATOMIC_SEQ_CST)
 #endif
 
 #endif /* DWORK_ATOMIC_H */

@@ -38,7 +38,7 @@ struct dwork_item {
 
 /* Static initialiser: struct dwork_item x = DWORK_ITEM_INIT(fn); */
 #define DWORK_ITEM_INIT(fn_)                                               \
-	{ .node = _DWORK_NODE_INIT(DWORK_KIND_ITEM), .fn = (fn_) }
+	{ .node = DWORK_NODE_INIT(DWORK_KIND_ITEM), .fn = (fn_) }
 
 /**
  * dwork_item_init - initialise an item

@@ -82,7 +82,7 @@
  *	object; compiled out unless the port defines it.  Must not call back
  *	into dwork.  Context: any, often IRQs off.
  *
- * _dwork_atomic_*
+ * dwork_atomic_*
  *	Replace dwork's atomics (see <dwork/atomic.h>), e.g. to make every
  *	atomic access a scheduling point in a model checker.
  *

@@ -49,12 +49,12 @@ struct dwork_tasklet {
 
 /* Idle-kind tasklet, like Xen's DECLARE_TASKLET. */
 #define DWORK_TASKLET_INIT(fn_, data_)                                     \
-	{ .node = _DWORK_NODE_INIT(DWORK_KIND_IDLE), .fn = (fn_),          \
+	{ .node = DWORK_NODE_INIT(DWORK_KIND_IDLE), .fn = (fn_),          \
 	  .data = (data_) }
 
 /* Softirq-kind tasklet, like Xen's DECLARE_SOFTIRQ_TASKLET. */
 #define DWORK_SOFTIRQ_TASKLET_INIT(fn_, data_)                             \
-	{ .node = _DWORK_NODE_INIT(DWORK_KIND_SOFTIRQ), .fn = (fn_),       \
+	{ .node = DWORK_NODE_INIT(DWORK_KIND_SOFTIRQ), .fn = (fn_),       \
 	  .data = (data_) }
 
 /**

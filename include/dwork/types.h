@@ -65,10 +65,10 @@ struct dwork_node {
 };
 
 /* State word bits; internal, here only for the static initialisers. */
-#define _DWORK_ST_INIT 0x01u
+#define DWORK_ST_INIT 0x01u
 
-#define _DWORK_NODE_INIT(kind_)                                            \
-	{ .next = NULL, .prev = NULL, .state = _DWORK_ST_INIT, .seq = 0,   \
+#define DWORK_NODE_INIT(kind_)                                            \
+	{ .next = NULL, .prev = NULL, .state = DWORK_ST_INIT, .seq = 0,   \
 	  .kind = (kind_) }
 
 /* A per-CPU FIFO list, touched only by its CPU with IRQs off. */
@@ -105,7 +105,7 @@ struct dwork_stats {
 };
 
 /* Nesting levels at which callbacks run on one CPU. */
-enum { _DWORK_LVL_IDLE = 0, _DWORK_LVL_SOFTIRQ = 1, _DWORK_NR_LVL = 2 };
+enum { DWORK_LVL_IDLE = 0, DWORK_LVL_SOFTIRQ = 1, DWORK_NR_LVL = 2 };
 
 /**
  * struct dwork_cpu - one CPU's dwork state; storage supplied by the port
@@ -122,7 +122,7 @@ struct dwork_cpu {
 	uint32_t adopter;           /* where work goes once the inbox is closed */
 
 	/* Shared: written by remote CPUs, atomically; its own cache line. */
-	struct dwork_node *inbox    /* MPSC LIFO stack, or _DWORK_INBOX_CLOSED */
+	struct dwork_node *inbox    /* MPSC LIFO stack, or DWORK_INBOX_CLOSED */
 		__attribute__((aligned(DWORK_CACHELINE_BYTES)));
 	uint32_t reap;              /* someone wants a list scan (kill/cancel/move) */
 
@@ -130,8 +130,8 @@ struct dwork_cpu {
 	struct dwork_list sirq /* items + softirq tasklets */
 		__attribute__((aligned(DWORK_CACHELINE_BYTES)));
 	struct dwork_list idle;     /* idle tasklets */
-	struct dwork_node *running[_DWORK_NR_LVL]; /* compared, never followed */
-	bool killed[_DWORK_NR_LVL];                /* self-kill during the run */
+	struct dwork_node *running[DWORK_NR_LVL]; /* compared, never followed */
+	bool killed[DWORK_NR_LVL];                /* self-kill during the run */
 	bool in_softirq;            /* a dwork_softirq() pass is running */
 	struct dwork_stats stats;   /* counters, see dwork_cpu_stats() */
 } __attribute__((aligned(DWORK_CACHELINE_BYTES)));

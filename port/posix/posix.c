@@ -13,7 +13,7 @@
  * Both handlers block both signals while they run (sa_mask), so handlers
  * never nest at the kernel level.  Both ignore threads that are not vCPUs.
  *
- * Per-CPU state (struct vcpu here, struct _dwork_posix_cpu in the header)
+ * Per-CPU state (struct vcpu here, struct dwork_posix_cpu in the header)
  * -----------------------------------------------------------------------
  *   state     OFF -> ONLINE -> PARKING -> PARKED -> ONLINE ... -> EXIT;
  *             written under v->lock, read anywhere with acquire.
@@ -128,10 +128,10 @@ struct vcpu {
 	struct irq_req ring[RING_SIZE];
 } __attribute__((aligned(DWORK_CACHELINE_BYTES)));
 
-__thread struct _dwork_posix_tls _dwork_posix_tls
+__thread struct dwork_posix_tls dwork_posix_tls
 	__attribute__((tls_model("initial-exec"))) = { .cpu = DWORK_CPU_NONE };
-struct _dwork_posix_cpu _dwork_posix_cpus[DWORK_NR_CPUS];
-struct dwork_cpu _dwork_posix_dcpu[DWORK_NR_CPUS];
+struct dwork_posix_cpu dwork_posix_cpus[DWORK_NR_CPUS];
+struct dwork_cpu dwork_posix_dcpu[DWORK_NR_CPUS];
 
 static struct vcpu vcpus[DWORK_NR_CPUS];
 
@@ -144,7 +144,7 @@ static struct {
 
 static pthread_once_t rt_once = PTHREAD_ONCE_INIT;
 
-#define TLS (&_dwork_posix_tls)
+#define TLS (&dwork_posix_tls)
 
 static void rt_init_once(void)
 {
@@ -178,7 +178,7 @@ static uint32_t vstate(struct vcpu *v)
 static void set_vstate(unsigned int cpu, enum vstate st)
 {
 	__atomic_store_n(&vcpus[cpu].state, st, __ATOMIC_SEQ_CST);
-	__atomic_store_n(&_dwork_posix_cpus[cpu].online, st == VS_ONLINE,
+	__atomic_store_n(&dwork_posix_cpus[cpu].online, st == VS_ONLINE,
 			 __ATOMIC_RELEASE);
 }
 
@@ -193,7 +193,7 @@ static void short_sleep(void)
  * Hooks called from the inline port (async-signal-safe).
  */
 
-void _dwork_posix_wake(unsigned int cpu)
+void dwork_posix_wake(unsigned int cpu)
 {
 	struct vcpu *v;
 
@@ -201,7 +201,7 @@ void _dwork_posix_wake(unsigned int cpu)
 		return;
 	v = &vcpus[cpu];
 	/* Ring only on 0 -> 1; see "Why sleeping never loses a wake-up". */
-	if (__atomic_exchange_n(&_dwork_posix_cpus[cpu].ipi, 1u,
+	if (__atomic_exchange_n(&dwork_posix_cpus[cpu].ipi, 1u,
 				__ATOMIC_SEQ_CST))
 		return;
 	/* Acquire: pairs with the thread's release of live after self. */
@@ -231,7 +231,7 @@ static void adopt_dead_cpu(unsigned int self)
 	__atomic_store_n(&v->dead_done, 1u, __ATOMIC_RELEASE);
 }
 
-void _dwork_posix_relax_slow(void)
+void dwork_posix_relax_slow(void)
 {
 	unsigned int self = dwork_port_this_cpu();
 
@@ -247,7 +247,7 @@ static void write_str(const char *s)
 	(void)r;
 }
 
-void _dwork_posix_assert_fail(const char *expr, const char *file, int line)
+void dwork_posix_assert_fail(const char *expr, const char *file, int line)
 {
 	char num[16];
 	int i = (int)sizeof(num) - 1;
@@ -291,9 +291,9 @@ static void irq_dispatch(unsigned int cpu)
 	struct vcpu *v = &vcpus[cpu];
 
 	for (;;) {
-		_dwork_posix_tls_store(&TLS->irq_off, 1u);
-		_dwork_posix_tls_store(&TLS->deferred, 0u);
-		_dwork_posix_signal_fence();
+		dwork_posix_tls_store(&TLS->irq_off, 1u);
+		dwork_posix_tls_store(&TLS->deferred, 0u);
+		dwork_posix_signal_fence();
 		/* For quiesce: a dispatch is activity. */
 		__atomic_fetch_add(&v->wakes, 1u, __ATOMIC_SEQ_CST);
 		/*
@@ -301,7 +301,7 @@ static void irq_dispatch(unsigned int cpu)
 		 * before its exchange; ours reads from it, so we see the push.
 		 */
 		__atomic_exchange_n(&v->irq_bell, 0u, __ATOMIC_SEQ_CST);
-		_dwork_posix_tls_store(&TLS->in_irq, TLS->in_irq + 1u);
+		dwork_posix_tls_store(&TLS->in_irq, TLS->in_irq + 1u);
 		for (;;) {
 			uint32_t h = __atomic_load_n(&v->ring_head,
 						     __ATOMIC_RELAXED);
@@ -318,21 +318,21 @@ static void irq_dispatch(unsigned int cpu)
 			 */
 			__atomic_store_n(&v->ring_head, h + 1, __ATOMIC_RELEASE);
 		}
-		_dwork_posix_tls_store(&TLS->in_irq, TLS->in_irq - 1u);
-		_dwork_posix_signal_fence();
-		_dwork_posix_tls_store(&TLS->irq_off, 0u);
-		_dwork_posix_signal_fence();
+		dwork_posix_tls_store(&TLS->in_irq, TLS->in_irq - 1u);
+		dwork_posix_signal_fence();
+		dwork_posix_tls_store(&TLS->irq_off, 0u);
+		dwork_posix_signal_fence();
 		/* A SIG_IRQ landed while we ran with IRQs off: go again. */
-		if (!_dwork_posix_tls_load(&TLS->deferred))
+		if (!dwork_posix_tls_load(&TLS->deferred))
 			break;
 	}
 }
 
-void _dwork_posix_irq_replay(void)
+void dwork_posix_irq_replay(void)
 {
 	unsigned int cpu = dwork_port_this_cpu();
 
-	if (cpu < DWORK_NR_CPUS && !_dwork_posix_tls_load(&TLS->irq_off))
+	if (cpu < DWORK_NR_CPUS && !dwork_posix_tls_load(&TLS->irq_off))
 		irq_dispatch(cpu);
 }
 
@@ -343,8 +343,8 @@ static void sig_irq_handler(int sig)
 
 	(void)sig;
 	if (cpu < DWORK_NR_CPUS) {
-		if (_dwork_posix_tls_load(&TLS->irq_off))
-			_dwork_posix_tls_store(&TLS->deferred, 1u);
+		if (dwork_posix_tls_load(&TLS->irq_off))
+			dwork_posix_tls_store(&TLS->deferred, 1u);
 		else
 			irq_dispatch(cpu);
 	}
@@ -454,7 +454,7 @@ static void rq_run(struct vcpu *v, struct run_req *r)
 static void irq_poll(unsigned int cpu)
 {
 	if (!ring_empty(&vcpus[cpu]) &&
-	    !_dwork_posix_tls_load(&TLS->irq_off))
+	    !dwork_posix_tls_load(&TLS->irq_off))
 		irq_dispatch(cpu);
 }
 
@@ -464,7 +464,7 @@ static void irq_poll(unsigned int cpu)
  */
 static void run_softirqs(unsigned int cpu)
 {
-	struct _dwork_posix_cpu *h = &_dwork_posix_cpus[cpu];
+	struct dwork_posix_cpu *h = &dwork_posix_cpus[cpu];
 	struct vcpu *v = &vcpus[cpu];
 
 	while (vstate(v) != VS_PARKING &&
@@ -489,9 +489,9 @@ static bool work_pending(unsigned int cpu)
 	if (vstate(v) != VS_ONLINE || !ring_empty(v) ||
 	    __atomic_load_n(&v->rq_len, __ATOMIC_SEQ_CST) ||
 	    __atomic_load_n(&v->dead_req, __ATOMIC_SEQ_CST) ||
-	    __atomic_load_n(&_dwork_posix_cpus[cpu].idle, __ATOMIC_SEQ_CST) ||
-	    __atomic_load_n(&_dwork_posix_cpus[cpu].softirq, __ATOMIC_SEQ_CST) ||
-	    _dwork_posix_tls_load(&TLS->deferred))
+	    __atomic_load_n(&dwork_posix_cpus[cpu].idle, __ATOMIC_SEQ_CST) ||
+	    __atomic_load_n(&dwork_posix_cpus[cpu].softirq, __ATOMIC_SEQ_CST) ||
+	    dwork_posix_tls_load(&TLS->deferred))
 		return true;
 #if defined(DWORK_DEBUG_CHECKS) && DWORK_DEBUG_CHECKS
 	/* dwork kicks the idle loop for all idle work it queues. */
@@ -516,7 +516,7 @@ static void vcpu_sleep(unsigned int cpu, bool parked)
 	bool idle;
 
 	pthread_sigmask(SIG_BLOCK, &rt.sigs, &old);
-	__atomic_exchange_n(&_dwork_posix_cpus[cpu].ipi, 0u, __ATOMIC_SEQ_CST);
+	__atomic_exchange_n(&dwork_posix_cpus[cpu].ipi, 0u, __ATOMIC_SEQ_CST);
 	idle = parked ? vstate(v) == VS_PARKED : !work_pending(cpu);
 	if (idle) {
 		if (!parked)
@@ -562,10 +562,10 @@ static void *vcpu_main(void *arg)
 	bool parked = false;
 	char name[16];
 
-	_dwork_posix_tls.cpu = cpu;
-	_dwork_posix_tls.irq_off = 0;
-	_dwork_posix_tls.in_irq = 0;
-	_dwork_posix_tls.deferred = 0;
+	dwork_posix_tls.cpu = cpu;
+	dwork_posix_tls.irq_off = 0;
+	dwork_posix_tls.in_irq = 0;
+	dwork_posix_tls.deferred = 0;
 	snprintf(name, sizeof(name), "dwork-cpu%u", cpu);
 	pthread_setname_np(pthread_self(), name);
 	v->self = pthread_self();
@@ -578,7 +578,7 @@ static void *vcpu_main(void *arg)
 		struct run_req *r;
 
 		/* Look at everything after this (see the sleep proof). */
-		__atomic_exchange_n(&_dwork_posix_cpus[cpu].ipi, 0u,
+		__atomic_exchange_n(&dwork_posix_cpus[cpu].ipi, 0u,
 				    __ATOMIC_SEQ_CST);
 		st = vstate(v);
 		if (st == VS_PARKING) {
@@ -601,15 +601,15 @@ static void *vcpu_main(void *arg)
 			run_softirqs(cpu);
 			continue;
 		}
-		if (__atomic_load_n(&_dwork_posix_cpus[cpu].softirq,
+		if (__atomic_load_n(&dwork_posix_cpus[cpu].softirq,
 				    __ATOMIC_RELAXED)) {
 			run_softirqs(cpu);
 			continue;
 		}
 		/* Kicked: one idle tasklet (it kicks again if more remain). */
-		if (__atomic_load_n(&_dwork_posix_cpus[cpu].idle,
+		if (__atomic_load_n(&dwork_posix_cpus[cpu].idle,
 				    __ATOMIC_RELAXED) &&
-		    __atomic_exchange_n(&_dwork_posix_cpus[cpu].idle, 0u,
+		    __atomic_exchange_n(&dwork_posix_cpus[cpu].idle, 0u,
 					__ATOMIC_ACQUIRE)) {
 			dwork_idle_run();
 			run_softirqs(cpu);
@@ -623,9 +623,9 @@ static void *vcpu_main(void *arg)
 			pthread_sigmask(SIG_BLOCK, &rt.sigs, &old);
 			done = ring_empty(v) &&
 			       !__atomic_load_n(&v->rq_len, __ATOMIC_SEQ_CST) &&
-			       !__atomic_load_n(&_dwork_posix_cpus[cpu].idle,
+			       !__atomic_load_n(&dwork_posix_cpus[cpu].idle,
 						__ATOMIC_SEQ_CST) &&
-			       !__atomic_load_n(&_dwork_posix_cpus[cpu].softirq,
+			       !__atomic_load_n(&dwork_posix_cpus[cpu].softirq,
 						__ATOMIC_SEQ_CST);
 			pthread_sigmask(SIG_SETMASK, &old, NULL);
 			if (done)
@@ -686,7 +686,7 @@ int dwork_posix_run_on(unsigned int cpu, void (*fn)(void *), void *arg)
 	v->rq_tail = &r;
 	__atomic_store_n(&v->rq_len, v->rq_len + 1, __ATOMIC_SEQ_CST);
 	/* Under the lock: the thread cannot be joined meanwhile. */
-	_dwork_posix_wake(cpu);
+	dwork_posix_wake(cpu);
 	/* The lock orders what fn wrote before done (set under it). */
 	while (!r.done)
 		pthread_cond_wait(&v->cond, &v->lock);
@@ -701,7 +701,7 @@ static bool quiet_sample(uint32_t *wakes)
 
 	for (c = 0; c < nr; c++) {
 		struct vcpu *v = &vcpus[c];
-		struct _dwork_posix_cpu *h = &_dwork_posix_cpus[c];
+		struct dwork_posix_cpu *h = &dwork_posix_cpus[c];
 
 		if (vstate(v) != VS_ONLINE)
 			continue;
@@ -736,7 +736,7 @@ static void quiesce_locked(void)
 void dwork_posix_quiesce(void)
 {
 	if (on_vcpu())
-		_dwork_posix_assert_fail("dwork_posix_quiesce() off-CPU",
+		dwork_posix_assert_fail("dwork_posix_quiesce() off-CPU",
 					 __FILE__, __LINE__);
 	rt_init();
 	pthread_mutex_lock(&rt.lock);
@@ -759,9 +759,9 @@ static void reset_cpu(unsigned int c)
 	__atomic_store_n(&v->ring_head, 0u, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->ring_tail, 0u, __ATOMIC_RELAXED);
 	__atomic_store_n(&v->live, 0u, __ATOMIC_RELAXED);
-	__atomic_store_n(&_dwork_posix_cpus[c].softirq, 0u, __ATOMIC_RELAXED);
-	__atomic_store_n(&_dwork_posix_cpus[c].ipi, 0u, __ATOMIC_RELAXED);
-	__atomic_store_n(&_dwork_posix_cpus[c].idle, 0u, __ATOMIC_RELAXED);
+	__atomic_store_n(&dwork_posix_cpus[c].softirq, 0u, __ATOMIC_RELAXED);
+	__atomic_store_n(&dwork_posix_cpus[c].ipi, 0u, __ATOMIC_RELAXED);
+	__atomic_store_n(&dwork_posix_cpus[c].idle, 0u, __ATOMIC_RELAXED);
 	set_vstate(c, VS_OFF);
 }
 
@@ -775,7 +775,7 @@ static void stop_threads(unsigned int nr)
 
 		pthread_mutex_lock(&v->lock);
 		set_vstate(c, VS_EXIT);
-		_dwork_posix_wake(c);
+		dwork_posix_wake(c);
 		pthread_mutex_unlock(&v->lock);
 	}
 	for (c = 0; c < nr; c++)
@@ -806,7 +806,7 @@ int dwork_posix_start(unsigned int nr_cpus)
 	for (c = 0; c < DWORK_NR_CPUS; c++) {
 		pthread_mutex_lock(&vcpus[c].lock);
 		reset_cpu(c);
-		memset(&_dwork_posix_dcpu[c], 0, sizeof(_dwork_posix_dcpu[c]));
+		memset(&dwork_posix_dcpu[c], 0, sizeof(dwork_posix_dcpu[c]));
 		if (c < nr_cpus) {
 			dwork_cpu_init(c);
 			set_vstate(c, VS_ONLINE);
@@ -841,8 +841,8 @@ int dwork_posix_start(unsigned int nr_cpus)
 		stop_threads(made);
 		for (c = 0; c < DWORK_NR_CPUS; c++) {
 			reset_cpu(c);
-			memset(&_dwork_posix_dcpu[c], 0,
-			       sizeof(_dwork_posix_dcpu[c]));
+			memset(&dwork_posix_dcpu[c], 0,
+			       sizeof(dwork_posix_dcpu[c]));
 		}
 		pthread_mutex_unlock(&rt.lock);
 		return DWORK_EAGAIN;
@@ -868,7 +868,7 @@ void dwork_posix_stop(void)
 	quiesce_locked();
 	stop_threads(nr);
 	for (c = 0; c < nr; c++) {
-		struct dwork_cpu *d = &_dwork_posix_dcpu[c];
+		struct dwork_cpu *d = &dwork_posix_dcpu[c];
 		struct dwork_stats st = d->stats;
 
 		/*
@@ -912,7 +912,7 @@ int dwork_posix_cpu_down(unsigned int cpu)
 	v = &vcpus[cpu];
 	pthread_mutex_lock(&v->lock);
 	set_vstate(cpu, VS_PARKING);
-	_dwork_posix_wake(cpu);
+	dwork_posix_wake(cpu);
 	while (vstate(v) != VS_PARKED)
 		pthread_cond_wait(&v->cond, &v->lock);
 	pthread_mutex_unlock(&v->lock);
@@ -926,7 +926,7 @@ int dwork_posix_cpu_down(unsigned int cpu)
 	__atomic_store_n(&a->dead_done, 0u, __ATOMIC_RELAXED);
 	__atomic_store_n(&a->dead_req, cpu + 1, __ATOMIC_SEQ_CST);
 	pthread_mutex_lock(&a->lock);
-	_dwork_posix_wake(adopter);
+	dwork_posix_wake(adopter);
 	pthread_mutex_unlock(&a->lock);
 	/* Acquire: pairs with adopt_dead_cpu()'s release. */
 	for (c = 0; !__atomic_load_n(&a->dead_done, __ATOMIC_ACQUIRE); c++) {
@@ -957,7 +957,7 @@ int dwork_posix_cpu_up(unsigned int cpu)
 		dwork_cpu_init(cpu);
 		pthread_mutex_lock(&v->lock);
 		set_vstate(cpu, VS_ONLINE);
-		_dwork_posix_wake(cpu);
+		dwork_posix_wake(cpu);
 		pthread_mutex_unlock(&v->lock);
 	}
 	pthread_mutex_unlock(&rt.lock);

@@ -10,7 +10,7 @@
  * sequentially consistent interleavings of the atomic accesses (weak
  * memory is checked separately: tests/model/wmm.c).
  *
- * The _dwork_atomic_* overrides below win over <dwork/atomic.h> because
+ * The dwork_atomic_* overrides below win over <dwork/atomic.h> because
  * src/internal.h includes <dwork/dwork.h> (-> port.h -> this file) first.
  */
 #ifndef DWORK_SIM_PORT_H
@@ -52,24 +52,24 @@ void sim_assert_fail(const char *expr, const char *file, int line);
  * Atomics: yield, then do the access sequentially consistently (only one
  * coroutine runs at a time, so the access is atomic by construction).
  */
-#define _dwork_atomic_load(p, mo)                                          \
+#define dwork_atomic_load(p, mo)                                          \
 	(sim_point(SIM_LOAD, (p), "load " #p), (void)(mo),                \
 	 __atomic_load_n((p), __ATOMIC_SEQ_CST))
-#define _dwork_atomic_store(p, v, mo)                                      \
+#define dwork_atomic_store(p, v, mo)                                      \
 	(sim_point(SIM_STORE, (p), "store " #p), (void)(mo),              \
 	 __atomic_store_n((p), (v), __ATOMIC_SEQ_CST))
-#define _dwork_atomic_xchg(p, v, mo)                                       \
+#define dwork_atomic_xchg(p, v, mo)                                       \
 	(sim_point(SIM_RMW, (p), "xchg " #p), (void)(mo),                 \
 	 __atomic_exchange_n((p), (v), __ATOMIC_SEQ_CST))
-#define _dwork_atomic_cas(p, expp, v, mo_ok, mo_fail)                      \
+#define dwork_atomic_cas(p, expp, v, mo_ok, mo_fail)                      \
 	(sim_point(SIM_RMW, (p), "cas " #p), (void)(mo_ok),               \
 	 (void)(mo_fail),                                                   \
 	 __atomic_compare_exchange_n((p), (expp), (v), false,              \
 				     __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
-#define _dwork_atomic_fetch_or(p, v, mo)                                   \
+#define dwork_atomic_fetch_or(p, v, mo)                                   \
 	(sim_point(SIM_RMW, (p), "fetch_or " #p), (void)(mo),             \
 	 __atomic_fetch_or((p), (v), __ATOMIC_SEQ_CST))
-#define _dwork_atomic_fence(mo)                                            \
+#define dwork_atomic_fence(mo)                                            \
 	(sim_point(SIM_FENCE, NULL, "fence"), (void)(mo),                 \
 	 __atomic_thread_fence(__ATOMIC_SEQ_CST))
 

@@ -392,7 +392,7 @@ static void callback_common(struct sobj *o)
 
 static void item_cb(struct dwork_item *it)
 {
-	callback_common(_dwork_container_of(it, struct sobj, u.it));
+	callback_common(dwork_container_of(it, struct sobj, u.it));
 }
 
 static void tasklet_cb(void *data)
@@ -427,7 +427,7 @@ unsigned int sim_self(void)
 bool sim_inbox_closed(unsigned int cpu)
 {
 	return __atomic_load_n(&sim_dcpu[cpu].inbox, __ATOMIC_SEQ_CST) ==
-	       _DWORK_INBOX_CLOSED;
+	       DWORK_INBOX_CLOSED;
 }
 
 void sim_hold_softirq(void)
@@ -535,9 +535,9 @@ int op_kill(struct sobj *o)
 		uint32_t s = __atomic_load_n(&o->u.t.node.state,
 					     __ATOMIC_SEQ_CST);
 
-		if (s & (_DWORK_ST_QUEUED | _DWORK_ST_RUN))
+		if (s & (DWORK_ST_QUEUED | DWORK_ST_RUN))
 			sim_fail("kill of %s returned while it is still %s",
-				 o->name, (s & _DWORK_ST_RUN) ? "running"
+				 o->name, (s & DWORK_ST_RUN) ? "running"
 							     : "queued");
 	}
 	/* A self-kill is followed by the callback's free: no softirq here. */
@@ -700,12 +700,12 @@ static void check_list(unsigned int cpu, struct dwork_list *l, bool idle,
 			FAIL_RET("CPU %u: %s has a stale prev pointer",
 					cpu, o->name);
 		s = __atomic_load_n(&n->state, __ATOMIC_SEQ_CST);
-		if (!(s & _DWORK_ST_QUEUED))
+		if (!(s & DWORK_ST_QUEUED))
 			FAIL_RET("%s linked on CPU %u without QUEUED",
 					o->name, cpu);
-		if (_DWORK_ST_QCPU(s) != cpu)
+		if (DWORK_ST_QCPU(s) != cpu)
 			FAIL_RET("%s linked on CPU %u, QCPU says %u", o->name,
-				 cpu, _DWORK_ST_QCPU(s));
+				 cpu, DWORK_ST_QCPU(s));
 		if ((o->type == OBJ_TIDLE) != idle)
 			FAIL_RET("%s on the wrong list of CPU %u",
 					o->name, cpu);
@@ -725,7 +725,7 @@ static void check_inbox(unsigned int cpu, bool *seen)
 					       __ATOMIC_SEQ_CST);
 	int count = 0;
 
-	if (n == _DWORK_INBOX_CLOSED)
+	if (n == DWORK_INBOX_CLOSED)
 		return;
 	while (n) {
 		struct sobj *o = obj_of_node(n);
@@ -740,7 +740,7 @@ static void check_inbox(unsigned int cpu, bool *seen)
 			FAIL_RET("%s linked twice (CPU %u inbox)",
 					o->name, cpu);
 		seen[o - objs] = true;
-		if (_DWORK_ST_QCPU(__atomic_load_n(&n->state, __ATOMIC_SEQ_CST)) !=
+		if (DWORK_ST_QCPU(__atomic_load_n(&n->state, __ATOMIC_SEQ_CST)) !=
 		    cpu)
 			FAIL_RET("%s in CPU %u's inbox, QCPU differs", o->name,
 				 cpu);
@@ -771,7 +771,7 @@ static void check_step(void)
 		if (objs[k].poisoned)
 			continue;
 		s = __atomic_load_n(&objs[k].u.it.node.state, __ATOMIC_SEQ_CST);
-		if ((s & _DWORK_ST_QUEUED) && (s & _DWORK_ST_RUN))
+		if ((s & DWORK_ST_QUEUED) && (s & DWORK_ST_RUN))
 			sim_fail("%s is QUEUED and RUNNING at once",
 				 objs[k].name);
 	}
@@ -884,9 +884,9 @@ static void check_final(void)
 			continue;
 		if (d->sirq.head || d->idle.head)
 			sim_fail("work left on CPU %u's lists at the end", i);
-		else if (in && in != _DWORK_INBOX_CLOSED)
+		else if (in && in != DWORK_INBOX_CLOSED)
 			sim_fail("work left in CPU %u's inbox at the end", i);
-		else if (cpus[i].dead && in != _DWORK_INBOX_CLOSED)
+		else if (cpus[i].dead && in != DWORK_INBOX_CLOSED)
 			sim_fail("dead CPU %u's inbox is not closed", i);
 	}
 	for (k = 0; k < nobjs && !failed; k++) {
@@ -896,8 +896,8 @@ static void check_final(void)
 		if (!o->poisoned) {
 			s = __atomic_load_n(&o->u.it.node.state,
 					    __ATOMIC_SEQ_CST);
-			if (s & (_DWORK_ST_PEND | _DWORK_ST_QUEUED |
-				 _DWORK_ST_RUN))
+			if (s & (DWORK_ST_PEND | DWORK_ST_QUEUED |
+				 DWORK_ST_RUN))
 				sim_fail("%s still owes work at the end (state %#x)",
 					 o->name, s);
 		}

@@ -11,7 +11,7 @@
  * The memory orders are not copied by hand: they are read from the source
  * (src/engine.c, src/item.c, or a mutant of them) at start-up.  Each site
  * is found by a key text that must occur exactly once (whitespace is
- * normalised); the orders are the first _DWORK_* tokens after it.  So
+ * normalised); the orders are the first DWORK_* tokens after it.  So
  * weakening an order in engine.c makes the matching litmus test fail, and
  * a site that cannot be found fails loudly instead of testing nothing.
  *
@@ -70,35 +70,35 @@ struct site {
 
 static struct site sites[] = {
 	{ "push_cas", "engine.c",
-	  "} while (!_dwork_atomic_cas(&c->inbox, &old, n,", { 0 } },
-	{ "push_load", "engine.c", "old = _dwork_atomic_load(&c->inbox,", { 0 } },
+	  "} while (!dwork_atomic_cas(&c->inbox, &old, n,", { 0 } },
+	{ "push_load", "engine.c", "old = dwork_atomic_load(&c->inbox,", { 0 } },
 	{ "adopter_load", "engine.c",
-	  "cpu = _dwork_atomic_load(&c->adopter,", { 0 } },
+	  "cpu = dwork_atomic_load(&c->adopter,", { 0 } },
 	{ "drain_xchg", "engine.c",
-	  "chain = _dwork_atomic_xchg(&me->inbox, NULL,", { 0 } },
+	  "chain = dwork_atomic_xchg(&me->inbox, NULL,", { 0 } },
 	{ "sched_cas", "engine.c",
-	  "} while (!_dwork_atomic_cas(&n->state, &s, nw,", { 0 } },
+	  "} while (!dwork_atomic_cas(&n->state, &s, nw,", { 0 } },
 	{ "claim_cas", "engine.c", "st_set_tgt((s & ~(P | Q)) | R, self),",
 	  { 0 } },
 	{ "clear_run_cas", "engine.c", ": s & ~R,", { 0 } },
 	{ "kill_wait_load", "engine.c",
-	  "for (;;) { /* Acquire: pairs with the release clearing Q or R (3). */ s = _dwork_atomic_load(&n->state,",
+	  "for (;;) { /* Acquire: pairs with the release clearing Q or R (3). */ s = dwork_atomic_load(&n->state,",
 	  { 0 } },
-	{ "busy_load", "item.c", "s = _dwork_atomic_load(&it->node.state,",
+	{ "busy_load", "item.c", "s = dwork_atomic_load(&it->node.state,",
 	  { 0 } },
 	{ "cancel_cas", "engine.c",
-	  "while ((s & P) && !_dwork_atomic_cas(&n->state, &s, s & ~P,",
+	  "while ((s & P) && !dwork_atomic_cas(&n->state, &s, s & ~P,",
 	  { 0 } },
 	{ "reap_fetch_or", "engine.c",
-	  "if (!_dwork_atomic_fetch_or(&cpu_of(cpu)->reap, 1,", { 0 } },
-	{ "reap_xchg", "engine.c", "_dwork_atomic_xchg(&me->reap, 0,", { 0 } },
+	  "if (!dwork_atomic_fetch_or(&cpu_of(cpu)->reap, 1,", { 0 } },
+	{ "reap_xchg", "engine.c", "dwork_atomic_xchg(&me->reap, 0,", { 0 } },
 	{ "dead_xchg", "engine.c",
-	  "chain = _dwork_atomic_xchg(&dead->inbox, _DWORK_INBOX_CLOSED,",
+	  "chain = dwork_atomic_xchg(&dead->inbox, DWORK_INBOX_CLOSED,",
 	  { 0 } },
-	{ "online_store", "engine.c", "_dwork_atomic_store(&c->online, 1,",
+	{ "online_store", "engine.c", "dwork_atomic_store(&c->online, 1,",
 	  { 0 } },
 	{ "online_load", "engine.c",
-	  "_dwork_atomic_load(&cpu_of(cpu)->online,", { 0 } },
+	  "dwork_atomic_load(&cpu_of(cpu)->online,", { 0 } },
 };
 #define NSITES (sizeof(sites) / sizeof(sites[0]))
 
@@ -178,7 +178,7 @@ static void load_sites(const char *engine, const char *item)
 				char tok[32];
 				char *r;
 
-				snprintf(tok, sizeof(tok), "_DWORK_%s", mo_name[m]);
+				snprintf(tok, sizeof(tok), "DWORK_%s", mo_name[m]);
 				r = strstr(q, tok);
 				if (r && (!best || r < best)) {
 					best = r;

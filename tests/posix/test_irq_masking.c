@@ -46,7 +46,7 @@ static void masked_section(void *arg)
 	ST(&ready, 1);
 	WAIT_UNTIL(LD(&posted));
 	/* The handler saw IRQs off and only recorded "deferred". */
-	WAIT_UNTIL(__atomic_load_n(&_dwork_posix_tls.deferred,
+	WAIT_UNTIL(__atomic_load_n(&dwork_posix_tls.deferred,
 				   __ATOMIC_RELAXED));
 	ST(&was_deferred, 1);
 	ST(&ran_masked, LD(&irq_ran));

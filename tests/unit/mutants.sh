@@ -9,10 +9,10 @@ mutant M01-link-when-queued src/engine.c \
 	's/link = !(s & (Q | R));/link = !(s \& (P | R));/' \
 	'schedule links a node that is still QUEUED (cancelled, not yet unlinked)'
 mutant M02-cancel-resets-queued src/engine.c \
-	'/^void _dwork_node_cancel/,/^}/ s/s & ~P,/s \& ~(P | Q),/' \
+	'/^void dwork_node_cancel/,/^}/ s/s & ~P,/s \& ~(P | Q),/' \
 	'cancel clears QUEUED as well as PEND (Xen reset-while-linked bug)'
 mutant M03-cancel-keeps-pend src/engine.c \
-	'/^void _dwork_node_cancel/,/^}/ s/s & ~P,/s,/' \
+	'/^void dwork_node_cancel/,/^}/ s/s & ~P,/s,/' \
 	'cancel does not clear PEND'
 
 # Running + schedule.
@@ -23,7 +23,7 @@ mutant M05-link-while-running src/engine.c \
 	's/link = !(s & (Q | R));/link = !(s \& Q);/' \
 	'schedule links a RUNNING node (concurrent run on another CPU, Xen a2a935bc5e)'
 mutant M06-requeue-on-runner src/engine.c \
-	's/st_set_qcpu((s & ~R) | Q,$/st_set_qcpu(st_set_tgt((s \& ~R) | Q, self),/; s/_DWORK_ST_TGT(s));$/self));/; s/enqueue_irqoff(n, _DWORK_ST_TGT(s), self);/enqueue_irqoff(n, self, self);/' \
+	's/st_set_qcpu((s & ~R) | Q,$/st_set_qcpu(st_set_tgt((s \& ~R) | Q, self),/; s/DWORK_ST_TGT(s));$/self));/; s/enqueue_irqoff(n, DWORK_ST_TGT(s), self);/enqueue_irqoff(n, self, self);/' \
 	're-run after the callback goes to the CPU that ran it, not the newest target'
 
 # Re-targeting a pending node.
@@ -72,16 +72,16 @@ mutant M18-drain-lifo src/engine.c \
 
 # Kill.
 mutant M19-kill-keeps-pend src/engine.c \
-	'/^int _dwork_node_kill/,/^}/ s/(s & ~P) | D/s | D/' \
+	'/^int dwork_node_kill/,/^}/ s/(s & ~P) | D/s | D/' \
 	'kill marks dead but does not cancel the pending run'
 mutant M20-kill-no-wait-run src/engine.c \
-	'/^int _dwork_node_kill/,/^}/ s/if (!(s & (Q | R)))/if (!(s \& Q))/' \
+	'/^int dwork_node_kill/,/^}/ s/if (!(s & (Q | R)))/if (!(s \& Q))/' \
 	'kill does not wait for a callback running on another CPU'
 mutant M21-kill-no-wait-unlink src/engine.c \
-	'/^int _dwork_node_kill/,/^}/ s/if (!(s & (Q | R)))/if (!(s \& R))/' \
+	'/^int dwork_node_kill/,/^}/ s/if (!(s & (Q | R)))/if (!(s \& R))/' \
 	'kill returns while the node is still linked on another CPU'
 mutant M22-kill-no-service src/engine.c \
-	'/^int _dwork_node_kill/,/^}/ s/service_irqoff(me, self);/(void)0;/' \
+	'/^int dwork_node_kill/,/^}/ s/service_irqoff(me, self);/(void)0;/' \
 	'a spinning kill does not service its own CPU (mutual kill deadlock)'
 mutant M23-self-kill-touches src/engine.c \
 	's/if (me->killed\[lvl\]) {/if (0) {/' \
@@ -93,7 +93,7 @@ mutant M25-edeadlk-ignores-irq src/engine.c \
 	's/if (irq || lvl != inner)/if (lvl != inner)/' \
 	'kill from an IRQ that interrupted the callback is treated as a self-kill'
 mutant M26-schedule-after-kill src/engine.c \
-	'/^int _dwork_node_schedule/,/^}/ s/if (s & D) {/if (0) {/' \
+	'/^int dwork_node_schedule/,/^}/ s/if (s & D) {/if (0) {/' \
 	'schedule accepts a dead tasklet'
 
 # Hotplug.
@@ -104,27 +104,27 @@ mutant M28-dead-inbox-lifo src/engine.c \
 	's/n = chain_reverse(chain);/n = chain;/' \
 	'cpu_dead adopts the inbox in LIFO order'
 mutant M29-dead-keeps-inbox-open src/engine.c \
-	's/chain = _dwork_atomic_xchg(&dead->inbox, _DWORK_INBOX_CLOSED,/chain = _dwork_atomic_xchg(\&dead->inbox, NULL,/' \
+	's/chain = dwork_atomic_xchg(&dead->inbox, DWORK_INBOX_CLOSED,/chain = dwork_atomic_xchg(\&dead->inbox, NULL,/' \
 	'cpu_dead leaves the inbox open: later pushes (re-run owed to it) are stranded'
 mutant M30-push-drops-on-closed src/engine.c \
-	's/cpu = _dwork_atomic_load(&c->adopter, _DWORK_RELAXED);/return;/' \
+	's/cpu = dwork_atomic_load(&c->adopter, DWORK_RELAXED);/return;/' \
 	'a push that finds the inbox closed drops the node instead of following the adopter'
 mutant M31-online-check-removed src/engine.c \
-	's/_dwork_atomic_load(&cpu_of(cpu)->online, _DWORK_ACQUIRE);/1;/' \
+	's/dwork_atomic_load(&cpu_of(cpu)->online, DWORK_ACQUIRE);/1;/' \
 	'schedule/raise accept a CPU that is offline or not initialised'
 mutant M32-reinit-wipes src/engine.c \
-	'/^void dwork_cpu_init/,/^}/ s/if (_dwork_atomic_load(&c->online, _DWORK_ACQUIRE))/if (0)/' \
+	'/^void dwork_cpu_init/,/^}/ s/if (dwork_atomic_load(&c->online, DWORK_ACQUIRE))/if (0)/' \
 	'a second dwork_cpu_init on an online CPU resets its lists'
 
 # Items.
 mutant M33-busy-ignores-queued src/item.c \
-	's/(_DWORK_ST_PEND | _DWORK_ST_QUEUED | _DWORK_ST_RUN)/(_DWORK_ST_PEND | _DWORK_ST_RUN)/' \
+	's/(DWORK_ST_PEND | DWORK_ST_QUEUED | DWORK_ST_RUN)/(DWORK_ST_PEND | DWORK_ST_RUN)/' \
 	'busy returns 0 while a cancelled node is still linked'
 mutant M34-raise-true-when-absorbed src/item.c \
 	's/== 0 \&\& queued;/== 0;/' \
 	'raise returns true for an absorbed (already pending) raise'
 mutant M35-no-cancel-reap src/engine.c \
-	'/^void _dwork_node_cancel/,/^}/ s/request_reap(_DWORK_ST_QCPU(s), self);/(void)0;/' \
+	'/^void dwork_node_cancel/,/^}/ s/request_reap(DWORK_ST_QCPU(s), self);/(void)0;/' \
 	'cancel does not ask the queueing CPU to unlink the node'
 
 # Misuse.
@@ -137,7 +137,7 @@ mutant M37-no-kind-check src/tasklet.c \
 
 # Added after the first campaign (gaps found by mutants that survived).
 mutant M38-reap-ignores-target src/engine.c \
-	's/if (!(s & P) || _DWORK_ST_TGT(s) != self) {/if (!(s \& P)) {/' \
+	's/if (!(s & P) || DWORK_ST_TGT(s) != self) {/if (!(s \& P)) {/' \
 	'the reap scan unlinks cancelled nodes but leaves re-targeted ones for the pass to reach'
 mutant M39-kill-no-reap-request src/engine.c \
 	's/request_reap(requested, self);/(void)0;/' \
@@ -155,13 +155,13 @@ mutant_patch M41-end-of-pass-check-irqs-on /dev/stdin \
 @@ -1,6 +1,11 @@
  	/* Still IRQs off: nothing can be appended between check and clear. */
 -	me->in_softirq = false;
--	if (me->sirq.head || _dwork_atomic_load(&me->inbox, _DWORK_RELAXED) ||
--	    _dwork_atomic_load(&me->reap, _DWORK_RELAXED))
+-	if (me->sirq.head || dwork_atomic_load(&me->inbox, DWORK_RELAXED) ||
+-	    dwork_atomic_load(&me->reap, DWORK_RELAXED))
 -		dwork_port_raise_softirq();
 +	dwork_port_irq_restore(flags);
 +	{
-+	bool more = me->sirq.head || _dwork_atomic_load(&me->inbox, _DWORK_RELAXED) ||
-+	    _dwork_atomic_load(&me->reap, _DWORK_RELAXED);
++	bool more = me->sirq.head || dwork_atomic_load(&me->inbox, DWORK_RELAXED) ||
++	    dwork_atomic_load(&me->reap, DWORK_RELAXED);
 +	flags = dwork_port_irq_save();
 +	me->in_softirq = false;
 +	if (more)

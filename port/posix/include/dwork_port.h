@@ -32,7 +32,7 @@
 #endif
 
 /**
- * struct _dwork_posix_tls - per-thread CPU state (internal)
+ * struct dwork_posix_tls - per-thread CPU state (internal)
  * @cpu:      virtual CPU id of this thread, or DWORK_CPU_NONE
  * @irq_off:  nonzero while interrupts are (softly) disabled
  * @in_irq:   nesting depth of IRQ handlers running on this thread
@@ -41,7 +41,7 @@
  *
  * Written by the thread and by its own signal handler only.
  */
-struct _dwork_posix_tls {
+struct dwork_posix_tls {
 	unsigned int cpu;
 	unsigned int irq_off;
 	unsigned int in_irq;
@@ -50,11 +50,11 @@ struct _dwork_posix_tls {
 };
 
 /* initial-exec: no lazy allocation, so signal handlers may touch it. */
-extern __thread struct _dwork_posix_tls _dwork_posix_tls
+extern __thread struct dwork_posix_tls dwork_posix_tls
 	__attribute__((tls_model("initial-exec")));
 
 /**
- * struct _dwork_posix_cpu - per-CPU flags other CPUs write (internal)
+ * struct dwork_posix_cpu - per-CPU flags other CPUs write (internal)
  * @softirq: the dwork softirq is pending on this CPU
  * @ipi:     wake-up doorbell: an IPI signal was sent since the CPU last
  *           looked at its work (so further wake-ups need no signal)
@@ -62,73 +62,73 @@ extern __thread struct _dwork_posix_tls _dwork_posix_tls
  * @idle:    idle work was kicked (dwork_port_kick_idle()); the idle loop
  *           clears it and runs one idle tasklet (Xen's tasklet_work_to_do)
  */
-struct _dwork_posix_cpu {
+struct dwork_posix_cpu {
 	uint32_t softirq;
 	uint32_t ipi;
 	uint32_t online;
 	uint32_t idle;
 } __attribute__((aligned(DWORK_CACHELINE_BYTES)));
 
-extern struct _dwork_posix_cpu _dwork_posix_cpus[DWORK_NR_CPUS];
-extern struct dwork_cpu _dwork_posix_dcpu[DWORK_NR_CPUS];
+extern struct dwork_posix_cpu dwork_posix_cpus[DWORK_NR_CPUS];
+extern struct dwork_cpu dwork_posix_dcpu[DWORK_NR_CPUS];
 
 /* Out of line, in posix.c. */
-void _dwork_posix_irq_replay(void);
-void _dwork_posix_wake(unsigned int cpu);
-void _dwork_posix_relax_slow(void);
-void _dwork_posix_assert_fail(const char *expr, const char *file, int line)
+void dwork_posix_irq_replay(void);
+void dwork_posix_wake(unsigned int cpu);
+void dwork_posix_relax_slow(void);
+void dwork_posix_assert_fail(const char *expr, const char *file, int line)
 	__attribute__((noreturn));
 
-#define _dwork_posix_tls_load(p) __atomic_load_n((p), __ATOMIC_RELAXED)
-#define _dwork_posix_tls_store(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
-#define _dwork_posix_signal_fence() __atomic_signal_fence(__ATOMIC_SEQ_CST)
+#define dwork_posix_tls_load(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define dwork_posix_tls_store(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
+#define dwork_posix_signal_fence() __atomic_signal_fence(__ATOMIC_SEQ_CST)
 
 static inline unsigned int dwork_port_this_cpu(void)
 {
-	return _dwork_posix_tls_load(&_dwork_posix_tls.cpu);
+	return dwork_posix_tls_load(&dwork_posix_tls.cpu);
 }
 
 static inline unsigned long dwork_port_irq_save(void)
 {
-	unsigned long flags = _dwork_posix_tls_load(&_dwork_posix_tls.irq_off);
+	unsigned long flags = dwork_posix_tls_load(&dwork_posix_tls.irq_off);
 
 	/*
 	 * A signal landing between the load and the store finds IRQs on,
 	 * runs its handlers and leaves the flag as it found it (0), so the
 	 * saved value stays right.
 	 */
-	_dwork_posix_tls_store(&_dwork_posix_tls.irq_off, 1u);
+	dwork_posix_tls_store(&dwork_posix_tls.irq_off, 1u);
 	/* Pairs with the handler's read of irq_off: nothing moves above. */
-	_dwork_posix_signal_fence();
+	dwork_posix_signal_fence();
 	return flags;
 }
 
 static inline void dwork_port_irq_restore(unsigned long flags)
 {
 	/* Pairs with the handler: the critical section stays inside. */
-	_dwork_posix_signal_fence();
+	dwork_posix_signal_fence();
 	if (flags)
 		return; /* still off: nested save */
-	_dwork_posix_tls_store(&_dwork_posix_tls.irq_off, 0u);
-	_dwork_posix_signal_fence();
+	dwork_posix_tls_store(&dwork_posix_tls.irq_off, 0u);
+	dwork_posix_signal_fence();
 	/*
 	 * A handler that landed while the flag was set recorded "deferred";
 	 * run the pending IRQs now.  One landing after the store above ran
 	 * them itself and cleared the record.
 	 */
-	if (__builtin_expect(_dwork_posix_tls_load(&_dwork_posix_tls.deferred),
+	if (__builtin_expect(dwork_posix_tls_load(&dwork_posix_tls.deferred),
 			     0))
-		_dwork_posix_irq_replay();
+		dwork_posix_irq_replay();
 }
 
 static inline bool dwork_port_irqs_disabled(void)
 {
-	return _dwork_posix_tls_load(&_dwork_posix_tls.irq_off) != 0;
+	return dwork_posix_tls_load(&dwork_posix_tls.irq_off) != 0;
 }
 
 static inline bool dwork_port_in_irq(void)
 {
-	return _dwork_posix_tls_load(&_dwork_posix_tls.in_irq) != 0;
+	return dwork_posix_tls_load(&dwork_posix_tls.in_irq) != 0;
 }
 
 static inline void dwork_port_raise_softirq(void)
@@ -141,7 +141,7 @@ static inline void dwork_port_raise_softirq(void)
 	 * thread reads it after the IRQ ring (acquire) and sees it.
 	 */
 	if (cpu < DWORK_NR_CPUS)
-		__atomic_store_n(&_dwork_posix_cpus[cpu].softirq, 1u,
+		__atomic_store_n(&dwork_posix_cpus[cpu].softirq, 1u,
 				 __ATOMIC_RELEASE);
 }
 
@@ -155,9 +155,9 @@ static inline void dwork_port_raise_softirq_on(unsigned int cpu)
 	 * only on the 0 -> 1 edge: if the flag was already set, the CPU has
 	 * not cleared it yet and will see our work when it does.
 	 */
-	if (!__atomic_exchange_n(&_dwork_posix_cpus[cpu].softirq, 1u,
+	if (!__atomic_exchange_n(&dwork_posix_cpus[cpu].softirq, 1u,
 				 __ATOMIC_SEQ_CST))
-		_dwork_posix_wake(cpu);
+		dwork_posix_wake(cpu);
 }
 
 static inline void dwork_port_kick_idle(unsigned int cpu)
@@ -170,20 +170,20 @@ static inline void dwork_port_kick_idle(unsigned int cpu)
 	 * quiesce.  dwork kicks the calling CPU, which checks the flag before
 	 * it sleeps; another CPU is woken.
 	 */
-	__atomic_store_n(&_dwork_posix_cpus[cpu].idle, 1u, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&dwork_posix_cpus[cpu].idle, 1u, __ATOMIC_SEQ_CST);
 	if (cpu != dwork_port_this_cpu())
-		_dwork_posix_wake(cpu);
+		dwork_posix_wake(cpu);
 }
 
 static inline struct dwork_cpu *dwork_port_cpu(unsigned int cpu)
 {
-	return &_dwork_posix_dcpu[cpu];
+	return &dwork_posix_dcpu[cpu];
 }
 
 static inline bool dwork_port_cpu_online(unsigned int cpu)
 {
 	return cpu < DWORK_NR_CPUS &&
-	       __atomic_load_n(&_dwork_posix_cpus[cpu].online, __ATOMIC_ACQUIRE);
+	       __atomic_load_n(&dwork_posix_cpus[cpu].online, __ATOMIC_ACQUIRE);
 }
 
 static inline void dwork_port_cpu_relax(void)
@@ -193,19 +193,19 @@ static inline void dwork_port_cpu_relax(void)
 #elif defined(__aarch64__) || defined(__arm__)
 	__asm__ __volatile__("yield" ::: "memory");
 #else
-	_dwork_posix_signal_fence();
+	dwork_posix_signal_fence();
 #endif
 	/*
 	 * Now and then: yield (vCPUs may outnumber host cores) and adopt a
 	 * dead CPU's work if cpu_down asked this CPU to (kill may be waiting
 	 * for exactly that work).
 	 */
-	if (!(++_dwork_posix_tls.relax & 63u))
-		_dwork_posix_relax_slow();
+	if (!(++dwork_posix_tls.relax & 63u))
+		dwork_posix_relax_slow();
 }
 
 #define DWORK_PORT_ASSERT(cond)                                            \
 	((cond) ? (void)0                                                  \
-		: _dwork_posix_assert_fail(#cond, __FILE__, __LINE__))
+		: dwork_posix_assert_fail(#cond, __FILE__, __LINE__))
 
 #endif /* DWORK_PORT_POSIX_H */

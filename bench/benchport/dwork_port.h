@@ -23,7 +23,7 @@
 #error "include <dwork/port.h>, not <dwork_port.h> directly"
 #endif
 
-#define BP_MAX_CPUS 16
+#define BP_MAX_CPUS 64
 
 struct bp_cpu {
 	unsigned int softirq_pending; /* written by any CPU, atomically */
@@ -41,17 +41,49 @@ static inline unsigned int dwork_port_this_cpu(void)
 	return bp_self;
 }
 
+#ifdef BP_IRQ_TIMING
+/*
+ * IRQs-off timing (dwork-irqoff only; dwork-bench is built without it):
+ * the outermost save (IRQs were on) reads a timestamp, the restore that
+ * turns them on again reads another and hands the difference to
+ * bp_irqoff_record(), which charges it to the entry point the driver set
+ * in bp_irq_entry.  Nested save/restore pairs (IRQs already off) cost
+ * nothing extra and do not end the section.
+ */
+extern __thread unsigned int bp_irq_entry;
+extern __thread uint64_t bp_irq_t0;
+void bp_irqoff_record(unsigned int entry, uint64_t ticks);
+uint64_t bp_ticks_slow(void); /* clock_gettime, where there is no TSC */
+
+static inline uint64_t bp_ticks(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	return __builtin_ia32_rdtsc();
+#else
+	return bp_ticks_slow();
+#endif
+}
+#endif
+
 static inline unsigned long dwork_port_irq_save(void)
 {
 	unsigned long f = bp_irq_off;
 
 	bp_irq_off = 1;
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+#ifdef BP_IRQ_TIMING
+	if (!f)
+		bp_irq_t0 = bp_ticks();
+#endif
 	return f;
 }
 
 static inline void dwork_port_irq_restore(unsigned long flags)
 {
+#ifdef BP_IRQ_TIMING
+	if (!flags && bp_irq_off)
+		bp_irqoff_record(bp_irq_entry, bp_ticks() - bp_irq_t0);
+#endif
 	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	bp_irq_off = flags;
 }

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * dwork-demo: the seed's scenario on the POSIX runtime's virtual CPUs.
+ * dwork-demo: the 2014 Xen tasklet_lock problem on the POSIX runtime's
+ * virtual CPUs.
  *
  * Xen, 2014: on an 8-socket box, CPUs busy with PCI passthrough interrupts
  * scheduled a tasklet per interrupt, and every tasklet operation took one
  * global lock; CPUs of idle guests, which only ran their periodic timer
- * tasklet, lost ~10% of their time to that lock.  This demo replays it:
+ * tasklet, had about 40% steal time, and 1/10 of their timeslice (3 ms of
+ * 30 ms) went to taking that lock.  This demo replays it:
  *
  *   storm CPUs (0 .. S-1, S = cpus/2, at least 1): an interrupt storm.
  *     A host thread keeps asking the CPU (dwork_posix_run_on) to post
@@ -571,7 +573,7 @@ static void print_summary(const struct summary *a, const struct summary *b)
 	const struct summary *s[2] = { a, b };
 	unsigned int i, c;
 
-	printf("\nThe seed's scenario: %u storm CPU(s) (0..%u), %u idle "
+	printf("\nXen's 2014 tasklet_lock scenario: %u storm CPU(s) (0..%u), %u idle "
 	       "CPU(s) with a %u us timer tasklet; %.1f s per design.\n\n",
 	       nstorm, nstorm - 1, ncpus - nstorm, tick_us, a->secs);
 	printf("%-44s %16s %16s\n", "", a->name, b->name);

@@ -53,15 +53,18 @@
  * Synchronization matrix (engine operations; Y: may run concurrently)
  *
  *                  push  drain  reap-scan  claim  cpu_dead(X)  cpu_init(X)
- *   push to X       Y     Y        Y         Y        Y            -
+ *   push to X       Y     Y        Y         Y        Y            Y
  *   drain of X      Y     -        -         -        -            -
  *   reap-scan of X  Y     -        -         -        -            -
  *   claim on X      Y     -        -         -        -            -
  *   cpu_dead(X)     Y     -        -         -        -            -
- *   cpu_init(X)     -     -        -         -        -            -
+ *   cpu_init(X)     Y     -        -         -        -            -
  * ("-" for drain/scan/claim of the same X: they are all the owner, IRQs
- * off, so they serialise; cpu_init(X) runs while X has no work and the
- * port guarantees no push races with it once X was seen offline.)
+ * off, so they serialise; cpu_init(X) runs while X has no work.  A push
+ * to X may still race with cpu_init(X): a scheduler that saw X online
+ * before X died, or a pusher following an adopter chain, reaches X's
+ * inbox; it finds it CLOSED until cpu_init's last store and then goes to
+ * X's old adopter, see (8).)
  *
  * Memory ordering
  * ---------------
@@ -88,6 +91,16 @@
  * (7) The schedule CAS that sets QUEUED is also an acquire of (3): the new
  *     holder of next/prev/seq writes them after the previous holder's
  *     last writes (found by ThreadSanitizer in the posix suite).
+ * (8) cpu_init never writes adopter, and reopens the inbox (relaxed) only
+ *     after online=1.  A pusher that reads CLOSED follows the adopter that
+ *     the dwork_cpu_dead() whose exchange it read from stored (6), or a
+ *     later one: always a CPU other than this one, so following a chain
+ *     never waits for cpu_init's remaining stores (an earlier order,
+ *     adopter=self before the inbox reset, made such a pusher spin with
+ *     IRQs off until the reset, forever if cpu_init was interrupted by
+ *     that pusher's CPU).  The new NULL needs no release: pushers publish
+ *     nothing through it; the CPU's own first drain follows cpu_init by
+ *     the port's bring-up.
  */
 #include "internal.h"
 
@@ -783,10 +796,16 @@ void dwork_cpu_init(unsigned int cpu)
 	}
 	c->in_softirq = false;
 	dwork_atomic_store(&c->reap, 0, DWORK_RELAXED);
-	dwork_atomic_store(&c->adopter, cpu, DWORK_RELAXED);
-	dwork_atomic_store(&c->inbox, NULL, DWORK_RELAXED);
 	/* Release: pairs with cpu_accepting()'s acquire (5). */
 	dwork_atomic_store(&c->online, 1, DWORK_RELEASE);
+	/*
+	 * Open the inbox last and leave adopter as dwork_cpu_dead() set it
+	 * (8): until this store a pusher that finds the inbox closed goes
+	 * to the old adopter, which forwards the node here later.  No push
+	 * ever waits for a store of this function, which may be interrupted
+	 * on the pusher's own CPU; and no push lands here before online.
+	 */
+	dwork_atomic_store(&c->inbox, NULL, DWORK_RELAXED);
 }
 
 /* Adopt a chain of a dead CPU's nodes (linked by next), in order. */

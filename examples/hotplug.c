@@ -68,10 +68,10 @@ static void irq(void *arg)
 	struct work *w = &works[n % NR_ITEMS];
 	unsigned int cpu = (unsigned int)(n / NR_ITEMS) % NR_CPUS;
 
-	if (dwork_item_raise_on(&w->item, cpu))
+	if (dwork_item_raise_on(&w->item, cpu) > 0)
 		atomic_fetch_add(&w->accepted, 1);
 	else
-		atomic_fetch_add(&refused, 1);	/* pending, or CPU 3 down */
+		atomic_fetch_add(&refused, 1);	/* pending (0), or CPU 3 down */
 	if (dwork_tasklet_schedule_on(&roamer, n % 2 ? VICTIM : 2) ==
 	    DWORK_ENODEV)
 		atomic_fetch_add(&tasklet_nodev, 1);

@@ -65,7 +65,7 @@ static void rxq_irq(void *arg)
 	struct rxq *q = arg;
 
 	atomic_fetch_add(&q->irqs, 1);
-	if (dwork_item_raise(&q->item))
+	if (dwork_item_raise(&q->item) == DWORK_QUEUED)
 		atomic_fetch_add(&q->queued, 1);
 	else
 		atomic_fetch_add(&q->absorbed, 1);	/* already pending */

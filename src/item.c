@@ -21,16 +21,20 @@ static bool item_ok(const struct dwork_item *it)
 	return it && it->fn && it->node.kind == DWORK_KIND_ITEM;
 }
 
-bool dwork_item_raise_on(struct dwork_item *it, unsigned int cpu)
+int dwork_item_raise_on(struct dwork_item *it, unsigned int cpu)
 {
 	bool queued;
+	int r;
 
 	if (!item_ok(it))
-		return false;
-	return dwork_node_schedule(&it->node, cpu, &queued) == 0 && queued;
+		return DWORK_EINVAL;
+	r = dwork_node_schedule(&it->node, cpu, &queued);
+	if (r)
+		return r;
+	return queued ? DWORK_QUEUED : 0;
 }
 
-bool dwork_item_raise(struct dwork_item *it)
+int dwork_item_raise(struct dwork_item *it)
 {
 	return dwork_item_raise_on(it, dwork_port_this_cpu());
 }

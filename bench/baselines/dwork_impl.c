@@ -57,7 +57,7 @@ static bool dw_schedule(void *obj)
 	struct dw_obj *o = obj;
 
 	if (o->kind == BENCH_ITEM)
-		return dwork_item_raise(&o->it);
+		return dwork_item_raise(&o->it) > 0;
 	return dwork_tasklet_schedule(&o->t) == 0;
 }
 
@@ -66,7 +66,7 @@ static bool dw_schedule_on(void *obj, unsigned int cpu)
 	struct dw_obj *o = obj;
 
 	if (o->kind == BENCH_ITEM)
-		return dwork_item_raise_on(&o->it, cpu);
+		return dwork_item_raise_on(&o->it, cpu) > 0;
 	return dwork_tasklet_schedule_on(&o->t, cpu) == 0;
 }
 

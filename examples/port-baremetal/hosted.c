@@ -96,7 +96,7 @@ static void uart_isr(void *arg)
 		ring_head++;
 		bytes_in++;
 	}
-	if (dwork_item_raise(&rx_item))
+	if (dwork_item_raise(&rx_item) == DWORK_QUEUED)
 		raised++;
 	else
 		absorbed++;		/* already pending: masked */

@@ -53,6 +53,13 @@ struct dwork_item {
  */
 void dwork_item_init(struct dwork_item *it, void (*fn)(struct dwork_item *it));
 
+/*
+ * dwork_item_raise[_on]() return value when the call queued a new run.
+ * An absorbed raise returns 0 and an error a negative DWORK_E* code, so
+ * test "> 0" (or "== DWORK_QUEUED"), never the plain truth value.
+ */
+#define DWORK_QUEUED 1
+
 /**
  * dwork_item_raise - queue an item on this CPU unless it is pending
  * @it: the item
@@ -63,12 +70,19 @@ void dwork_item_init(struct dwork_item *it, void (*fn)(struct dwork_item *it));
  * Everything this CPU wrote before a raise is visible to the callback run
  * that follows it, whether this raise queued it or was absorbed.
  *
+ * Runs are FIFO per CPU for raises from one source CPU, with one
+ * exception: a run owed because of a raise during the callback is queued
+ * only when that callback returns, so an item raised later from the same
+ * CPU may run before it (Xen's tasklets behave the same way).
+ *
  * Context: any, including hard IRQ and IRQs disabled.
- * Return: true if this call queued a run; false if a run was already
- * pending, or @it is NULL or uninitialised, or this CPU is not online in
- * dwork (before dwork_cpu_init(), after dwork_cpu_dead()).
+ * Return: DWORK_QUEUED if this call queued a run; 0 if a run was already
+ * pending (absorbed: that run will see this CPU's writes); DWORK_EINVAL
+ * if @it is NULL or uninitialised (no callback); DWORK_ENODEV if this CPU
+ * is not online in dwork (before dwork_cpu_init(), after dwork_cpu_dead(),
+ * or a thread that is no CPU).  On an error nothing is queued.
  */
-bool dwork_item_raise(struct dwork_item *it);
+int dwork_item_raise(struct dwork_item *it);
 
 /**
  * dwork_item_raise_on - queue an item on @cpu unless it is pending
@@ -78,14 +92,15 @@ bool dwork_item_raise(struct dwork_item *it);
  * As dwork_item_raise(), but the run happens on @cpu.  The push into
  * @cpu's inbox is lock-free and raises the softirq there only when the
  * inbox was empty.  Raising a pending item for another CPU moves the run
- * there (it runs once, on the newest target).
+ * there (it runs once, on the newest target) and returns 0.
  *
  * Context: any, including hard IRQ and IRQs disabled.
- * Return: true if this call queued a run; false if a run was already
- * pending, @it is NULL or uninitialised, or @cpu is out of range or not
- * online in dwork.
+ * Return: DWORK_QUEUED if this call queued a run; 0 if a run was already
+ * pending; DWORK_EINVAL if @it is NULL or uninitialised; DWORK_ENODEV if
+ * @cpu is out of range or not online in dwork.  On an error nothing is
+ * queued.
  */
-bool dwork_item_raise_on(struct dwork_item *it, unsigned int cpu);
+int dwork_item_raise_on(struct dwork_item *it, unsigned int cpu);
 
 /**
  * dwork_item_busy - is the item pending, queued or running?

@@ -35,11 +35,18 @@ void dwork_dpci_raise(struct dwork_dpci *p)
 		return;
 	get_knownalive_domain(p->dom);
 	/*
-	 * False only if a run is already owed (queued before a reset that
-	 * has since cleared SCHED): that run will see SCHED and do the work.
-	 * This CPU takes interrupts, so dwork accepts work for it.
+	 * 0 (absorbed) when a run is already owed (queued before a reset
+	 * that has since cleared SCHED): that run will see SCHED and do the
+	 * work.  An error (this CPU is not online in dwork: before
+	 * dwork_cpu_init() or after dwork_cpu_dead()) queues nothing, so no
+	 * run would ever drop the reference: take SCHED back and drop it
+	 * here, unless a reset got there first.
 	 */
-	dwork_item_raise(&p->item);
+	if (dwork_item_raise(&p->item) < 0) {
+		if (test_and_clear_bit(DWORK_DPCI_SCHED, &p->state))
+			put_domain(p->dom);
+		ASSERT_UNREACHABLE();
+	}
 }
 
 bool dwork_dpci_active(const struct dwork_dpci *p)

@@ -483,13 +483,13 @@ static void op_end(struct sim_ev *e)
 bool op_raise_on(struct sobj *o, unsigned int cpu)
 {
 	struct sim_ev *e = ev_begin(EV_SCHED, o);
-	bool r = dwork_item_raise_on(&o->u.it, cpu);
+	int r = dwork_item_raise_on(&o->u.it, cpu);
 
 	e->target = (int)cpu;
 	e->ret = r;
-	e->accepted = r;
+	e->accepted = r > 0;
 	op_end(e);
-	return r;
+	return r > 0;
 }
 
 bool op_raise(struct sobj *o)

@@ -36,9 +36,9 @@ static void obj_cb(struct dwork_item *it)
 	ST(&o->in_cb, 0);
 }
 
-static void count(bool queued)
+static void count(int rc)
 {
-	if (queued)
+	if (rc == DWORK_QUEUED)
 		INC(&accepted);
 	else
 		INC(&refused);

@@ -57,7 +57,7 @@ static void tasklet_cb(void *data)
 
 struct raise_args {
 	unsigned int cpu;
-	bool r1, r2;
+	int r1, r2;
 	int busy;
 	int s1, s2;
 	bool sched1;
@@ -92,8 +92,8 @@ static void test_raise_on_from_other_cpu_while_running_reruns_once_there(
 	WAIT_UNTIL(LD(&p.entered));
 	/* While it runs on CPU 0, raise it on CPU 1, twice. */
 	assert_int_equal(dwork_posix_run_on(1, raise_on_twice, &a), 0);
-	assert_true(a.r1);  /* queued a re-run */
-	assert_false(a.r2); /* coalesced into it */
+	assert_int_equal(a.r1, DWORK_QUEUED); /* queued a re-run */
+	assert_int_equal(a.r2, 0);            /* coalesced into it */
 	assert_int_equal(a.busy, DWORK_EAGAIN);
 	ST(&p.release, 1);
 	dwork_posix_quiesce();
@@ -105,7 +105,7 @@ static void test_raise_on_from_other_cpu_while_running_reruns_once_there(
 	dwork_posix_stop();
 }
 
-static bool irq_result;
+static int irq_result;
 static unsigned int irq_done;
 
 static void irq_raise(void *arg)
@@ -131,7 +131,7 @@ static void test_raise_from_irq_on_running_cpu_requeues_without_spinning(
 	 */
 	assert_int_equal(dwork_posix_irq_on(0, irq_raise, NULL), 0);
 	WAIT_UNTIL(LD(&irq_done));
-	assert_true(irq_result);
+	assert_int_equal(irq_result, DWORK_QUEUED);
 	assert_int_equal(LD(&p.runs), 1); /* not run concurrently */
 	ST(&p.release, 1);
 	dwork_posix_quiesce();

@@ -47,7 +47,8 @@ static void schedule_all(unsigned int nr_cpus)
 							   i % nr_cpus), 0);
 		assert_int_equal(dwork_tasklet_schedule_on(&it[i],
 							   i % nr_cpus), 0);
-		assert_true(dwork_item_raise_on(&items[i], i % nr_cpus));
+		assert_int_equal(dwork_item_raise_on(&items[i], i % nr_cpus),
+				 DWORK_QUEUED);
 	}
 }
 
@@ -75,7 +76,7 @@ static void test_stop_runs_pending_work_then_refuses_work(void **state)
 	check_all_ran_once();
 	assert_int_equal(dwork_posix_nr_cpus(), 0);
 	assert_int_equal(dwork_tasklet_schedule_on(&st[0], 0), DWORK_ENODEV);
-	assert_false(dwork_item_raise_on(&items[0], 0));
+	assert_int_equal(dwork_item_raise_on(&items[0], 0), DWORK_ENODEV);
 	assert_int_equal(dwork_posix_run_on(0, t_cb, NULL), DWORK_ENODEV);
 	assert_int_equal(dwork_posix_irq_on(0, t_cb, NULL), DWORK_ENODEV);
 	/* The counters survive stop. */
@@ -253,7 +254,8 @@ static void test_quiesce_makes_callback_writes_visible(void **state)
 		__builtin_memset(plain, 0, sizeof(plain));
 		for (i = 0; i < NR_T; i++) {
 			dwork_item_init(&items[i], plain_cb);
-			assert_true(dwork_item_raise_on(&items[i], c));
+			assert_int_equal(dwork_item_raise_on(&items[i], c),
+					 DWORK_QUEUED);
 		}
 		dwork_posix_quiesce();
 		for (i = 0; i < NR_T; i++)

@@ -107,13 +107,12 @@ static void sched_one(struct obj *o, unsigned int cpu, int local)
 	}
 	tk = atomic_fetch_add(&o->ticket, 1) + 1;
 	if (o->is_item) {
-		/*
-		 * false is "already pending" or a refusal (offline CPU); the
-		 * two cannot be told apart afterwards, so only raises that
-		 * queued a run count as accepted (tasklets cover coalescing).
-		 */
-		ok = local ? dwork_item_raise(&o->it)
-			   : dwork_item_raise_on(&o->it, cpu);
+		/* DWORK_QUEUED or absorbed (0): a run follows, as for tasklets. */
+		int rc = local ? dwork_item_raise(&o->it)
+			       : dwork_item_raise_on(&o->it, cpu);
+		ok = rc >= 0;
+		if (rc == DWORK_ENODEV)
+			atomic_fetch_add(&refused_enodev, 1);
 	} else {
 		int rc = local ? dwork_tasklet_schedule(&o->t)
 			       : dwork_tasklet_schedule_on(&o->t, cpu);

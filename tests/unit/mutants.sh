@@ -121,8 +121,11 @@ mutant M33-busy-ignores-queued src/item.c \
 	's/(DWORK_ST_PEND | DWORK_ST_QUEUED | DWORK_ST_RUN)/(DWORK_ST_PEND | DWORK_ST_RUN)/' \
 	'busy returns 0 while a cancelled node is still linked'
 mutant M34-raise-true-when-absorbed src/item.c \
-	's/== 0 \&\& queued;/== 0;/' \
-	'raise returns true for an absorbed (already pending) raise'
+	's/return queued ? DWORK_QUEUED : 0;/return DWORK_QUEUED;/' \
+	'raise returns DWORK_QUEUED for an absorbed (already pending) raise'
+mutant M34b-raise-error-as-absorbed src/item.c \
+	's/^\t\treturn r;$/\t\treturn 0;/' \
+	'raise reports a refused raise (offline CPU, uninitialised) as absorbed (0)'
 mutant M35-no-cancel-reap src/engine.c \
 	'/^void dwork_node_cancel/,/^}/ s/request_reap(DWORK_ST_QCPU(s), self);/(void)0;/' \
 	'cancel does not ask the queueing CPU to unlink the node'

@@ -30,7 +30,7 @@ static void test_inbox_drain_preserves_fifo(void **state)
 			assert_int_equal(dwork_tasklet_schedule_on(&o[i].tl, 1),
 					 0);
 		else
-			assert_true(dwork_item_raise_on(&o[i].item, 1));
+			assert_int_equal(dwork_item_raise_on(&o[i].item, 1), DWORK_QUEUED);
 	}
 	assert_int_equal(tp.c[1].raise_remote, 1);
 	tp_softirq(1);
@@ -48,7 +48,7 @@ static void test_softirq_pass_runs_bounded_batch_and_reraises(void **state)
 
 	(void)state;
 	for (i = 0; i < NOBJ; i++)
-		assert_true(dwork_item_raise(&o[i].item));
+		assert_int_equal(dwork_item_raise(&o[i].item), DWORK_QUEUED);
 	assert_int_equal(tp.c[0].raise_local, 1);
 	tp.c[0].softirq_pending = 0;
 	tp_softirq_once(0);
@@ -82,11 +82,11 @@ static void test_work_queued_during_pass_runs_next_pass(void **state)
 {
 	(void)state;
 	o[0].during = queue_more;
-	assert_true(dwork_item_raise(&o[0].item));
+	assert_int_equal(dwork_item_raise(&o[0].item), DWORK_QUEUED);
 	tp.c[0].softirq_pending = 0;
 	tp_softirq_once(0);
-	assert_true(o[0].ret[0]);
-	assert_true(o[0].ret[1]);
+	assert_int_equal(o[0].ret[0], DWORK_QUEUED);
+	assert_int_equal(o[0].ret[1], DWORK_QUEUED);
 	assert_int_equal(o[0].ret[2], 0);
 	/* Only the work queued before the pass ran in it. */
 	assert_int_equal(u_log_n, 1);
@@ -114,11 +114,11 @@ static void test_raise_inside_pass_defers_softirq_raise_to_pass_end(
 {
 	(void)state;
 	o[0].during = raise_local_during;
-	assert_true(dwork_item_raise(&o[0].item));
+	assert_int_equal(dwork_item_raise(&o[0].item), DWORK_QUEUED);
 	assert_int_equal(tp.c[0].raise_local, 1);
 	tp.c[0].softirq_pending = 0;
 	tp_softirq_once(0);
-	assert_true(o[0].ret[0]);
+	assert_int_equal(o[0].ret[0], DWORK_QUEUED);
 	/* No raise from inside the pass; exactly one at its end. */
 	assert_int_equal(o[0].n, 1);
 	assert_int_equal(tp.c[0].raise_local, 2);
@@ -143,7 +143,7 @@ static void test_feed_from_no_cpu_raises_target_once(void **state)
 	(void)state;
 	/* A host thread that is no CPU (port/posix) may feed work. */
 	tp_switch(DWORK_CPU_NONE);
-	assert_true(dwork_item_raise_on(&o[0].item, 3));
+	assert_int_equal(dwork_item_raise_on(&o[0].item, 3), DWORK_QUEUED);
 	assert_int_equal(dwork_tasklet_schedule_on(&o[1].tl, 3), 0);
 	tp_switch(0);
 	assert_int_equal(tp.c[3].raise_remote, 1);
@@ -158,10 +158,10 @@ static void test_stats_count_raised_coalesced_run_fed(void **state)
 	struct dwork_stats st;
 
 	(void)state;
-	assert_true(dwork_item_raise(&o[0].item));
-	assert_false(dwork_item_raise(&o[0].item));
-	assert_true(dwork_item_raise_on(&o[1].item, 1));
-	assert_false(dwork_item_raise_on(&o[1].item, 1));
+	assert_int_equal(dwork_item_raise(&o[0].item), DWORK_QUEUED);
+	assert_int_equal(dwork_item_raise(&o[0].item), 0);
+	assert_int_equal(dwork_item_raise_on(&o[1].item, 1), DWORK_QUEUED);
+	assert_int_equal(dwork_item_raise_on(&o[1].item, 1), 0);
 	u_quiesce();
 	st = u_stats(0);
 	assert_int_equal(st.raised, 2);
@@ -192,11 +192,11 @@ static void test_retarget_during_pass_is_forwarded_not_run_here(void **state)
 	o[0].during = retarget_next;
 	assert_int_equal(dwork_tasklet_schedule(&o[0].tl), 0);
 	assert_int_equal(dwork_tasklet_schedule(&o[1].tl), 0);
-	assert_true(dwork_item_raise(&o[2].item));
+	assert_int_equal(dwork_item_raise(&o[2].item), DWORK_QUEUED);
 	tp.c[0].softirq_pending = 0;
 	tp_softirq_once(0);
 	assert_int_equal(o[0].ret[0], 0);
-	assert_false(o[0].ret[1]); /* absorbed, but moved */
+	assert_int_equal(o[0].ret[1], 0); /* absorbed, but moved */
 	assert_int_equal(u_log_n, 1);
 	assert_int_equal(u_stats(0).forwarded, 2);
 	u_quiesce();

@@ -29,7 +29,7 @@ static void assert_refused_everything_for(unsigned int cpu)
 
 	assert_int_equal(dwork_tasklet_schedule_on(&ts->tl, cpu), DWORK_ENODEV);
 	assert_int_equal(dwork_tasklet_schedule_on(&ti->tl, cpu), DWORK_ENODEV);
-	assert_false(dwork_item_raise_on(&it->item, cpu));
+	assert_int_equal(dwork_item_raise_on(&it->item, cpu), DWORK_ENODEV);
 	assert_false(dwork_tasklet_is_scheduled(&ts->tl));
 	assert_false(dwork_tasklet_is_scheduled(&ti->tl));
 	assert_int_equal(dwork_item_busy(&it->item), 0);
@@ -49,7 +49,7 @@ static void test_schedule_on_offline_cpu_returns_enodev(void **state)
 	/* A CPU that is being taken down refuses its own local schedules. */
 	tp_switch(1);
 	assert_int_equal(dwork_tasklet_schedule(&o[2].tl), DWORK_ENODEV);
-	assert_false(dwork_item_raise(&o[2].item));
+	assert_int_equal(dwork_item_raise(&o[2].item), DWORK_ENODEV);
 	tp_switch(0);
 	assert_int_equal(o[2].runs, 0);
 }
@@ -62,7 +62,7 @@ static void test_schedule_before_cpu_init_returns_enodev(void **state)
 	assert_refused_everything_for(DWORK_NR_CPUS - 1);
 	tp_switch(U_NR_CPUS);
 	assert_int_equal(dwork_tasklet_schedule(&o[2].tl), DWORK_ENODEV);
-	assert_false(dwork_item_raise(&o[2].item));
+	assert_int_equal(dwork_item_raise(&o[2].item), DWORK_ENODEV);
 	dwork_softirq();        /* harmless on a CPU that is not up */
 	dwork_idle_run();
 	assert_false(dwork_idle_pending());
@@ -83,7 +83,7 @@ static void test_offline_cpu_items_migrate_in_order(void **state)
 	(void)state;
 	tp_switch(1);
 	for (i = 0; i < 6; i++)
-		assert_true(dwork_item_raise(&o[i].item));
+		assert_int_equal(dwork_item_raise(&o[i].item), DWORK_QUEUED);
 	tp_switch(0);
 	tp_cpu_dead(1, 3);
 	assert_int_equal(u_stats(3).migrated, 6);
@@ -112,20 +112,20 @@ static void test_cpu_dead_moves_both_kinds_and_fed_work_in_order(void **state)
 
 	(void)state;
 	tp_switch(1);
-	assert_true(dwork_item_raise(&o[0].item));
+	assert_int_equal(dwork_item_raise(&o[0].item), DWORK_QUEUED);
 	assert_int_equal(dwork_tasklet_schedule(&o[1].tl), 0);
-	assert_true(dwork_item_raise(&o[2].item));
+	assert_int_equal(dwork_item_raise(&o[2].item), DWORK_QUEUED);
 	assert_int_equal(dwork_tasklet_schedule(&o[3].tl), 0);
 	assert_int_equal(dwork_tasklet_schedule(&o[8].tl), 0);
 	assert_int_equal(dwork_tasklet_schedule(&o[9].tl), 0);
 	tp_switch(0);
 	assert_int_equal(dwork_tasklet_schedule_on(&o[4].tl, 1), 0);
 	assert_int_equal(dwork_tasklet_schedule_on(&o[10].tl, 1), 0);
-	assert_true(dwork_item_raise_on(&o[5].item, 1));
+	assert_int_equal(dwork_item_raise_on(&o[5].item, 1), DWORK_QUEUED);
 	tp_switch(3);
 	assert_int_equal(dwork_tasklet_schedule_on(&o[6].tl, 1), 0);
 	assert_int_equal(dwork_tasklet_schedule_on(&o[11].tl, 1), 0);
-	assert_true(dwork_item_raise_on(&o[7].item, 1));
+	assert_int_equal(dwork_item_raise_on(&o[7].item, 1), DWORK_QUEUED);
 	tp_switch(0);
 
 	tp_cpu_dead(1, 2);
@@ -169,7 +169,7 @@ static void test_retarget_to_dead_cpu_while_running_lands_on_adopter(
 	assert_int_equal(dwork_tasklet_schedule(&o[0].tl), 0);
 	tp_softirq(0);
 	assert_int_equal(o[0].ret[0], 0);
-	assert_true(o[0].ret[1]); /* the item was idle: queued on CPU 1 */
+	assert_int_equal(o[0].ret[1], DWORK_QUEUED); /* the item was idle: queued on CPU 1 */
 	assert_int_equal(o[0].runs, 1);
 	u_quiesce();
 	/* The re-run owed to CPU 1 happened on its adopter, once. */
@@ -222,10 +222,10 @@ static void test_cpu_dead_drops_cancelled_work_and_busy_clears(void **state)
 {
 	(void)state;
 	tp_switch(1);
-	assert_true(dwork_item_raise(&o[0].item));
+	assert_int_equal(dwork_item_raise(&o[0].item), DWORK_QUEUED);
 	dwork_item_cancel(&o[0].item);
 	tp_switch(0);
-	assert_true(dwork_item_raise_on(&o[1].item, 1));
+	assert_int_equal(dwork_item_raise_on(&o[1].item, 1), DWORK_QUEUED);
 	dwork_item_cancel(&o[1].item);
 	assert_int_equal(dwork_item_busy(&o[0].item), DWORK_EAGAIN);
 	assert_int_equal(dwork_item_busy(&o[1].item), DWORK_EAGAIN);
@@ -264,7 +264,7 @@ static void test_cpu_init_after_dead_accepts_work_again(void **state)
 	tp.c[1].online = true;
 	dwork_cpu_init(1);
 	assert_int_equal(dwork_tasklet_schedule_on(&o[0].tl, 1), 0);
-	assert_true(dwork_item_raise_on(&o[1].item, 1));
+	assert_int_equal(dwork_item_raise_on(&o[1].item, 1), DWORK_QUEUED);
 	assert_int_equal(dwork_tasklet_schedule_on(&o[8].tl, 1), 0);
 	assert_int_equal(tp.c[1].raise_remote, 1);
 	u_quiesce();
@@ -276,10 +276,10 @@ static void test_cpu_init_after_dead_accepts_work_again(void **state)
 static void test_second_cpu_init_keeps_queued_work(void **state)
 {
 	(void)state;
-	assert_true(dwork_item_raise(&o[0].item));
+	assert_int_equal(dwork_item_raise(&o[0].item), DWORK_QUEUED);
 	assert_int_equal(dwork_tasklet_schedule(&o[8].tl), 0);
 	tp_switch(2);
-	assert_true(dwork_item_raise_on(&o[1].item, 0));
+	assert_int_equal(dwork_item_raise_on(&o[1].item, 0), DWORK_QUEUED);
 	tp_switch(0);
 	dwork_cpu_init(0);
 	assert_lists_sound();
@@ -294,7 +294,7 @@ static void test_dead_cpu_runs_nothing_and_second_dead_is_ignored(
 {
 	(void)state;
 	tp_switch(1);
-	assert_true(dwork_item_raise(&o[0].item));
+	assert_int_equal(dwork_item_raise(&o[0].item), DWORK_QUEUED);
 	tp_switch(0);
 	tp_cpu_dead(1, 2);
 	tp_switch(1);

@@ -24,12 +24,12 @@ static int setup(void **state)
 static void test_raise_on_empty_list_raises_softirq_once(void **state)
 {
 	(void)state;
-	assert_true(dwork_item_raise(&a.item));
+	assert_int_equal(dwork_item_raise(&a.item), DWORK_QUEUED);
 	assert_int_equal(tp.c[0].raise_local, 1);
 	/* Already pending: absorbed, no second raise of the softirq. */
-	assert_false(dwork_item_raise(&a.item));
+	assert_int_equal(dwork_item_raise(&a.item), 0);
 	/* Another item on a non-empty list: no raise either. */
-	assert_true(dwork_item_raise(&b.item));
+	assert_int_equal(dwork_item_raise(&b.item), DWORK_QUEUED);
 	assert_int_equal(tp.c[0].raise_local, 1);
 	assert_int_equal(tp.c[0].raise_remote, 0);
 	assert_int_equal(tp.c[0].kick_idle, 0);
@@ -43,7 +43,7 @@ static void test_raise_on_empty_list_raises_softirq_once(void **state)
 	assert_int_equal(tp.c[0].softirq_pending, 0);
 
 	/* Empty again: the next raise raises the softirq again. */
-	assert_true(dwork_item_raise(&a.item));
+	assert_int_equal(dwork_item_raise(&a.item), DWORK_QUEUED);
 	assert_int_equal(tp.c[0].raise_local, 2);
 	u_quiesce();
 	assert_int_equal(a.runs, 2);
@@ -54,9 +54,9 @@ static void test_raise_of_pending_item_is_absorbed_and_counted(void **state)
 	struct dwork_stats st;
 
 	(void)state;
-	assert_true(dwork_item_raise(&a.item));
-	assert_false(dwork_item_raise(&a.item));
-	assert_false(dwork_item_raise_on(&a.item, 0));
+	assert_int_equal(dwork_item_raise(&a.item), DWORK_QUEUED);
+	assert_int_equal(dwork_item_raise(&a.item), 0);
+	assert_int_equal(dwork_item_raise_on(&a.item, 0), 0);
 	st = u_stats(0);
 	assert_int_equal(st.raised, 1);
 	assert_int_equal(st.coalesced, 2);
@@ -81,13 +81,13 @@ static void test_raise_while_running_requeues_once(void **state)
 {
 	(void)state;
 	a.during = raise_self_twice;
-	assert_true(dwork_item_raise(&a.item));
+	assert_int_equal(dwork_item_raise(&a.item), DWORK_QUEUED);
 	tp.c[0].softirq_pending = 0;
 	tp_softirq_once(0);
 	/* First pass: one run; the raise during it queued exactly one more. */
 	assert_int_equal(a.runs, 1);
-	assert_true(a.ret[0]);
-	assert_false(a.ret[1]);
+	assert_int_equal(a.ret[0], DWORK_QUEUED);
+	assert_int_equal(a.ret[1], 0);
 	assert_int_equal(a.ret[2], DWORK_EAGAIN);
 	assert_int_equal(u_linked_on(&a, 0), 1);
 	assert_lists_sound();
@@ -121,9 +121,9 @@ static void test_raise_on_other_cpu_while_running_never_runs_concurrently(
 {
 	(void)state;
 	a.during = raise_from_cpu1_and_run_cpu1;
-	assert_true(dwork_item_raise(&a.item));
+	assert_int_equal(dwork_item_raise(&a.item), DWORK_QUEUED);
 	tp_softirq(0);
-	assert_true(a.ret[0]);
+	assert_int_equal(a.ret[0], DWORK_QUEUED);
 	assert_int_equal(a.n, 1);       /* CPU 1 did not run it meanwhile */
 	assert_int_equal(a.overlaps, 0);
 	/* After the callback returned it was fed to CPU 1, once. */
@@ -143,14 +143,14 @@ static void test_cancel_then_raise_never_double_inserts(void **state)
 	int i;
 
 	(void)state;
-	assert_true(dwork_item_raise(&a.item));
+	assert_int_equal(dwork_item_raise(&a.item), DWORK_QUEUED);
 	for (i = 0; i < 5; i++) {
 		dwork_item_cancel(&a.item);
-		assert_true(dwork_item_raise(&a.item));
+		assert_int_equal(dwork_item_raise(&a.item), DWORK_QUEUED);
 		assert_int_equal(u_linked_on(&a, 0), 1);
 		assert_lists_sound();
 	}
-	assert_true(dwork_item_raise(&b.item));
+	assert_int_equal(dwork_item_raise(&b.item), DWORK_QUEUED);
 	assert_lists_sound();
 	u_quiesce();
 	assert_int_equal(a.runs, 1);
@@ -158,9 +158,9 @@ static void test_cancel_then_raise_never_double_inserts(void **state)
 	assert_lists_sound();
 
 	/* Same on a remote CPU's inbox. */
-	assert_true(dwork_item_raise_on(&c.item, 1));
+	assert_int_equal(dwork_item_raise_on(&c.item, 1), DWORK_QUEUED);
 	dwork_item_cancel(&c.item);
-	assert_true(dwork_item_raise_on(&c.item, 1));
+	assert_int_equal(dwork_item_raise_on(&c.item, 1), DWORK_QUEUED);
 	assert_int_equal(u_linked_on(&c, 1), 0); /* still in the inbox */
 	u_quiesce();
 	assert_int_equal(c.runs, 1);
@@ -170,8 +170,8 @@ static void test_cancel_then_raise_never_double_inserts(void **state)
 static void test_cancel_drops_pending_run(void **state)
 {
 	(void)state;
-	assert_true(dwork_item_raise(&a.item));
-	assert_true(dwork_item_raise_on(&b.item, 1));
+	assert_int_equal(dwork_item_raise(&a.item), DWORK_QUEUED);
+	assert_int_equal(dwork_item_raise_on(&b.item, 1), DWORK_QUEUED);
 	dwork_item_cancel(&a.item);
 	dwork_item_cancel(&b.item);
 	u_quiesce();
@@ -183,7 +183,7 @@ static void test_cancel_drops_pending_run(void **state)
 	assert_int_equal(dwork_item_busy(&b.item), 0);
 	assert_int_equal(u_linked_on(&a, 0), 0);
 	/* Raising again after the drop works normally. */
-	assert_true(dwork_item_raise(&a.item));
+	assert_int_equal(dwork_item_raise(&a.item), DWORK_QUEUED);
 	u_quiesce();
 	assert_int_equal(a.runs, 1);
 }
@@ -201,9 +201,9 @@ static void test_cancel_while_running_drops_the_rerun(void **state)
 {
 	(void)state;
 	a.during = raise_then_cancel_self;
-	assert_true(dwork_item_raise(&a.item));
+	assert_int_equal(dwork_item_raise(&a.item), DWORK_QUEUED);
 	u_quiesce();
-	assert_true(a.ret[0]);
+	assert_int_equal(a.ret[0], DWORK_QUEUED);
 	assert_int_equal(a.ret[1], DWORK_EAGAIN); /* still running */
 	assert_int_equal(a.runs, 1);
 	assert_int_equal(dwork_item_busy(&a.item), 0);
@@ -218,7 +218,7 @@ static void test_busy_reports_eagain_until_unlinked(void **state)
 {
 	(void)state;
 	assert_int_equal(dwork_item_busy(&a.item), 0);
-	assert_true(dwork_item_raise(&a.item));
+	assert_int_equal(dwork_item_raise(&a.item), DWORK_QUEUED);
 	assert_int_equal(dwork_item_busy(&a.item), DWORK_EAGAIN);
 	/* Cancelled but still linked on CPU 0: still busy. */
 	dwork_item_cancel(&a.item);
@@ -229,7 +229,7 @@ static void test_busy_reports_eagain_until_unlinked(void **state)
 	assert_int_equal(dwork_item_busy(&a.item), 0);
 
 	/* Cancelled while in CPU 1's inbox: busy until CPU 1 drained it. */
-	assert_true(dwork_item_raise_on(&a.item, 1));
+	assert_int_equal(dwork_item_raise_on(&a.item, 1), DWORK_QUEUED);
 	dwork_item_cancel(&a.item);
 	assert_int_equal(dwork_item_busy(&a.item), DWORK_EAGAIN);
 	tp_softirq(1);
@@ -237,7 +237,7 @@ static void test_busy_reports_eagain_until_unlinked(void **state)
 
 	/* Busy while the callback runs, idle after. */
 	a.during = record_busy;
-	assert_true(dwork_item_raise(&a.item));
+	assert_int_equal(dwork_item_raise(&a.item), DWORK_QUEUED);
 	u_quiesce();
 	assert_int_equal(a.ret[0], DWORK_EAGAIN);
 	assert_int_equal(dwork_item_busy(&a.item), 0);
@@ -250,8 +250,8 @@ static void test_remote_raise_raises_remote_softirq_only_when_inbox_empty(
 	struct dwork_stats st;
 
 	(void)state;
-	assert_true(dwork_item_raise_on(&a.item, 1));
-	assert_true(dwork_item_raise_on(&b.item, 1));
+	assert_int_equal(dwork_item_raise_on(&a.item, 1), DWORK_QUEUED);
+	assert_int_equal(dwork_item_raise_on(&b.item, 1), DWORK_QUEUED);
 	assert_int_equal(tp.c[1].raise_remote, 1);
 	assert_int_equal(tp.c[1].raise_local, 0);
 	assert_int_equal(tp.c[0].raise_local, 0);
@@ -264,7 +264,7 @@ static void test_remote_raise_raises_remote_softirq_only_when_inbox_empty(
 	assert_int_equal(b.last_cpu, 1);
 	assert_int_equal(u_stats(1).run, 2);
 	/* Inbox empty again: the next feed raises again. */
-	assert_true(dwork_item_raise_on(&c.item, 1));
+	assert_int_equal(dwork_item_raise_on(&c.item, 1), DWORK_QUEUED);
 	assert_int_equal(tp.c[1].raise_remote, 2);
 	u_quiesce();
 	assert_int_equal(c.runs, 1);
@@ -274,9 +274,9 @@ static void test_raise_of_pending_item_for_other_cpu_moves_it_once(
 	void **state)
 {
 	(void)state;
-	assert_true(dwork_item_raise(&a.item));
-	/* Already pending: absorbed (false), but the run moves to CPU 2. */
-	assert_false(dwork_item_raise_on(&a.item, 2));
+	assert_int_equal(dwork_item_raise(&a.item), DWORK_QUEUED);
+	/* Already pending: absorbed (0), but the run moves to CPU 2. */
+	assert_int_equal(dwork_item_raise_on(&a.item, 2), 0);
 	u_quiesce();
 	assert_int_equal(a.runs, 1);
 	assert_int_equal(a.last_cpu, 2);
@@ -294,7 +294,7 @@ static void test_static_initialiser_makes_a_raisable_item(void **state)
 	u_obj_init(&s, 9, DWORK_TASKLET_SOFTIRQ);
 	s.item = it;
 	assert_int_equal(dwork_item_busy(&s.item), 0);
-	assert_true(dwork_item_raise(&s.item));
+	assert_int_equal(dwork_item_raise(&s.item), DWORK_QUEUED);
 	u_quiesce();
 	assert_int_equal(s.runs, 1);
 }
@@ -313,8 +313,8 @@ static void test_cancel_unlinks_at_next_pass_even_behind_a_full_batch(
 	/* CPU 1 queues a full batch, then a. */
 	tp_switch(1);
 	for (i = 0; i < DWORK_SOFTIRQ_BATCH; i++)
-		assert_true(dwork_item_raise(&many[i].item));
-	assert_true(dwork_item_raise(&a.item));
+		assert_int_equal(dwork_item_raise(&many[i].item), DWORK_QUEUED);
+	assert_int_equal(dwork_item_raise(&a.item), DWORK_QUEUED);
 	tp_switch(0);
 	dwork_item_cancel(&a.item);
 	assert_int_equal(dwork_item_busy(&a.item), DWORK_EAGAIN);

@@ -17,7 +17,7 @@ static int setup(void **state)
 	u_obj_init(&a, 1, DWORK_TASKLET_SOFTIRQ);
 	u_obj_init(&b, 2, DWORK_TASKLET_IDLE);
 	/* Some healthy work on the lists, to see that misuse leaves it be. */
-	assert_true(dwork_item_raise(&a.item));
+	assert_int_equal(dwork_item_raise(&a.item), DWORK_QUEUED);
 	assert_int_equal(dwork_tasklet_schedule(&b.tl), 0);
 	return 0;
 }
@@ -36,8 +36,8 @@ static void test_null_item_is_refused(void **state)
 {
 	(void)state;
 	dwork_item_init(NULL, u_item_fn);
-	assert_false(dwork_item_raise(NULL));
-	assert_false(dwork_item_raise_on(NULL, 1));
+	assert_int_equal(dwork_item_raise(NULL), DWORK_EINVAL);
+	assert_int_equal(dwork_item_raise_on(NULL, 1), DWORK_EINVAL);
 	assert_int_equal(dwork_item_busy(NULL), DWORK_EINVAL);
 	dwork_item_cancel(NULL);
 	assert_no_damage();
@@ -49,8 +49,8 @@ static void test_item_with_null_callback_is_refused(void **state)
 
 	(void)state;
 	dwork_item_init(&it, NULL);
-	assert_false(dwork_item_raise(&it));
-	assert_false(dwork_item_raise_on(&it, 1));
+	assert_int_equal(dwork_item_raise(&it), DWORK_EINVAL);
+	assert_int_equal(dwork_item_raise_on(&it, 1), DWORK_EINVAL);
 	assert_int_equal(dwork_item_busy(&it), 0);
 	dwork_item_cancel(&it);
 	assert_int_equal(tp.c[1].raise_remote, 0);
@@ -63,14 +63,14 @@ static void test_zeroed_item_is_refused(void **state)
 
 	(void)state;
 	memset(&it, 0, sizeof(it));
-	assert_false(dwork_item_raise(&it));
+	assert_int_equal(dwork_item_raise(&it), DWORK_EINVAL);
 	/* Zeroed node, but a callback: still uninitialised, still refused. */
 	it.fn = u_item_fn;
-	assert_false(dwork_item_raise(&it));
-	assert_false(dwork_item_raise_on(&it, 2));
+	assert_int_equal(dwork_item_raise(&it), DWORK_EINVAL);
+	assert_int_equal(dwork_item_raise_on(&it, 2), DWORK_EINVAL);
 	assert_int_equal(dwork_item_busy(&it), 0);
 	dwork_item_cancel(&it);
-	assert_false(dwork_item_raise(&it));
+	assert_int_equal(dwork_item_raise(&it), DWORK_EINVAL);
 	assert_int_equal(u_stats(0).raised, 2); /* a and b from setup only */
 	assert_no_damage();
 }
@@ -134,8 +134,10 @@ static void test_cpu_out_of_range_is_refused(void **state)
 	struct dwork_stats st;
 
 	(void)state;
-	assert_false(dwork_item_raise_on(&a.item, DWORK_NR_CPUS));
-	assert_false(dwork_item_raise_on(&a.item, DWORK_CPU_NONE));
+	assert_int_equal(dwork_item_raise_on(&a.item, DWORK_NR_CPUS),
+			 DWORK_ENODEV);
+	assert_int_equal(dwork_item_raise_on(&a.item, DWORK_CPU_NONE),
+			 DWORK_ENODEV);
 	assert_int_equal(dwork_tasklet_schedule_on(&a.tl, DWORK_NR_CPUS),
 			 DWORK_ENODEV);
 	assert_int_equal(dwork_tasklet_schedule_on(&a.tl, DWORK_CPU_NONE),
@@ -157,7 +159,7 @@ static void test_calls_from_no_cpu_are_refused_or_harmless(void **state)
 	(void)state;
 	tp_switch(DWORK_CPU_NONE);
 	/* "This CPU" does not exist: refused. */
-	assert_false(dwork_item_raise(&a.item));
+	assert_int_equal(dwork_item_raise(&a.item), DWORK_ENODEV);
 	assert_int_equal(dwork_tasklet_schedule(&a.tl), DWORK_ENODEV);
 	/* The per-CPU entry points do nothing. */
 	dwork_softirq();
@@ -182,7 +184,7 @@ static void test_cpu_dead_on_self_or_from_no_cpu_is_ignored(void **state)
 	dwork_cpu_dead(1);
 	tp_switch(0);
 	assert_int_equal(tp.asserts, 2);
-	assert_true(dwork_item_raise_on(&c.item, 1));
+	assert_int_equal(dwork_item_raise_on(&c.item, 1), DWORK_QUEUED);
 	u_expected_asserts = 2;
 	assert_no_damage();
 	assert_int_equal(c.runs, 2);

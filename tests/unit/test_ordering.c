@@ -59,13 +59,13 @@ static void test_fifo_per_source_cpu_local_and_fed(void **state)
 	assert_int_equal(dwork_tasklet_schedule_on(&o[0].tl, 0), 0);
 	assert_int_equal(dwork_tasklet_schedule_on(&o[8].tl, 0), 0);
 	assert_int_equal(dwork_tasklet_schedule_on(&o[1].tl, 0), 0);
-	assert_true(dwork_item_raise_on(&o[2].item, 0));
+	assert_int_equal(dwork_item_raise_on(&o[2].item, 0), DWORK_QUEUED);
 	assert_int_equal(dwork_tasklet_schedule_on(&o[9].tl, 0), 0);
 	/* CPU 0 schedules 3,4 and idle 10,11 locally. */
 	tp_switch(0);
 	assert_int_equal(dwork_tasklet_schedule(&o[3].tl), 0);
 	assert_int_equal(dwork_tasklet_schedule(&o[10].tl), 0);
-	assert_true(dwork_item_raise(&o[4].item));
+	assert_int_equal(dwork_item_raise(&o[4].item), DWORK_QUEUED);
 	assert_int_equal(dwork_tasklet_schedule(&o[11].tl), 0);
 	/* CPU 2 feeds 5,6 and idle 12,13. */
 	tp_switch(2);
@@ -98,9 +98,9 @@ static void test_coalesced_schedule_is_answered_by_a_later_run(void **state)
 	assert_int_equal(dwork_tasklet_schedule(&o[0].tl), 0);
 	version = 2;
 	assert_int_equal(dwork_tasklet_schedule(&o[0].tl), 0);   /* coalesced */
-	assert_true(dwork_item_raise(&o[0].item));
+	assert_int_equal(dwork_item_raise(&o[0].item), DWORK_QUEUED);
 	version = 3;
-	assert_false(dwork_item_raise(&o[0].item));              /* absorbed */
+	assert_int_equal(dwork_item_raise(&o[0].item), 0);       /* absorbed */
 	tp_switch(1);
 	version = 4;
 	assert_int_equal(dwork_tasklet_schedule_on(&o[0].tl, 0), 0); /* fed */
@@ -183,12 +183,12 @@ static void test_state_moves_idle_pending_running_rerun_idle_dead(
 	/* Item. */
 	o[3].during = observe_busy;
 	assert_int_equal(dwork_item_busy(&o[3].item), 0);
-	assert_true(dwork_item_raise(&o[3].item));
+	assert_int_equal(dwork_item_raise(&o[3].item), DWORK_QUEUED);
 	assert_int_equal(dwork_item_busy(&o[3].item), DWORK_EAGAIN);
 	tp.c[0].softirq_pending = 0;
 	tp_softirq_once(0);
 	assert_int_equal(o[3].ret[0], DWORK_EAGAIN);
-	assert_true(o[3].ret[1]);
+	assert_int_equal(o[3].ret[1], DWORK_QUEUED);
 	assert_int_equal(o[3].ret[2], DWORK_EAGAIN);
 	assert_int_equal(dwork_item_busy(&o[3].item), DWORK_EAGAIN);
 	u_quiesce();

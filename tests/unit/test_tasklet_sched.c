@@ -265,7 +265,7 @@ static void test_schedule_from_irq_and_irqs_off_keeps_irq_state(void **state)
 
 	flags = dwork_port_irq_save();
 	assert_int_equal(dwork_tasklet_schedule(&i1.tl), 0);
-	assert_true(dwork_item_raise(&s3.item));
+	assert_int_equal(dwork_item_raise(&s3.item), DWORK_QUEUED);
 	assert_true(tp.c[0].irq_off);
 	dwork_port_irq_restore(flags);
 	assert_false(tp.c[0].irq_off);

@@ -209,14 +209,17 @@ int u_sched(struct uobj *o, unsigned int cpu)
 
 bool u_raise(struct uobj *o, unsigned int cpu)
 {
-	bool r = dwork_item_raise_on(&o->item, cpu);
+	int r = dwork_item_raise_on(&o->item, cpu);
 
-	if (r)
+	if (r > 0)
 		o->accepted++;
-	/* false for a good item and an online CPU: absorbed, a run is due */
-	if (r || (cpu < DWORK_NR_CPUS && tp.cpus[cpu].online && o->item.fn))
+	/* 0 is absorbed: a run is due (the pending one) */
+	if (r >= 0)
 		o->owed = true;
-	return r;
+	/* Errors exactly when the item or the CPU is bad. */
+	if (cpu < DWORK_NR_CPUS && tp.cpus[cpu].online && o->item.fn)
+		assert_true(r >= 0);
+	return r > 0;
 }
 
 void u_cancel(struct uobj *o)

@@ -162,6 +162,31 @@ static void pending_dpci_on_a_dead_cpu_runs_elsewhere(void **s)
 	assert_int_equal(sim_cpu_up(3), 0);
 }
 
+/*
+ * A raise dwork refuses (here: on a CPU that dwork_cpu_dead() took out)
+ * queues no run, so no run would drop the reference SCHED took: the
+ * helper drops it itself and stops at ASSERT_UNREACHABLE.
+ */
+static void refused_raise_drops_its_reference(void **s)
+{
+	static struct dwork_dpci p;
+	unsigned int prev;
+	bool bugged;
+
+	(void)s;
+	dwork_dpci_init(&p, assist);
+	p.dom = &dom;
+	assert_int_equal(sim_cpu_down(3), 0);
+	prev = sim_on(3);
+	bugged = SIM_EXPECT_BUG(dwork_dpci_raise(&p));
+	sim_on(prev);
+	assert_true(bugged);
+	sim_bugs = 0;
+	assert_int_equal(dom.refcnt, 1);
+	assert_false(dwork_dpci_active(&p));
+	assert_int_equal(sim_cpu_up(3), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +196,7 @@ int main(void)
 		D(reset_before_the_run_drops_run_and_reference),
 		D(teardown_loop_never_loses_a_continuation),
 		D(pending_dpci_on_a_dead_cpu_runs_elsewhere),
+		D(refused_raise_drops_its_reference),
 	};
 
 	return cmocka_run_group_tests(tests, boot4, NULL);

@@ -55,7 +55,10 @@ void dwork_dpci_init(struct dwork_dpci *p,
 /*
  * raise_softirq_for(): from the interrupt handler.  Absorbed while a run
  * is owed; otherwise takes a reference on p->dom and queues a run on this
- * CPU.  Context: any, including hard IRQ.
+ * CPU.  Context: any, including hard IRQ, on a CPU online in dwork (one
+ * that takes interrupts is); on any other CPU nothing is queued and the
+ * reference is dropped again (and a debug build stops at
+ * ASSERT_UNREACHABLE).
  */
 void dwork_dpci_raise(struct dwork_dpci *p);
 

@@ -13,13 +13,35 @@
 #ifndef DWORK_TYPES_H
 #define DWORK_TYPES_H
 
-#if defined(__XEN__)
-/* Xen builds with -nostdinc: its own headers provide the same types. */
-#include <xen/types.h>
+/*
+ * Standard types.  dwork needs bool/true/false, NULL, size_t, offsetof,
+ * uint8_t, uint32_t, int32_t and uintptr_t, which <stdbool.h>, <stddef.h>
+ * and <stdint.h> provide.  A kernel built with -nostdinc names one header of
+ * its own that provides them instead:
+ *	-DDWORK_TYPES_HEADER='<mykernel/types.h>'
+ * Xen is that case with <xen/types.h>, chosen here when __XEN__ is defined.
+ */
+#if !defined(DWORK_TYPES_HEADER) && defined(__XEN__)
+#define DWORK_TYPES_HEADER <xen/types.h>
+#endif
+#ifdef DWORK_TYPES_HEADER
+#include DWORK_TYPES_HEADER
 #else
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#endif
+
+/*
+ * Build configuration.  An installed dwork, or a build tree, has the
+ * generated <dwork/config.h> with the values the library was built with
+ * (it refuses other values).  Without it (the sources copied into a
+ * kernel tree), the -D flags or the defaults below apply.
+ */
+#if defined(__has_include)
+#if __has_include(<dwork/config.h>)
+#include <dwork/config.h>
+#endif
 #endif
 
 /* Size of a cache line: dwork_cpu keeps remotely written fields apart. */

@@ -44,14 +44,22 @@ meson setup "$work/inst" "$src" --prefix=/opt/dwork -Dtests=disabled \
 	>"$work/inst.log" 2>&1 || { cat "$work/inst.log"; exit 1; }
 meson install -C "$work/inst" --destdir "$work/dest" >>"$work/inst.log" 2>&1 ||
 	{ cat "$work/inst.log"; exit 1; }
-pc="$(find "$work/dest" -name dwork.pc | head -n 1)"
-[ -n "$pc" ] || { echo "consume: dwork.pc was not installed" >&2; exit 1; }
-for f in include/dwork/dwork.h include/dwork/posix.h include/dwork_port.h; do
+pc="$(find "$work/dest" -name dwork-posix.pc | head -n 1)"
+[ -n "$pc" ] || { echo "consume: dwork-posix.pc was not installed" >&2; exit 1; }
+for f in include/dwork/dwork.h include/dwork/version.h \
+	include/dwork/port/posix/dwork/posix.h \
+	include/dwork/port/posix/dwork/config.h \
+	include/dwork/port/posix/dwork_port.h; do
 	[ -f "$work/dest/opt/dwork/$f" ] ||
 		{ echo "consume: $f was not installed" >&2; exit 1; }
 done
-find "$work/dest" -name libdwork.a | grep -q . ||
-	{ echo "consume: libdwork.a was not installed" >&2; exit 1; }
+find "$work/dest" -name libdwork-posix.a | grep -q . ||
+	{ echo "consume: libdwork-posix.a was not installed" >&2; exit 1; }
+# Nothing internal, nothing at the top of includedir.
+for f in include/dwork/atomic.h include/dwork_port.h include/dwork/posix.h; do
+	[ ! -e "$work/dest/opt/dwork/$f" ] ||
+		{ echo "consume: $f must not be installed" >&2; exit 1; }
+done
 cp -r "$src/tests/consume/pkgconfig" "$work/pc"
 cp "$src/tests/consume/app.c" "$work/app.c"
 PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$work/dest" \

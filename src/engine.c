@@ -19,6 +19,8 @@
  *   reap    "please scan your lists": set by a CPU that cancelled, killed or
  *           re-targeted a node queued here; the owner unlinks, drops or
  *           forwards such nodes at its next softirq pass or spin-wait.
+ *   adopt   a dead CPU's lists and inbox, handed over by dwork_cpu_dead()
+ *           and adopted DWORK_ADOPT_BATCH nodes per IRQs-off section.
  *   online  dwork accepts work for this CPU (init .. dead).
  *   adopter where pushes go once dwork_cpu_dead() closed the inbox.
  *
@@ -48,6 +50,8 @@
  *   inbox         any CPU (push CAS), owner and dwork_cpu_dead (exchange)
  *   sirq/idle/running/killed/in_softirq   owner with IRQs off; the adopter
  *                 in dwork_cpu_dead once the CPU is dead
+ *   adopt/adopt_lifo/adopt_rev  owner with IRQs off (dwork_cpu_dead, and
+ *                 the adoption steps of service_irqoff)
  *   stats         owner (relaxed store), anyone (relaxed load)
  *
  * Synchronization matrix (engine operations; Y: may run concurrently)
@@ -394,9 +398,19 @@ static void reap_list_irqoff(struct dwork_cpu *me, unsigned int self,
  * Everything an owner does before looking at its lists: drain the inbox,
  * then honour a reap request.  Context: owner, IRQs off.
  */
+static bool adopt_step_irqoff(struct dwork_cpu *me, unsigned int self);
+
 static void service_irqoff(struct dwork_cpu *me, unsigned int self)
 {
-	drain_irqoff(me, self);
+	/*
+	 * An adoption in progress first (dwork_cpu_dead()): the inbox waits
+	 * until it is done, so what was pushed to the dead CPU after its
+	 * inbox closed (and came here) arrives after what was pushed before.
+	 */
+	if (me->adopt || me->adopt_lifo)
+		adopt_step_irqoff(me, self);
+	else
+		drain_irqoff(me, self);
 	/* Acquire: pairs with the release fetch_or in request_reap() (4). */
 	if (dwork_atomic_load(&me->reap, DWORK_RELAXED) &&
 	    dwork_atomic_xchg(&me->reap, 0, DWORK_ACQUIRE)) {
@@ -727,7 +741,8 @@ void dwork_softirq(void)
 	/* Still IRQs off: nothing can be appended between check and clear. */
 	me->in_softirq = false;
 	if (me->sirq.head || dwork_atomic_load(&me->inbox, DWORK_RELAXED) ||
-	    dwork_atomic_load(&me->reap, DWORK_RELAXED))
+	    dwork_atomic_load(&me->reap, DWORK_RELAXED) || me->adopt ||
+	    me->adopt_lifo)
 		dwork_port_raise_softirq();
 	dwork_port_irq_restore(flags);
 }
@@ -795,6 +810,9 @@ void dwork_cpu_init(unsigned int cpu)
 		c->killed[lvl] = false;
 	}
 	c->in_softirq = false;
+	c->adopt = NULL;
+	c->adopt_lifo = NULL;
+	c->adopt_rev = NULL;
 	dwork_atomic_store(&c->reap, 0, DWORK_RELAXED);
 	/* Release: pairs with cpu_accepting()'s acquire (5). */
 	dwork_atomic_store(&c->online, 1, DWORK_RELEASE);
@@ -808,33 +826,65 @@ void dwork_cpu_init(unsigned int cpu)
 	dwork_atomic_store(&c->inbox, NULL, DWORK_RELAXED);
 }
 
-/* Adopt a chain of a dead CPU's nodes (linked by next), in order. */
-static void adopt_chain_irqoff(struct dwork_cpu *me, unsigned int self,
-			       struct dwork_node *n)
+/*
+ * Adoption in bounded steps.  dwork_cpu_dead() hands a dead CPU's lists
+ * (sirq then idle, one chain, oldest first) and its inbox (newest first)
+ * to this CPU's adopt/adopt_lifo in O(1), with IRQs off.  Each step then
+ * takes up to DWORK_ADOPT_BATCH nodes: one reversal or one arrival each,
+ * the lists first, then the inbox once it is wholly reversed, so the order
+ * is that of the dead CPU.  The chains live in struct dwork_cpu, not on a
+ * stack frame: an IRQ on this CPU that kills such a node between two steps
+ * continues the adoption from its spin-wait (service_irqoff()), where it
+ * would otherwise wait forever for a frame below it.
+ * Returns true while nodes are left.  Context: owner, IRQs off.
+ */
+static bool adopt_step_irqoff(struct dwork_cpu *me, unsigned int self)
 {
-	while (n) {
-		struct dwork_node *next = n->next;
+	unsigned int budget;
 
-		stat_inc(&me->stats.migrated);
-		dwork_port_trace(DWORK_TRACE_MIGRATE, self, n);
-		arrive_irqoff(me, self, n);
-		n = next;
+	for (budget = DWORK_ADOPT_BATCH; budget; budget--) {
+		struct dwork_node *n = me->adopt;
+
+		if (n) {
+			/* Read next first: @n may be handed to another CPU. */
+			me->adopt = n->next;
+			stat_inc(&me->stats.migrated);
+			dwork_port_trace(DWORK_TRACE_MIGRATE, self, n);
+			arrive_irqoff(me, self, n);
+		} else if ((n = me->adopt_lifo) != NULL) {
+			me->adopt_lifo = n->next;
+			n->next = me->adopt_rev;
+			me->adopt_rev = n;
+			if (!me->adopt_lifo) {
+				/* Reversed: push order, oldest first. */
+				me->adopt = me->adopt_rev;
+				me->adopt_rev = NULL;
+			}
+		} else {
+			break;
+		}
 	}
+	return me->adopt || me->adopt_lifo;
 }
 
-/* Move one of a dead CPU's lists here, in order. */
-static void adopt_list_irqoff(struct dwork_cpu *me, unsigned int self,
-			      struct dwork_list *l)
+/*
+ * Run adoption steps until none is left, IRQs on between two (when the
+ * caller had them on).  Context: owner, IRQs off (@*flags from the save).
+ */
+static void adopt_all_irqoff(struct dwork_cpu *me, unsigned int self,
+			     unsigned long *flags)
 {
-	adopt_chain_irqoff(me, self, l->head);
-	list_reset(l);
+	while (adopt_step_irqoff(me, self)) {
+		dwork_port_irq_restore(*flags);
+		*flags = dwork_port_irq_save();
+	}
 }
 
 void dwork_cpu_dead(unsigned int cpu)
 {
 	unsigned int self;
 	struct dwork_cpu *me = this_dwork_cpu(&self), *dead;
-	struct dwork_node *chain, *n;
+	struct dwork_node *chain, *lists;
 	unsigned long flags;
 
 	/*
@@ -854,9 +904,13 @@ void dwork_cpu_dead(unsigned int cpu)
 	/*
 	 * IRQs off before the inbox is closed: an IRQ on this CPU must never
 	 * see a node that only this stack frame holds (its kill would wait
-	 * for an adoption that is below it on the same stack).
+	 * for an adoption that is below it on the same stack).  From the
+	 * exchange to the hand-over to me->adopt* below, @chain and the dead
+	 * CPU's lists are such nodes; after it, the IRQ's kill adopts them.
 	 */
 	flags = dwork_port_irq_save();
+	/* An earlier adoption (a nested call) finishes first, in order. */
+	adopt_all_irqoff(me, self, &flags);
 	/* New schedules for @cpu are refused from here on. */
 	dwork_atomic_store(&dead->online, 0, DWORK_SEQ_CST);
 	dwork_atomic_store(&dead->adopter, self, DWORK_RELAXED);
@@ -869,12 +923,20 @@ void dwork_cpu_dead(unsigned int cpu)
 	if (chain == DWORK_INBOX_CLOSED)
 		chain = NULL;
 
-	adopt_list_irqoff(me, self, &dead->sirq);
-	adopt_list_irqoff(me, self, &dead->idle);
-	n = chain_reverse(chain);
-	adopt_chain_irqoff(me, self, n);
+	/* O(1): the lists become one chain, sirq then idle. */
+	lists = dead->sirq.head;
+	if (lists)
+		dead->sirq.tail->next = dead->idle.head;
+	else
+		lists = dead->idle.head;
+	me->adopt = lists;
+	me->adopt_lifo = chain;
+	list_reset(&dead->sirq);
+	list_reset(&dead->idle);
 	dwork_atomic_store(&dead->reap, 0, DWORK_RELAXED);
 	dead->in_softirq = false;
+
+	adopt_all_irqoff(me, self, &flags);
 	dwork_port_irq_restore(flags);
 }
 

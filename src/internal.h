@@ -35,6 +35,15 @@
 _Static_assert(DWORK_NR_CPUS >= 1 && DWORK_NR_CPUS <= 4095,
 	       "the state word holds CPU numbers in 12 bits");
 
+/*
+ * Most of a dead CPU's nodes dwork_cpu_dead() adopts in one IRQs-off
+ * section (engine.c, adopt_step_irqoff()); IRQs are on between two.
+ */
+#ifndef DWORK_ADOPT_BATCH
+#define DWORK_ADOPT_BATCH 32
+#endif
+_Static_assert(DWORK_ADOPT_BATCH >= 1, "DWORK_ADOPT_BATCH must be >= 1");
+
 /* The inbox of a dead CPU: pushes see it and go to the adopter. */
 #define DWORK_INBOX_CLOSED ((struct dwork_node *)(uintptr_t)1)
 

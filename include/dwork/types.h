@@ -155,6 +155,10 @@ struct dwork_cpu {
 	struct dwork_node *running[DWORK_NR_LVL]; /* compared, never followed */
 	bool killed[DWORK_NR_LVL];                /* self-kill during the run */
 	bool in_softirq;            /* a dwork_softirq() pass is running */
+	/* A dead CPU's work still to adopt (dwork_cpu_dead), see engine.c. */
+	struct dwork_node *adopt;      /* its lists, oldest first */
+	struct dwork_node *adopt_lifo; /* its inbox, newest first */
+	struct dwork_node *adopt_rev;  /* the part of that inbox reversed */
 	struct dwork_stats stats;   /* counters, see dwork_cpu_stats() */
 } __attribute__((aligned(DWORK_CACHELINE_BYTES)));
 

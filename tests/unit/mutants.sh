@@ -98,10 +98,10 @@ mutant M26-schedule-after-kill src/engine.c \
 
 # Hotplug.
 mutant M27-dead-drops-inbox src/engine.c \
-	's/n = chain_reverse(chain);/n = NULL;/' \
+	's/me->adopt_lifo = chain;/me->adopt_lifo = NULL;/' \
 	'cpu_dead drops the dead CPU inbox (Xen 29555668b5 leak)'
 mutant M28-dead-inbox-lifo src/engine.c \
-	's/n = chain_reverse(chain);/n = chain;/' \
+	's/me->adopt_lifo = chain;/me->adopt_lifo = chain_reverse(chain);/' \
 	'cpu_dead adopts the inbox in LIFO order'
 mutant M29-dead-keeps-inbox-open src/engine.c \
 	's/chain = dwork_atomic_xchg(&dead->inbox, DWORK_INBOX_CLOSED,/chain = dwork_atomic_xchg(\&dead->inbox, NULL,/' \
@@ -181,5 +181,11 @@ mutant M42-second-self-kill src/engine.c \
 
 # Regression: .notes/done-bug-unit-4.md (IRQ window inside cpu_dead).
 mutant M43-cpu-dead-irqs-on-window src/engine.c \
-	'/^void dwork_cpu_dead/,/^}/ { /^\tflags = dwork_port_irq_save();$/d; s/^\tadopt_list_irqoff(me, self, &dead->sirq);$/\tflags = dwork_port_irq_save();\n\tadopt_list_irqoff(me, self, \&dead->sirq);/ }' \
+	'/^void dwork_cpu_dead/,/^}/ { /^\tflags = dwork_port_irq_save();$/,/^\tadopt_all_irqoff(me, self, &flags);$/d; s/^\tme->adopt = lists;$/\tflags = dwork_port_irq_save();\n\tme->adopt = lists;/ }' \
 	'cpu_dead closes the dead inbox before disabling IRQs (an IRQ kill there waits forever)'
+
+# Adoption in bounded steps: an IRQ's kill in a window of cpu_dead must
+# continue the adoption itself.
+mutant M44-service-does-not-adopt src/engine.c \
+	's/^\t\tadopt_step_irqoff(me, self);$/\t\t;/' \
+	'a kill spinning in an IRQ that interrupted cpu_dead does not continue the adoption (waits forever)'

@@ -418,6 +418,71 @@ static void test_irq_kill_inside_cpu_dead_is_answered_by_nested_cpu_dead(
 	assert_lists_sound();
 }
 
+/*
+ * dwork_cpu_dead() adopts a few nodes per IRQs-off section (engine.c,
+ * adopt_step_irqoff()), so an IRQ lands on the adopting CPU while most of
+ * the dead CPU's work is still to adopt.  That IRQ kills the newest node
+ * (still in the dead CPU's inbox, not yet adopted): its kill must not wait
+ * for the interrupted cpu_dead frame but continue the adoption itself, and
+ * the order of everything else must stay that of the dead CPU.
+ */
+#define NBIG 100
+static struct uobj big[NBIG];
+static unsigned int big_saves;
+static unsigned long big_migrated_at_irq;
+
+static void irq_kills_newest(void *arg)
+{
+	(void)arg;
+	if (tp.cpu != 2 || ++big_saves != 2)
+		return;
+	tp.irq_hook = NULL;
+	big_migrated_at_irq = u_stats(2).migrated;
+	tp_irq_enter();
+	big[NBIG - 1].ret[0] = dwork_tasklet_kill(&big[NBIG - 1].tl);
+	tp_irq_exit();
+}
+
+static void test_cpu_dead_opens_irq_windows_and_an_irq_kill_adopts(
+	void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < NBIG; i++)
+		u_obj_init(&big[i], 100 + i, DWORK_TASKLET_SOFTIRQ);
+	tp_switch(1);
+	for (i = 0; i < NBIG / 2; i++)      /* CPU 1's list */
+		assert_int_equal(dwork_tasklet_schedule(&big[i].tl), 0);
+	tp_switch(3);
+	for (i = NBIG / 2; i < NBIG; i++)   /* CPU 1's inbox */
+		assert_int_equal(dwork_tasklet_schedule_on(&big[i].tl, 1), 0);
+	big_saves = 0;
+	big_migrated_at_irq = 0;
+	big[NBIG - 1].ret[0] = 1;
+	tp.irq_hook = irq_kills_newest;
+	tp_cpu_dead(1, 2);
+	tp.irq_hook = NULL;
+	/* The IRQ came in the middle of the adoption ... */
+	assert_true(big_migrated_at_irq > 0);
+	assert_true(big_migrated_at_irq < NBIG);
+	/* ... and its kill returned: it adopted the rest itself. */
+	assert_int_equal(big[NBIG - 1].ret[0], 0);
+	assert_int_equal(u_stats(2).migrated, NBIG);
+	assert_int_equal(u_stats(2).dropped, 1);
+	assert_lists_sound();
+	tp_switch(0);
+	u_quiesce();
+	assert_int_equal(big[NBIG - 1].runs, 0);
+	for (i = 0; i + 1 < NBIG; i++) {
+		assert_int_equal(big[i].runs, 1);
+		assert_int_equal(big[i].last_cpu, 2);
+		if (i)
+			assert_true(u_log_pos(100 + i - 1, 0) <
+				    u_log_pos(100 + i, 0));
+	}
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, u_teardown)
 
 int main(void)
@@ -435,6 +500,7 @@ int main(void)
 		T(test_kill_of_tasklet_queued_on_cpu_that_dies_returns),
 		T(test_kill_spinning_on_adopter_is_unblocked_by_cpu_dead_from_irq),
 		T(test_irq_kill_inside_cpu_dead_is_answered_by_nested_cpu_dead),
+		T(test_cpu_dead_opens_irq_windows_and_an_irq_kill_adopts),
 		T(test_cpu_init_after_dead_accepts_work_again),
 		T(test_second_cpu_init_keeps_queued_work),
 		T(test_dead_cpu_runs_nothing_and_second_dead_is_ignored),

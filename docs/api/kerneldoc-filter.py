@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 """Doxygen INPUT_FILTER: turn dwork's kernel-doc comments into Doxygen.
 
-dwork's headers use the Linux kernel-doc style (style.md):
+dwork's headers use the Linux kernel-doc style
+(https://docs.kernel.org/doc-guide/kernel-doc.html):
 
     /**
      * name - summary
@@ -17,21 +18,25 @@ dwork's headers use the Linux kernel-doc style (style.md):
 Doxygen does not read that format, so this filter rewrites it on the fly
 (the headers themselves stay kernel-doc):
 
-  * "name - summary" / "struct name - summary"  ->  \\brief summary
+  * "name - summary" / "struct name - summary"  ->  \\brief Summary.
+    (capitalised, with a full stop)
   * "@arg: text" before a function               ->  \\param arg text
-  * "@field: text" in a struct block              ->  a \\var block per field
-  * "Context: text"                               ->  \\par Context: text
-  * "Return: text"                                ->  \\return text
+  * "@field: text" in a struct block              ->  a ///< comment on the
+    field
+  * "Context: text"                               ->  \\dworkcontext text
+  * "Return: text"                                ->  \\return text (or
+    \\dworkreturn text for a void function or a macro)
   * "@word" in running text                       ->  \\p word
   * "<" and ">" in running text                   ->  escaped
-  * the file's leading plain comment              ->  \\file block, verbatim
-    (so the synchronization matrices and the port contract appear as
-    written)
+  * the file's leading plain comment              ->  \\file block: the first
+    paragraph is the summary, indented lines (the synchronization
+    matrices) become verbatim blocks, the rest is running text
   * other plain comments right above a declaration, and trailing ones
     after a field, enumerator or macro            ->  Doxygen comments
 
-Output keeps one output line per input line where it can, so Doxygen's
-warnings point at the right line of the header.
+\\dworkcontext and \\dworkreturn are aliases defined in Doxyfile.in.
+Output has exactly one output line per input line, so Doxygen's warnings
+point at the right line of the header.
 """
 import re
 import sys
@@ -43,6 +48,8 @@ TITLE = re.compile(r'^(?:(struct|union|enum)\s+)?(\w+)(?:\(\))?\s+-\s+(.*)$')
 
 def escape(text):
     text = text.replace('<', '\\<').replace('>', '\\>')
+    # "@cpu's": \\p would take the "'s" into the code span
+    text = re.sub(r"(?<![\w\\])@(\w+)(?=')", r'<code>\1</code>', text)
     text = re.sub(r'(?<![\w\\])@(\w+)', r'\\p \1', text)
     text = re.sub(r'(?<![\w\\])%(\w+)', r'\\c \1', text)
     return text
@@ -61,30 +68,43 @@ def body_lines(block):
     return out
 
 
+def sentence(text):
+    """A kernel-doc summary as a Doxygen brief: capitalised, full stop."""
+    text = text.strip()
+    if text and text[0].islower():
+        text = text[0].upper() + text[1:]
+    if text and text[-1] not in '.?!':
+        text += '.'
+    return text
+
+
 def kerneldoc(block, rest):
-    """Rewrite one /** kernel-doc */ block (a list of raw lines)."""
+    """Rewrite one /** kernel-doc */ block (a list of raw lines).
+
+    Returns exactly len(block) lines and the struct fields it documents.
+    """
     text = body_lines(block)
-    n = len(block)
     out = []
     fields = []
     title = None
     last_was_field = False
     decl = next((l.strip() for l in rest if l.strip()), '')
-    returns_void = re.match(r'^(static\s+)?(inline\s+)?void\s+\w+\s*\(',
-                            decl) is not None
+    no_value = decl.startswith('#define') or re.match(
+        r'^(static\s+)?(inline\s+)?void\s+\w+\s*\(', decl) is not None
     for s in text:
         was, last_was_field = last_was_field, False
         if title is None and s.strip():
             m = TITLE.match(s.strip())
             if m:
                 title = m
-                out.append('\\brief ' + escape(m.group(3)))
+                out.append('\\brief ' + escape(sentence(m.group(3))))
                 continue
             title = False
         m = PARAM.match(s.strip())
         if m and title and title.group(1):
             last_was_field = True
             fields.append((m.group(1), m.group(2)))
+            out.append('')
             continue
         if m:
             out.append('\\param %s %s' % (m.group(1), escape(m.group(2))))
@@ -92,47 +112,91 @@ def kerneldoc(block, rest):
         m = SECTION.match(s.strip())
         if m:
             if m.group(1) == 'Context':
-                out.append('\\par Context:')
-                out.append(escape(m.group(2)))
-            elif returns_void:
-                out.append('\\par Return:')
-                out.append(escape(m.group(2)))
+                out.append('\\dworkcontext ' + escape(m.group(2)))
+            elif no_value:
+                out.append('\\dworkreturn ' + escape(m.group(2)))
             else:
                 out.append('\\return ' + escape(m.group(2)))
             continue
-        if s.strip() and s.startswith(' ' * 4) and fields and \
-                was:
+        if s.strip() and s.startswith(' ' * 4) and fields and was:
             # continuation of a struct field description
             name, desc = fields[-1]
             fields[-1] = (name, desc + ' ' + s.strip())
             last_was_field = True
+            out.append('')
             continue
         out.append(escape(s))
-    # Context: has two output lines for one input line: merge blank lines
-    # so the block keeps its height where possible.
-    while len(out) > n and '' in out:
-        out.remove('')
     lines = ['/** ' + out[0]] + [' * ' + s for s in out[1:]]
     lines[-1] += ' */'
-    return [l + '\n' for l in lines], dict(fields)
+    return [l.rstrip() + '\n' for l in lines], dict(fields)
+
+
+def file_comment(block):
+    """The file's leading plain comment as a \\file block, line for line.
+
+    The first paragraph is the brief; runs of indented lines (tables,
+    matrices) become \\verbatim blocks, opened and closed on the blank
+    lines around them; everything else is running text.  No "*" gutter is
+    emitted, so verbatim blocks come out as written.
+    """
+    text = body_lines(block)
+    n = len(text)
+    indented = [bool(s.strip()) and s[:1].isspace() for s in text]
+    out = list(text)
+    first = next((i for i, s in enumerate(text) if s.strip()), None)
+    in_brief = False
+    i = 0
+    while i < n:
+        s = text[i]
+        if i == first:
+            out[i] = '\\brief ' + escape(s.strip())
+            in_brief = True
+        elif in_brief and s.strip():
+            out[i] = escape(s.strip())
+        elif indented[i]:
+            j = i
+            while j + 1 < n and (indented[j + 1] or (
+                    not text[j + 1].strip() and j + 2 < n and
+                    indented[j + 2])):
+                j += 1
+            # Open on the blank line before, close on the blank line after
+            # (an extra line only if there is none).
+            for k in range(i, j + 1):
+                out[k] = text[k]
+            if i > 1 and not text[i - 1].strip():
+                out[i - 1] = '\\verbatim'
+            else:
+                out[i] = '\\verbatim\n' + out[i]
+            if j + 1 < n - 1 and not text[j + 1].strip():
+                out[j + 1] = '\\endverbatim'
+                j += 1
+            else:
+                out[j] = out[j] + '\n\\endverbatim'
+            in_brief = False
+            i = j + 1
+            continue
+        else:
+            if not s.strip():
+                in_brief = False
+                out[i] = ''
+            else:
+                out[i] = escape(s)
+        i += 1
+    out[0] = '/** \\file'
+    out[-1] = (out[-1] + ' */') if out[-1].strip() else '*/'
+    return [l.rstrip() + '\n' for l in out]
 
 
 def plain_to_doc(block, file_header):
+    if file_header:
+        return file_comment(block)
     text = body_lines(block)
     while text and not text[0].strip():
         text.pop(0)
     while text and not text[-1].strip():
         text.pop()
-    if file_header:
-        first = text[0] if text else ''
-        lines = ['/** \\file', ' * \\brief ' + escape(first),
-                 ' * \\verbatim']
-        lines += [' * ' + s for s in text[1:]]
-        lines += [' * \\endverbatim */']
-        # keep the height of the original comment
-        pad = len(block) - len(lines)
-        return [l + '\n' for l in lines] + ['\n'] * max(pad, 0)
-    lines = ['/** ' + escape(' '.join(s.strip() for s in text)) + ' */']
+    lines = ['/** \\brief ' + escape(' '.join(s.strip() for s in text)) +
+             ' */']
     return [l + '\n' for l in lines] + ['\n'] * (len(block) - 1)
 
 

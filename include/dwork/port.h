@@ -1,93 +1,30 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * dwork port contract.
+ * dwork port hooks: what a port provides.
  *
  * dwork's core (src/) knows nothing about the machine.  Everything it needs
- * from the hypervisor, kernel or host comes through the hooks below, which
- * the selected port provides in its <dwork_port.h> (port/posix, port/xen,
- * port/none, or your own directory on the include path).  Fast-path hooks
- * should be static inline functions or macros; port/none declares them as
- * external functions for integrators who prefer that.
+ * from the hypervisor, kernel or host comes through the hooks documented
+ * below, which the selected port provides in its <dwork_port.h> (port/posix,
+ * port/xen, port/none, or your own directory on the include path).
+ * Fast-path hooks should be static inline functions or macros; port/none
+ * declares them as external functions for integrators who prefer that.
  *
- * Hooks a port MUST provide
- * -------------------------
+ * A port must provide every function documented below.  The macro
+ * dwork_port_trace() is optional, and DWORK_PORT_ASSERT() does something
+ * only in a core built with DWORK_DEBUG_CHECKS.  A port may also replace
+ * the dwork_atomic_* macros of <dwork/atomic.h> (e.g. to make every atomic
+ * access a scheduling point of a model checker), and set the sizes
+ * DWORK_NR_CPUS, DWORK_CACHELINE_BYTES and DWORK_SOFTIRQ_BATCH (defaults
+ * in <dwork/types.h>; meson passes them as -D flags).  docs/porting.md
+ * walks through a complete port.
  *
- * unsigned int dwork_port_this_cpu(void)
- *	The calling CPU's id, 0 <= id < DWORK_NR_CPUS, or DWORK_CPU_NONE when
- *	the caller runs on no CPU (a host thread in port/posix).
- *	Context: any.  Ordering: none.  May fail: no.
+ * "Context: any" means task, softirq, idle and hard-IRQ context, with IRQs
+ * enabled or disabled.  No hook may call back into dwork, except that
+ * dwork_port_cpu_relax() may run a dwork_cpu_dead() this CPU owes.
  *
- * unsigned long dwork_port_irq_save(void)
- * void dwork_port_irq_restore(unsigned long flags)
- *	Disable interrupts on this CPU and return the previous state; restore
- *	it.  Pairs nest.  While disabled, no interrupt handler runs on this
- *	CPU.  dwork holds interrupts off only for O(1) list work, except in
- *	dwork_cpu_dead() and a reap scan (O(length of the lists moved)).
- *	Context: any.  Ordering: a compiler barrier at least (dwork's own
- *	cross-CPU ordering never relies on these).  May fail: no.
- *
- * bool dwork_port_irqs_disabled(void)
- * bool dwork_port_in_irq(void)
- *	Whether interrupts are disabled on this CPU; whether the caller is a
- *	hard interrupt handler.  Used for kill's EDEADLK rule and for the
- *	debug_checks context assertions.  Context: any.  May fail: no.
- *
- * void dwork_port_raise_softirq(void)
- *	Mark the dwork softirq pending on this CPU, so that the port calls
- *	dwork_softirq() on this CPU soon, from softirq context.  Idempotent.
- *	dwork calls it only when a list goes from empty to non-empty, or at
- *	the end of a pass that left work.  Context: any, including IRQs off.
- *	May fail: no.
- *
- * void dwork_port_raise_softirq_on(unsigned int cpu)
- *	Same for another CPU; sends an IPI if that CPU may be asleep.
- *	Context: any, including IRQs off.  Ordering: everything the caller
- *	wrote before the call is visible to the softirq it causes (a release,
- *	as any IPI path provides).  May fail: no; raising on an offline CPU
- *	must be harmless.
- *
- * void dwork_port_kick_idle(unsigned int cpu)
- *	Idle work was queued on @cpu (dwork calls it for the calling CPU): make
- *	that CPU's idle loop call dwork_idle_run() soon.  Xen: the
- *	tasklet_work_to_do handshake and SCHEDULE_SOFTIRQ.  Context: any,
- *	including IRQs off.  May fail: no.
- *
- * struct dwork_cpu *dwork_port_cpu(unsigned int cpu)
- *	Where @cpu's struct dwork_cpu lives: zeroed before the first
- *	dwork_cpu_init(), and valid for every cpu < DWORK_NR_CPUS for the
- *	whole lifetime, offline and never-onlined CPUs included (dwork reads
- *	a dead CPU's online flag, closed inbox and adopter).  So not a per-CPU
- *	area that the kernel frees on CPU_DEAD (Xen's DEFINE_PER_CPU).
- *	Context: any.  May fail: no.
- *
- * bool dwork_port_cpu_online(unsigned int cpu)
- *	The port's idea of whether @cpu is online.  dwork's own acceptance of
- *	work follows dwork_cpu_init()/dwork_cpu_dead(); this hook is used for
- *	debug checks only.  Context: any.  May fail: no.
- *
- * void dwork_port_cpu_relax(void)
- *	Pause in a spin-wait loop (kill waiting for a callback or an unlink).
- *	Called with IRQs enabled, or from hard IRQ when kill is called there.
- *	A port may use it to run work the spinning CPU owes others, e.g. a
- *	pending dwork_cpu_dead() adoption (port/posix does).
- *
- * DWORK_PORT_ASSERT(cond)
- *	Stop (BUG) if @cond is false.  Used only with DWORK_DEBUG_CHECKS.
- *
- * Hooks a port MAY provide
- * ------------------------
- *
- * dwork_port_trace(ev, cpu, obj)
- *	Called at each event of enum dwork_trace_event with the CPU and the
- *	object; compiled out unless the port defines it.  Must not call back
- *	into dwork.  Context: any, often IRQs off.
- *
- * dwork_atomic_*
- *	Replace dwork's atomics (see <dwork/atomic.h>), e.g. to make every
- *	atomic access a scheduling point in a model checker.
- *
- * DWORK_NR_CPUS, DWORK_CACHELINE_BYTES, DWORK_SOFTIRQ_BATCH
- *	Sizes; defaults in <dwork/types.h>, meson passes them as -D flags.
+ * The declarations of the hooks below are only seen by the API reference
+ * generator (DWORK_DOXYGEN): a port defines them in its own header, as
+ * static inline functions, macros or external functions.
  */
 #ifndef DWORK_PORT_H
 #define DWORK_PORT_H
@@ -106,11 +43,172 @@ enum dwork_trace_event {
 
 #include <dwork_port.h>
 
+#if defined(DWORK_DOXYGEN)
+/**
+ * dwork_port_this_cpu - the calling CPU's id
+ *
+ * Must be cheap and correct in IRQ context (a per-CPU register or
+ * smp_processor_id()).
+ *
+ * Context: any.  Ordering: none.
+ * Return: the id, 0 <= id < DWORK_NR_CPUS, or DWORK_CPU_NONE when the
+ * caller runs on no CPU (a host thread in port/posix).  It cannot fail.
+ */
+unsigned int dwork_port_this_cpu(void);
+
+/**
+ * dwork_port_irq_save - disable interrupts on this CPU
+ *
+ * While they are disabled, no interrupt handler runs on this CPU.  Pairs
+ * with dwork_port_irq_restore() and nests.  dwork holds interrupts off only
+ * for O(1) list work, except in dwork_cpu_dead() and a reap scan
+ * (O(length of the lists moved or scanned)).
+ *
+ * Context: any.  Ordering: a compiler barrier at least ("memory" clobber);
+ * dwork's cross-CPU ordering never relies on it.
+ * Return: the previous interrupt state, for dwork_port_irq_restore().  It
+ * cannot fail.
+ */
+unsigned long dwork_port_irq_save(void);
+
+/**
+ * dwork_port_irq_restore - restore the interrupt state of this CPU
+ * @flags: what the matching dwork_port_irq_save() returned
+ *
+ * Context: any.  Ordering: a compiler barrier at least.
+ * Return: nothing.  It cannot fail.
+ */
+void dwork_port_irq_restore(unsigned long flags);
+
+/**
+ * dwork_port_irqs_disabled - are interrupts disabled on this CPU?
+ *
+ * Used for the debug_checks context assertions.
+ *
+ * Context: any.  Ordering: none.
+ * Return: true if interrupts are disabled on this CPU.
+ */
+bool dwork_port_irqs_disabled(void);
+
+/**
+ * dwork_port_in_irq - is the caller a hard interrupt handler?
+ *
+ * Used for dwork_tasklet_kill()'s DWORK_EDEADLK rule and for the
+ * debug_checks context assertions.
+ *
+ * Context: any.  Ordering: none.
+ * Return: true if the caller runs in a hard interrupt handler on this CPU.
+ */
+bool dwork_port_in_irq(void);
+
+/**
+ * dwork_port_raise_softirq - mark the dwork softirq pending on this CPU
+ *
+ * The port then calls dwork_softirq() on this CPU soon, from softirq
+ * context.  Idempotent.  dwork calls it only when a list goes from empty to
+ * non-empty, or at the end of a pass that left work.
+ *
+ * Context: any, including IRQs disabled.  Ordering: none.
+ * Return: nothing.  It cannot fail.
+ */
+void dwork_port_raise_softirq(void);
+
+/**
+ * dwork_port_raise_softirq_on - mark the dwork softirq pending on @cpu
+ * @cpu: the CPU, which may be offline
+ *
+ * As dwork_port_raise_softirq(), for another CPU: sends an IPI if that CPU
+ * may be asleep.  Raising on an offline CPU must be harmless.
+ *
+ * Context: any, including IRQs disabled.  Ordering: everything the caller
+ * wrote before the call is visible to the softirq it causes (a release, as
+ * any IPI path provides).
+ * Return: nothing.  It cannot fail.
+ */
+void dwork_port_raise_softirq_on(unsigned int cpu);
+
+/**
+ * dwork_port_kick_idle - make @cpu's idle loop call dwork_idle_run() soon
+ * @cpu: the CPU on which idle work was queued (dwork calls it for the
+ *       calling CPU)
+ *
+ * Xen: the tasklet_work_to_do handshake and SCHEDULE_SOFTIRQ.
+ *
+ * Context: any, including IRQs disabled.  Ordering: none.
+ * Return: nothing.  It cannot fail.
+ */
+void dwork_port_kick_idle(unsigned int cpu);
+
+/**
+ * dwork_port_cpu - where a CPU's struct dwork_cpu lives
+ * @cpu: the CPU, 0 <= @cpu < DWORK_NR_CPUS
+ *
+ * The storage is zeroed before the first dwork_cpu_init(), and valid for
+ * every cpu < DWORK_NR_CPUS for as long as dwork is used, offline and
+ * never-onlined CPUs included (dwork reads a dead CPU's online flag, closed
+ * inbox and adopter).  So a static array, not a per-CPU area that the
+ * kernel frees at CPU_DEAD (Xen's DEFINE_PER_CPU).
+ *
+ * Context: any.  Ordering: none.
+ * Return: the CPU's struct dwork_cpu.  It cannot fail.
+ */
+struct dwork_cpu *dwork_port_cpu(unsigned int cpu);
+
+/**
+ * dwork_port_cpu_online - the port's idea of whether a CPU is online
+ * @cpu: the CPU
+ *
+ * The core (src/) never calls it: dwork's own acceptance of work follows
+ * dwork_cpu_init() and dwork_cpu_dead().  Ports and their tests use it.
+ *
+ * Context: any.  Ordering: none.
+ * Return: true if @cpu is online for the port.
+ */
+bool dwork_port_cpu_online(unsigned int cpu);
+
+/**
+ * dwork_port_cpu_relax - pause in a spin-wait loop
+ *
+ * Only dwork_tasklet_kill() spins: waiting for a callback on another CPU,
+ * or for the CPU holding the tasklet to unlink it.  A port may use it to
+ * run work the spinning CPU owes others, e.g. a pending dwork_cpu_dead()
+ * adoption (port/posix does).
+ *
+ * Context: wherever kill may be called: task, softirq or idle with IRQs
+ * enabled, or hard IRQ.  Ordering: none.
+ * Return: nothing.  It cannot fail.
+ */
+void dwork_port_cpu_relax(void);
+#endif /* DWORK_DOXYGEN */
+
 #ifndef dwork_port_trace
+/**
+ * dwork_port_trace - optional: report an event
+ * @ev:  the enum dwork_trace_event
+ * @cpu: the CPU the event concerns
+ * @obj: the object's struct dwork_node, an identity only: never
+ *       dereference it (the callback may have freed the object)
+ *
+ * A macro the port may define; compiled out unless it does.  Must not call
+ * back into dwork.
+ *
+ * Context: any, often with IRQs disabled.
+ * Return: nothing.
+ */
 #define dwork_port_trace(ev, cpu, obj) ((void)(ev), (void)(cpu), (void)(obj))
 #endif
 
 #ifndef DWORK_PORT_ASSERT
+/**
+ * DWORK_PORT_ASSERT - stop (BUG) if a condition is false
+ * @cond: the condition
+ *
+ * Evaluated only when the core is built with DWORK_DEBUG_CHECKS; does
+ * nothing if the port does not define it.
+ *
+ * Context: any.
+ * Return: only if @cond is true.
+ */
 #define DWORK_PORT_ASSERT(cond) ((void)0)
 #endif
 

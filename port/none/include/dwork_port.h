@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * dwork "none" port: every hook is an external function that the
- * integrator defines (see docs/porting.md and include/dwork/port.h for the
- * contract of each).  Use it for freestanding builds and as the starting
+ * integrator defines (see docs/porting.md and include/dwork/port.h for what
+ * each must do).  Use it for freestanding builds and as the starting
  * point of a new port; a production port should make the fast-path hooks
  * static inline instead.
  */

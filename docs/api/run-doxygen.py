@@ -1,0 +1,42 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Build the API reference: `meson compile -C build api-docs` runs this.
+
+usage: run-doxygen.py DOXYFILE OUTDIR CHECK-HTML-ARGS...
+
+Looks for doxygen when it runs, not when meson configured the build, so
+installing doxygen later needs no reconfigure.  Runs it on DOXYFILE (any
+warning fails, WARN_AS_ERROR), then docs/api/check-html.py on the result.
+"""
+import os
+import shutil
+import subprocess
+import sys
+
+
+def main():
+    doxyfile, outdir = sys.argv[1], sys.argv[2]
+    doxygen = os.environ.get('DOXYGEN') or shutil.which('doxygen')
+    if not doxygen:
+        sys.stderr.write(
+            'api-docs: doxygen is not installed.  Install it (Debian: '
+            'apt-get install doxygen) and run '
+            '`meson compile -C BUILD api-docs` again; no reconfigure is '
+            'needed.\n')
+        return 1
+    shutil.rmtree(os.path.join(outdir, 'html'), ignore_errors=True)
+    os.makedirs(outdir, exist_ok=True)
+    if subprocess.call([doxygen, doxyfile]) != 0:
+        sys.stderr.write('api-docs: doxygen failed (warnings are errors)\n')
+        return 1
+    here = os.path.dirname(os.path.abspath(__file__))
+    html = os.path.join(outdir, 'html')
+    rc = subprocess.call([sys.executable, os.path.join(here, 'check-html.py'),
+                          html] + sys.argv[3:])
+    if rc == 0:
+        print('API reference: ' + os.path.join(html, 'index.html'))
+    return rc
+
+
+if __name__ == '__main__':
+    sys.exit(main())

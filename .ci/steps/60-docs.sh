@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# CI step (issue 6): documentation and adoption.
-#   1. API reference: Doxygen over the public headers, 0 warnings
-#      (WARN_AS_ERROR), and every public function has kernel-doc with
-#      Context: and Return: (test 'kerneldoc', suite docs).
+# CI step: documentation and adoption.
+#   1. Suite docs: every public function and port hook has kernel-doc with
+#      Context: and Return: (test 'kerneldoc'); the docs match the tree
+#      (test 'docs_match_the_tree': jargon, paths, suites, sizes).  The API
+#      reference: Doxygen over the public headers, 0 warnings
+#      (WARN_AS_ERROR), then docs/api/check-html.py on the HTML.
 #   2. The committed diagrams match their Graphviz sources.
 #   3. The consumer projects: dwork as a Meson subproject, and through
 #      pkg-config after `meson install --destdir`.

@@ -1,0 +1,206 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""Catch documentation drift that a program can see.
+
+usage: check-docs.py SOURCE_ROOT [--sizeof PROGRAM]
+
+Checks README.md, CHANGELOG.md, docs/**/*.md, the public and port headers,
+the examples, the demo, the Doxygen main page and filter, the diagrams'
+sources and port/xen/Kconfig for:
+
+  * words that only mean something inside the project's own notes: "the
+    contract", "lesson N", "issue N", "the seed", "the core's owner", and
+    paths to files that are not in a clone (.notes/, contract.md,
+    style.md);
+  * file paths that do not exist: repository paths in `code`, in fenced
+    blocks and in header comments, and the targets of Markdown links
+    (with their #anchors, against the target's headings);
+  * a test suite (suite: '...' in a meson.build) without its row in the
+    table at the top of docs/testing.md;
+  * with --sizeof PROGRAM (docs/sizeof.c, built with the library's
+    configuration): every "N bytes on LP64" and "N bytes per CPU" against
+    sizeof(struct dwork_cpu), and "K KiB at ... NR_CPUS=N" against N
+    times it.  Skipped unless long is 8 bytes and the cache line is 64.
+
+Exit status 1 and one line per problem otherwise.
+"""
+import glob
+import os
+import re
+import subprocess
+import sys
+
+JARGON = [
+    (r'\bthe contract\b', 'the contract'),
+    (r"\bcontract's\b", "the contract's"),
+    (r'\blessons? \d', 'lesson N'),
+    (r'\bissue \d+', 'issue N'),
+    (r'\bthe seed\b', 'the seed'),
+    (r"\bseed's\b", "the seed's"),
+    (r"\bcore's owner\b", "the core's owner"),
+    (r'\.notes/', 'a .notes/ path (not in a clone)'),
+    (r'\bcontract\.md\b', 'contract.md (not in the repository)'),
+    (r'\bstyle\.md\b', 'style.md (not in the repository)'),
+]
+
+
+def files(root):
+    pats = ['README.md', 'CHANGELOG.md', 'docs/*.md', 'docs/api/*.dox',
+            'docs/api/*.py', 'docs/diagrams/*.dot', 'include/dwork/*.h',
+            'port/*/include/**/*.h', 'port/xen/Kconfig', 'config/dwork/*.in',
+            'examples/**/*.c', 'examples/**/*.h', 'demo/demo.c']
+    out = []
+    for p in pats:
+        out += sorted(glob.glob(os.path.join(root, p), recursive=True))
+    return sorted(set(out))
+
+
+def slug(heading):
+    """GitHub's anchor for a Markdown heading."""
+    h = heading.strip().lower()
+    h = re.sub(r'[^\w\- ]', '', h)
+    return h.replace(' ', '-')
+
+
+def anchors(path):
+    text = open(path, encoding='utf-8').read()
+    text = re.sub(r'```.*?```', '', text, flags=re.S)
+    return set(slug(m) for m in re.findall(r'^#+\s+(.*)$', text, re.M))
+
+
+def top_level(root):
+    return set(n for n in os.listdir(root)
+               if not n.startswith('build') and n not in ('.git',))
+
+
+def path_exists(root, token):
+    if any(ch in token for ch in '<>$%{}'):
+        return True  # a template, not a path
+    if '*' in token or '?' in token:
+        return bool(glob.glob(os.path.join(root, token)))
+    return os.path.exists(os.path.join(root, token))
+
+
+# Paths that look like ours but name another tree (Linux, Xen, XTF) or
+# the install layout.
+FOREIGN = ('include/linux/', 'include/xen/', 'tests/dwork-hotplug',
+           'include/dwork/port/')
+
+
+def repo_paths(text, tops):
+    """Words that look like paths into the repository."""
+    for word in text.split():
+        word = word.strip('`\'"()[]{},;:')
+        word = re.sub(r'\.$', '', word)
+        if not re.match(r'^[\w.\-/*]+$', word) or '/' not in word:
+            continue
+        if word.startswith(FOREIGN):
+            continue
+        if word.split('/')[0] in tops:
+            yield word
+
+
+def check_file(root, path, tops, bad):
+    rel = os.path.relpath(path, root)
+    text = open(path, encoding='utf-8').read()
+    for i, line in enumerate(text.split('\n'), 1):
+        for pat, what in JARGON:
+            if re.search(pat, line, re.I):
+                bad.append('%s:%d: %s: say what is meant instead'
+                           % (rel, i, what))
+    # repository paths
+    if path.endswith('.md'):
+        chunks = re.findall(r'`([^`\n]+)`', text)
+        chunks += re.findall(r'```.*?\n(.*?)```', text, re.S)
+        chunks += re.findall(r'^    (.*)$', text, re.M)
+    else:
+        chunks = [text]
+    seen = set()
+    for chunk in chunks:
+        for word in repo_paths(chunk, tops):
+            if word in seen:
+                continue
+            seen.add(word)
+            if not path_exists(root, word):
+                bad.append('%s: names %s, which does not exist' % (rel, word))
+    # Markdown links
+    if path.endswith('.md'):
+        body = re.sub(r'```.*?```', '', text, flags=re.S)
+        for target in re.findall(r'\]\(([^)\s]+)\)', body):
+            if re.match(r'^(https?|mailto):', target):
+                continue
+            file_part, _, frag = target.partition('#')
+            dest = os.path.normpath(os.path.join(os.path.dirname(path),
+                                                 file_part)) \
+                if file_part else path
+            if not os.path.exists(dest):
+                bad.append('%s: link to %s, which does not exist'
+                           % (rel, target))
+                continue
+            if frag and dest.endswith('.md') and frag not in anchors(dest):
+                bad.append('%s: link to %s: no heading with that anchor'
+                           % (rel, target))
+
+
+def check_suites(root, bad):
+    suites = set()
+    for mb in glob.glob(os.path.join(root, '**', 'meson.build'),
+                        recursive=True):
+        relmb = os.path.relpath(mb, root)
+        if relmb.startswith(('build', 'subprojects')) or \
+                '/consume/' in '/' + relmb:
+            continue
+        suites |= set(re.findall(r"suite\s*:\s*'(\w+)'",
+                                 open(mb, encoding='utf-8').read()))
+    testing = open(os.path.join(root, 'docs', 'testing.md'),
+                   encoding='utf-8').read()
+    for s in sorted(suites):
+        if not re.search(r'^\| `%s` \|' % re.escape(s), testing, re.M):
+            bad.append('docs/testing.md: suite %s has no row in the table '
+                       'of suites' % s)
+
+
+def check_sizes(root, program, bad):
+    out = subprocess.check_output([program], universal_newlines=True).split()
+    vals = dict(zip(out[0::2], (int(v) for v in out[1::2])))
+    if vals['long'] != 8 or vals['cacheline'] != 64:
+        print('check-docs: sizes skipped (not LP64 with 64-byte lines)')
+        return
+    size = vals['dwork_cpu']
+    for path in files(root):
+        rel = os.path.relpath(path, root)
+        text = ' '.join(open(path, encoding='utf-8').read().split())
+        text = text.replace('`', '')
+        for m in re.finditer(r'(\d+)[ -](?:bytes|B) (?:on LP64|per CPU)',
+                             text):
+            if int(m.group(1)) != size:
+                bad.append('%s: says "%s"; sizeof(struct dwork_cpu) is %d '
+                           'on LP64' % (rel, m.group(0), size))
+        for m in re.finditer(r'(\d+) KiB at [^.;)]*?NR_CPUS ?= ?(\d+)', text):
+            want = size * int(m.group(2))
+            if int(m.group(1)) * 1024 != want:
+                bad.append('%s: says "%s"; %d CPUs x %d bytes is %g KiB'
+                           % (rel, m.group(0), int(m.group(2)), size,
+                              want / 1024.0))
+
+
+def main(argv):
+    root = argv[0]
+    bad = []
+    tops = top_level(root)
+    for f in files(root):
+        check_file(root, f, tops, bad)
+    check_suites(root, bad)
+    if argv[1:2] == ['--sizeof']:
+        check_sizes(root, argv[2], bad)
+    for b in bad:
+        print(b)
+    if bad:
+        print('check-docs: %d problem(s)' % len(bad))
+        return 1
+    print('check-docs: OK (%d files)' % len(files(root)))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

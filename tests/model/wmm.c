@@ -15,24 +15,44 @@
  * weakening an order in engine.c makes the matching litmus test fail, and
  * a site that cannot be found fails loudly instead of testing nothing.
  *
- * The model (per location, a modification order of messages; per thread a
- * view; see docs/verification.md):
- *  - a store appends a message to its location's modification order; a
- *    release store carries the thread's view, a relaxed one only itself;
- *  - a load may read any message not older than the thread's view of that
- *    location; an acquire load joins the message's view into the thread's;
- *  - a read-modify-write reads the newest message (atomicity) and appends
- *    after it; its message also carries the view of the message it read
- *    (release sequences continue through RMWs, relaxed or not);
- *  - a failed CAS is a load of the newest message with the failure order;
- *  - seq_cst is treated as acq_rel (the engine's single seq_cst store is
- *    not part of these tests);
+ * The model is an operational version of RC11 (Lahav et al., PLDI 2017)
+ * restricted to relaxed, release, acquire and acq_rel accesses, in the
+ * style of the promise-free promising machine (Kang et al., POPL 2017):
+ *  - per location a modification order (mo) of messages; per thread a
+ *    view (for each location, the mo position it has seen);
+ *  - a store is placed ANYWHERE in mo after the thread's view of that
+ *    location (write coherence), except between an RMW and the message it
+ *    read; a release store's message carries the thread's view, a relaxed
+ *    one only itself;
+ *  - a load reads any message not older than the thread's view (read
+ *    coherence); an acquire load joins the message's view into the
+ *    thread's;
+ *  - a read-modify-write reads any such message that no other RMW read,
+ *    and its message goes right after it in mo (atomicity); its message
+ *    carries the view of the message it read (release sequences continue
+ *    through RMWs, relaxed or not, as in C++20/RC11); a failed CAS is a
+ *    load with the failure order; a strong CAS that reads the expected
+ *    value always writes;
+ *  - a load reads only messages already in mo, so po u rf is acyclic: no
+ *    load buffering, which is RC11's no-thin-air axiom;
+ *  - seq_cst is treated as acq_rel: that allows MORE outcomes than C11
+ *    (it drops the SC order), so a test that passes is still correct, but
+ *    a protocol that needs seq_cst would be reported as broken; src/ has
+ *    no seq_cst access and no fence, which this model does not implement
+ *    (tests/model/orders.py would then find fences it cannot check);
  *  - plain (non-atomic) accesses are relaxed accesses: a plain read that
- *    may return a stale value is reported as the bug it would be.
- * Stores are appended at the end of the modification order (no store is
- * placed before one it could not see); that excludes some exotic C11
- * executions but keeps every message-passing failure, which is what a
- * missing release/acquire produces.
+ *    may return a stale value is reported as the bug it would be (in C11,
+ *    a data race).
+ * wmm --selftest checks the model against classic litmus tests (MP, SB,
+ * 2+2W, LB, RMW atomicity, release sequence) whose RC11 outcomes are
+ * known: it must produce exactly the allowed ones.
+ *
+ * What it is not: a checker of the engine's code.  Each litmus test is a
+ * hand-written skeleton of one synchronisation argument of src/engine.c
+ * (only the orders come from the source), and it runs 2-3 threads over a
+ * few locations.  GenMC checks whole C programs under RC11 (and IMM, LKMM)
+ * with full executions; CDSChecker checks C/C++11 programs; herd7 checks
+ * litmus tests against any cat model (with SC, fences, LKMM).
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -97,8 +117,15 @@ static struct site sites[] = {
 	  { 0 } },
 	{ "online_store", "engine.c", "dwork_atomic_store(&c->online, 1,",
 	  { 0 } },
-	{ "online_load", "engine.c",
-	  "dwork_atomic_load(&cpu_of(cpu)->online,", { 0 } },
+	{ "drop_cas", "engine.c",
+	  "if (dwork_atomic_cas(&n->state, &s, s & ~Q,", { 0 } },
+	{ "init_store", "engine.c", "dwork_atomic_store(&n->state, INIT,",
+	  { 0 } },
+	{ "selfkill_cas", "engine.c", "(s & ~(P | R)) | D,", { 0 } },
+	{ "dead_online_load", "engine.c",
+	  "if (!dwork_atomic_load(&dead->online,", { 0 } },
+	{ "inbox_reopen", "engine.c", "dwork_atomic_store(&c->inbox, NULL,",
+	  { 0 } },
 };
 #define NSITES (sizeof(sites) / sizeof(sites[0]))
 
@@ -219,8 +246,17 @@ static enum mo O(const char *id, int k)
 #define MAXT 3
 #define MAXDEPTH 4096
 
+/*
+ * A message: a store in its location's modification order (mo).  Views
+ * are indices into each location's mo; inserting a message shifts every
+ * index at or after its position (shift()).  @taken: an RMW's message
+ * follows this one in mo and read it, so nothing may be inserted between
+ * them and no other RMW may read it (RMW atomicity).
+ */
 struct msg {
 	long val;
+	int id;
+	bool taken;
 	int view[MAXLOC];
 };
 
@@ -230,7 +266,7 @@ struct loc {
 };
 
 static struct loc mem[MAXLOC];
-static int nlocs;
+static int nlocs, next_id;
 static int view[MAXT][MAXLOC];
 
 static ucontext_t main_ctx, tctx[MAXT];
@@ -284,6 +320,7 @@ static int new_loc(long init)
 
 	memset(&mem[l], 0, sizeof(mem[l]));
 	mem[l].m[0].val = init;
+	mem[l].m[0].id = next_id++;
 	mem[l].n = 1;
 	return l;
 }
@@ -297,19 +334,43 @@ static void join(int *v, const int *w)
 			v[i] = w[i];
 }
 
-static struct msg *append(int l)
+/* Make room at mo position @pos of @l: every view index >= @pos moves up. */
+static void shift(int l, int pos)
 {
-	struct msg *m;
+	int t, k, i;
 
 	if (mem[l].n >= MAXMSG) {
 		fprintf(stderr, "wmm: too many messages\n");
 		exit(2);
 	}
-	m = &mem[l].m[mem[l].n++];
-	memset(m, 0, sizeof(*m));
-	return m;
+	for (t = 0; t < nthreads; t++)
+		if (view[t][l] >= pos)
+			view[t][l]++;
+	for (k = 0; k < nlocs; k++)
+		for (i = 0; i < mem[k].n; i++)
+			if (mem[k].m[i].view[l] >= pos)
+				mem[k].m[i].view[l]++;
+	memmove(&mem[l].m[pos + 1], &mem[l].m[pos],
+		(size_t)(mem[l].n - pos) * sizeof(struct msg));
+	mem[l].n++;
+	memset(&mem[l].m[pos], 0, sizeof(struct msg));
+	mem[l].m[pos].id = next_id++;
 }
 
+/* Position of message @id in @l's mo, or -1. */
+static int mo_index(int l, int id)
+{
+	int i;
+
+	for (i = 0; i < mem[l].n; i++)
+		if (mem[l].m[i].id == id)
+			return i;
+	return -1;
+}
+
+static int last_id; /* id of the message the last store/RMW wrote */
+
+/* A load reads any message not older than the thread's view (coherence). */
 static long ld(int l, enum mo mo)
 {
 	int *v = view[cur];
@@ -323,38 +384,61 @@ static long ld(int l, enum mo mo)
 	return mem[l].m[i].val;
 }
 
+/*
+ * A store goes anywhere in mo after the thread's view of the location
+ * (write coherence), except between an RMW and the message it read.
+ */
 static void st(int l, long val, enum mo mo)
 {
 	int *v = view[cur];
+	int pos[MAXMSG], np = 0, p, i;
 	struct msg *m;
 
 	yield();
-	m = append(l);
-	v[l] = mem[l].n - 1;
+	for (i = v[l]; i < mem[l].n; i++)
+		if (!mem[l].m[i].taken)
+			pos[np++] = i + 1;
+	p = pos[decide(np)];
+	shift(l, p);
+	m = &mem[l].m[p];
+	v[l] = p;
 	m->val = val;
 	if (has_rel(mo))
 		memcpy(m->view, v, sizeof(m->view));
 	else
-		m->view[l] = v[l];
+		m->view[l] = p;
+	last_id = m->id;
 }
 
 enum rmw_op { RMW_XCHG, RMW_CAS, RMW_OR };
 
-/* Returns the old value; for CAS, *ok tells whether it stored. */
+/*
+ * Returns the old value; for CAS, *ok tells whether it stored.  The RMW
+ * reads any message not older than the view; if it writes, its message
+ * goes right after the one it read, which no other RMW may have read.
+ * A strong CAS that reads the expected value must write, so it cannot
+ * read a taken message with that value.
+ */
 static long rmw(int l, enum rmw_op op, long arg, long expect, enum mo mo,
 		enum mo mo_fail, bool *ok)
 {
 	int *v = view[cur];
-	int last;
+	int cand[MAXMSG], nc = 0, i, r;
 	struct msg *m, *prev;
 	long old, nv;
 
 	yield();
-	last = mem[l].n - 1;
-	prev = &mem[l].m[last];
+	for (i = v[l]; i < mem[l].n; i++) {
+		bool writes = op != RMW_CAS || mem[l].m[i].val == expect;
+
+		if (!(writes && mem[l].m[i].taken))
+			cand[nc++] = i;
+	}
+	r = cand[decide(nc)];
+	prev = &mem[l].m[r];
 	old = prev->val;
 	if (op == RMW_CAS && old != expect) {
-		v[l] = last;
+		v[l] = r;
 		if (has_acq(mo_fail))
 			join(v, prev->view);
 		*ok = false;
@@ -365,15 +449,18 @@ static long rmw(int l, enum rmw_op op, long arg, long expect, enum mo mo,
 	nv = op == RMW_XCHG ? arg : op == RMW_OR ? (old | arg) : arg;
 	if (has_acq(mo))
 		join(v, prev->view);
-	m = append(l);
-	prev = &mem[l].m[last];
-	v[l] = mem[l].n - 1;
+	shift(l, r + 1);
+	prev = &mem[l].m[r];
+	prev->taken = true;
+	m = &mem[l].m[r + 1];
+	v[l] = r + 1;
 	m->val = nv;
 	/* Release sequence: the RMW's message carries its predecessor's. */
 	memcpy(m->view, prev->view, sizeof(m->view));
 	if (has_rel(mo))
 		join(m->view, v);
-	m->view[l] = v[l];
+	m->view[l] = r + 1;
+	last_id = m->id;
 	return old;
 }
 
@@ -412,11 +499,13 @@ struct litmus {
 	int nthreads;
 	void (*setup)(void);
 	void (*thread[MAXT])(void);
+	/* After all threads: a message if the final state is a violation. */
+	const char *(*final)(void);
 };
 
 static int L_inbox, L_next1, L_next2, L_data1, L_data2, L_state, L_reap,
-	L_adopter, L_online;
-static bool pushed1, pushed2, sched1, sched2;
+	L_adopter, L_online, L_sirq;
+static int sched1, sched2; /* id of the schedule's CAS message, or 0 */
 
 #define NODE1 1
 #define NODE2 2
@@ -479,7 +568,7 @@ static void pub_setup(void)
 	L_data2 = new_loc(0);
 }
 
-static void sched(int l_data, bool *done)
+static void sched(int l_data, int *done)
 {
 	long s;
 
@@ -488,7 +577,7 @@ static void sched(int l_data, bool *done)
 	while (!cas(L_state, &s, s | 2 /* P */, O("sched_cas", 0),
 		    O("sched_cas", 1)))
 		;
-	*done = true;  /* no yield before this: the CAS is in mo now */
+	*done = last_id;  /* no yield before this: the CAS is in mo now */
 }
 
 static void pub_t1(void)
@@ -501,27 +590,32 @@ static void pub_t2(void)
 	sched(L_data2, &sched2);
 }
 
+static bool mo_before_claim(int sched_id, int claim_id)
+{
+	return sched_id &&
+	       mo_index(L_state, sched_id) < mo_index(L_state, claim_id);
+}
+
 static void pub_claim(void)
 {
 	long s = ld(L_state, RLX);
+	int me;
 
 	if (!(s & 2))
 		return;
-	bool s1, s2;
-
 	if (!cas(L_state, &s, (s & ~2L) | 8 /* R */, O("claim_cas", 0),
 		 O("claim_cas", 1)))
 		return;
 	/*
-	 * The claim read the newest state, so the schedules finished by now
-	 * (no yield since the CAS) precede it in modification order; later
-	 * ones are owed to the next run.
+	 * Every schedule before the claim in modification order is owed to
+	 * this run (the state word is written by RMWs only, so a schedule
+	 * that has not run yet cannot come before it); later ones are owed
+	 * to the next run.
 	 */
-	s1 = sched1;
-	s2 = sched2;
-	if (s1)
+	me = last_id;
+	if (mo_before_claim(sched1, me))
 		CHECK(ld(L_data1, RLX) == 1, "callback misses data written before schedule 1");
-	if (s2)
+	if (mo_before_claim(sched2, me))
 		CHECK(ld(L_data2, RLX) == 1, "callback misses data written before schedule 2");
 }
 
@@ -598,8 +692,13 @@ static void dead_setup(void)
 
 static void dead_cpu(void)
 {
+	long chain;
+
 	st(L_adopter, 0, RLX);
-	xchg(L_inbox, CLOSED, O("dead_xchg", 0));
+	chain = xchg(L_inbox, CLOSED, O("dead_xchg", 0));
+	if (chain == NODE1)
+		CHECK(ld(L_next1, RLX) != STALE,
+		      "cpu_dead adopted node 1 before the push wrote its next");
 }
 
 static void dead_pusher(void)
@@ -617,41 +716,244 @@ static void dead_pusher(void)
 	      "pusher saw the inbox closed but not the adopter");
 }
 
-/* (5) cpu_init: reset, then online=1 release; schedulers load acquire. */
+/*
+ * (5) cpu_init: reset the lists, online=1 (release), reopen the inbox; a
+ * dwork_cpu_dead() on another CPU reads online with acquire before it
+ * adopts the lists.  A pusher that sees online=1 may find the inbox still
+ * closed (it then follows the adopter, (8)) or open: both are fine.
+ */
 static void online_setup(void)
 {
 	L_inbox = new_loc(CLOSED);  /* left over from the last cpu_dead */
+	L_sirq = new_loc(STALE);    /* the list head, ditto */
 	L_online = new_loc(0);
 }
 
 static void online_init(void)
 {
-	st(L_inbox, 0, RLX);
+	st(L_sirq, 0, RLX);
 	st(L_online, 1, O("online_store", 0));
+	st(L_inbox, 0, O("inbox_reopen", 0));
 }
 
-static void online_sched(void)
+static void online_dead(void)
 {
-	if (ld(L_online, O("online_load", 0)))
-		CHECK(ld(L_inbox, RLX) != CLOSED,
-		      "a scheduler saw the CPU online but its inbox still closed");
+	if (ld(L_online, O("dead_online_load", 0)))
+		CHECK(ld(L_sirq, RLX) != STALE,
+		      "cpu_dead saw the CPU online but not cpu_init's reset of its lists");
+}
+
+/*
+ * (3)+(7) hand-off of the link fields: the owner unlinks a cancelled node
+ * (writes next) and drops it (CAS clearing Q, release); a killer that
+ * sees Q clear, and a scheduler whose CAS sets Q again, must both come
+ * after that write (the killer may free the node; the scheduler writes
+ * next itself: a stale read here is a data race in C11).
+ */
+#define LINKED 5
+#define UNLINKED 6
+static void handoff_setup(void)
+{
+	L_state = new_loc(1 | 4 /* INIT|Q: cancelled, still linked */);
+	L_next1 = new_loc(LINKED);
+}
+
+static void handoff_owner(void)
+{
+	long s;
+
+	st(L_next1, UNLINKED, RLX);  /* list_unlink: n->next = NULL */
+	s = ld(L_state, RLX);
+	while (!cas(L_state, &s, s & ~4L, O("drop_cas", 0), O("drop_cas", 1)))
+		;
+}
+
+static void handoff_kill(void)
+{
+	long s = ld(L_state, O("kill_wait_load", 0));
+
+	if (!(s & 4))
+		CHECK(ld(L_next1, RLX) == UNLINKED,
+		      "kill saw QUEUED clear before the owner's last write to the node");
+}
+
+static void handoff_sched(void)
+{
+	long s = ld(L_state, RLX);
+
+	if ((s & 4) || !cas(L_state, &s, s | 2 | 4, O("sched_cas", 0),
+			    O("sched_cas", 1)))
+		return;
+	CHECK(ld(L_next1, RLX) == UNLINKED,
+	      "a schedule took the link fields before the previous holder's last write");
+}
+
+/* dwork_node_init: fields, then state=INIT (release); a schedule's CAS reads it. */
+static void init_setup(void)
+{
+	L_state = new_loc(0);  /* zeroed memory: schedule refuses it */
+	L_next1 = new_loc(STALE);
+}
+
+static void init_init(void)
+{
+	st(L_next1, 0, RLX);  /* n->next = NULL, kind, the callback, ... */
+	st(L_state, 1, O("init_store", 0));
+}
+
+static void init_sched(void)
+{
+	long s = ld(L_state, RLX);
+
+	if (!(s & 1) || !cas(L_state, &s, s | 2 | 4, O("sched_cas", 0),
+			     O("sched_cas", 1)))
+		return;
+	CHECK(ld(L_next1, RLX) != STALE,
+	      "a schedule accepted the node before its initialisation was visible");
+}
+
+/*
+ * (3) self-kill: the callback writes, then kills itself (CAS clearing R,
+ * setting D, release); a kill from another CPU that sees R clear returns
+ * and may free the object.
+ */
+static void selfkill_setup(void)
+{
+	L_state = new_loc(1 | 8 /* INIT|R */);
+	L_data1 = new_loc(0);
+}
+
+static void selfkill_cb(void)
+{
+	long s;
+
+	st(L_data1, 1, RLX);
+	s = ld(L_state, RLX);
+	while (!cas(L_state, &s, (s & ~(2L | 8)) | 16, O("selfkill_cas", 0),
+		    O("selfkill_cas", 1)))
+		;
+}
+
+static void selfkill_other(void)
+{
+	long s = ld(L_state, O("kill_wait_load", 0));
+
+	if (!(s & (4 | 8)) && (s & 16))
+		CHECK(ld(L_data1, RLX) == 1,
+		      "kill after a self-kill returned before the callback's writes were visible");
 }
 
 static const struct litmus tests[] = {
 	{ "inbox_mp", "(2) push release / drain acquire, two pushers", 3,
-	  mp_setup, { mp_t1, mp_t2, mp_drain } },
+	  mp_setup, { mp_t1, mp_t2, mp_drain }, NULL },
 	{ "state_publish", "(1) schedule release / claim acquire, coalesced", 3,
-	  pub_setup, { pub_t1, pub_t2, pub_claim } },
+	  pub_setup, { pub_t1, pub_t2, pub_claim }, NULL },
 	{ "run_done", "(3) clear RUN release / kill and busy acquire", 3,
-	  done_setup, { done_runner, done_kill, done_busy } },
+	  done_setup, { done_runner, done_kill, done_busy }, NULL },
 	{ "reap_request", "(4) reap fetch_or release / xchg acquire", 2,
-	  reap_setup, { reap_cancel, reap_owner } },
+	  reap_setup, { reap_cancel, reap_owner }, NULL },
 	{ "dead_adopter", "(6) adopter before closing / pusher sees CLOSED", 2,
-	  dead_setup, { dead_cpu, dead_pusher } },
-	{ "online_publish", "(5) cpu_init reset / online release-acquire", 2,
-	  online_setup, { online_init, online_sched } },
+	  dead_setup, { dead_cpu, dead_pusher }, NULL },
+	{ "online_publish", "(5) cpu_init reset / cpu_dead's acquire of online", 2,
+	  online_setup, { online_init, online_dead }, NULL },
+	{ "link_handoff", "(3)+(7) unlink+drop release / kill, schedule acquire", 3,
+	  handoff_setup, { handoff_owner, handoff_kill, handoff_sched }, NULL },
+	{ "init_publish", "node init release / schedule acquire", 2,
+	  init_setup, { init_init, init_sched }, NULL },
+	{ "self_kill", "(3) self-kill release / other killer's acquire", 2,
+	  selfkill_setup, { selfkill_cb, selfkill_other }, NULL },
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
+
+/*
+ * Self-test (wmm --selftest): classic litmus tests whose outcome under
+ * RC11 is known.  "Seen" means the model produced the outcome: it must be
+ * seen exactly when RC11 allows it.  Without this, a model that is too
+ * strong (the failure mode of the previous one: stores always at the end
+ * of modification order) would pass every protocol test silently.
+ */
+static int L_x, L_y;
+static long r1, r2;
+static enum mo st_mo, ld_mo;
+
+static void two_setup(void)
+{
+	L_x = new_loc(0);
+	L_y = new_loc(0);
+	r1 = r2 = -1;
+}
+
+/* MP: x=1; y=1 || r1=y; r2=x.  r1=1,r2=0 allowed iff not rel/acq. */
+static void mp_w(void) { st(L_x, 1, RLX); st(L_y, 1, st_mo); }
+static void mp_r(void)
+{
+	r1 = ld(L_y, ld_mo);
+	r2 = ld(L_x, RLX);
+	CHECK(!(r1 == 1 && r2 == 0), "MP: r1=1 r2=0");
+}
+
+/* SB: x=1; r1=y || y=1; r2=x.  r1=r2=0 allowed under release/acquire. */
+static void sb_0(void) { st(L_x, 1, REL); r1 = ld(L_y, ACQ); }
+static void sb_1(void) { st(L_y, 1, REL); r2 = ld(L_x, ACQ); }
+static const char *sb_final(void)
+{
+	return r1 == 0 && r2 == 0 ? "SB: r1=0 r2=0" : NULL;
+}
+
+/* 2+2W: x=1; y=2 || y=1; x=2.  Final x=1,y=1 allowed under rel/acq. */
+static void w22_0(void) { st(L_x, 1, REL); st(L_y, 2, REL); }
+static void w22_1(void) { st(L_y, 1, REL); st(L_x, 2, REL); }
+static const char *w22_final(void)
+{
+	return mem[L_x].m[mem[L_x].n - 1].val == 1 &&
+		       mem[L_y].m[mem[L_y].n - 1].val == 1
+		       ? "2+2W: x=1 y=1"
+		       : NULL;
+}
+
+/* LB: r1=x; y=1 || r2=y; x=1.  r1=r2=1 forbidden by RC11 (po u rf acyclic). */
+static void lb_0(void) { r1 = ld(L_x, RLX); st(L_y, 1, RLX); }
+static void lb_1(void) { r2 = ld(L_y, RLX); st(L_x, 1, RLX); }
+static const char *lb_final(void)
+{
+	return r1 == 1 && r2 == 1 ? "LB: r1=1 r2=1" : NULL;
+}
+
+/* Atomicity: two fetch_or on x never both read 0. */
+static void at_0(void) { r1 = fetch_or(L_x, 1, RLX); }
+static void at_1(void) { r2 = fetch_or(L_x, 2, RLX); }
+static const char *at_final(void)
+{
+	return r1 == 0 && r2 == 0 ? "RMW atomicity broken" : NULL;
+}
+
+/* Release sequence through a relaxed RMW: x=1; y=1(rel) || fetch_or(y,2) || r1=y(acq); r2=x. */
+static void rs_w(void) { st(L_x, 1, RLX); st(L_y, 1, REL); }
+static void rs_rmw(void) { fetch_or(L_y, 2, RLX); }
+static void rs_r(void)
+{
+	r1 = ld(L_y, ACQ);
+	r2 = ld(L_x, RLX);
+	CHECK(!(r1 == 3 && r2 == 0), "release sequence broken");
+}
+
+struct selftest {
+	struct litmus t;
+	enum mo st_mo, ld_mo;
+	bool allowed;
+};
+
+static const struct selftest selftests[] = {
+	{ { "MP+rlx", "", 2, two_setup, { mp_w, mp_r }, NULL }, RLX, RLX, true },
+	{ { "MP+rel+rlx", "", 2, two_setup, { mp_w, mp_r }, NULL }, REL, RLX, true },
+	{ { "MP+rel+acq", "", 2, two_setup, { mp_w, mp_r }, NULL }, REL, ACQ, false },
+	{ { "SB+rel+acq", "", 2, two_setup, { sb_0, sb_1 }, sb_final }, RLX, RLX, true },
+	{ { "2+2W+rel", "", 2, two_setup, { w22_0, w22_1 }, w22_final }, RLX, RLX, true },
+	{ { "LB+rlx", "", 2, two_setup, { lb_0, lb_1 }, lb_final }, RLX, RLX, false },
+	{ { "RMW-atomicity", "", 2, two_setup, { at_0, at_1 }, at_final }, RLX, RLX, false },
+	{ { "release-seq", "", 3, two_setup, { rs_w, rs_rmw, rs_r }, NULL }, RLX, RLX, false },
+};
+#define NSELF (sizeof(selftests) / sizeof(selftests[0]))
 
 static const struct litmus *cur_test;
 
@@ -672,9 +974,10 @@ static int execute(void)
 	memset(tdone, 0, sizeof(tdone));
 	failed = false;
 	depth = 0;
-	pushed1 = pushed2 = sched1 = sched2 = false;
-	cur_test->setup();
+	sched1 = sched2 = 0;
+	next_id = 1;
 	nthreads = cur_test->nthreads;
+	cur_test->setup();
 	for (i = 0; i < nthreads; i++) {
 		getcontext(&tctx[i]);
 		tctx[i].uc_stack.ss_sp = tstack[i];
@@ -688,8 +991,15 @@ static int execute(void)
 		for (i = 0; i < nthreads; i++)
 			if (!tdone[i])
 				run[n++] = i;
-		if (!n)
+		if (!n) {
+			const char *m = cur_test->final ? cur_test->final() : NULL;
+
+			if (m) {
+				snprintf(fail_msg, sizeof(fail_msg), "%s", m);
+				return -1;
+			}
 			return 0;
+		}
 		cur = run[decide(n)];
 		swapcontext(&main_ctx, &tctx[cur]);
 		if (failed)
@@ -728,19 +1038,38 @@ static int run_test(const struct litmus *t, bool expect)
 int main(int argc, char **argv)
 {
 	const char *only = NULL;
-	bool expect = false;
+	bool expect = false, stop = false;
 	size_t i;
 	int fails = 0, ran = 0;
 
+	if (argc == 2 && !strcmp(argv[1], "--selftest")) {
+		for (i = 0; i < NSELF; i++) {
+			const struct selftest *s = &selftests[i];
+			int seen;
+
+			st_mo = s->st_mo;
+			ld_mo = s->ld_mo;
+			seen = !run_test(&s->t, true);
+			printf("wmm: selftest %-14s outcome %s under RC11, %s by the model%s\n",
+			       s->t.name, s->allowed ? "allowed" : "forbidden",
+			       seen ? "produced" : "never produced",
+			       seen == s->allowed ? "" : ": WRONG");
+			fails += seen != s->allowed;
+		}
+		return fails ? 1 : 0;
+	}
 	if (argc < 3) {
 		fprintf(stderr,
-			"usage: wmm ENGINE.c ITEM.c [TEST] [--expect-violation]\n");
+			"usage: wmm ENGINE.c ITEM.c [TEST] [--expect-violation] [--stop]\n"
+			"       wmm --selftest\n");
 		return 2;
 	}
 	load_sites(argv[1], argv[2]);
 	for (i = 3; i < (size_t)argc; i++) {
 		if (!strcmp(argv[i], "--expect-violation"))
 			expect = true;
+		else if (!strcmp(argv[i], "--stop"))
+			stop = true; /* at the first violation */
 		else
 			only = argv[i];
 	}
@@ -754,6 +1083,8 @@ int main(int argc, char **argv)
 			continue;
 		ran++;
 		fails += run_test(&tests[i], expect);
+		if (stop && fails)
+			break;
 	}
 	if (!ran) {
 		fprintf(stderr, "wmm: no test %s\n", only);

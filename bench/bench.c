@@ -11,7 +11,9 @@
  * each scenario measures.
  *
  * Usage: dwork-bench [--json [--table FILE]] [--quick] [--reps N] [--ms N] [--rt]
- *                    [--scenario a,b] [--impl a,b]
+ *                    [--cpus N] [--scenario a,b] [--impl a,b]
+ *        (--cpus: CPU threads of feed_many and feed_all; default all host
+ *        CPUs, one thread pinned to each)
  *        dwork-bench --rt-only IMPL --iters N     (for callgrind)
  */
 #define _GNU_SOURCE
@@ -483,6 +485,82 @@ static void lat_body(struct run_ctx *rc, unsigned int cpu)
 }
 
 /* ------------------------------------------------------------------ */
+/*
+ * Scenarios: feed_many (CPUs 1..n-1 all feed CPU 0, the one consumer) and
+ * feed_all (every CPU feeds every other CPU, round robin, and consumes
+ * what it is fed).  Each producer has MANY_WINDOW objects of its own, one
+ * in flight at most per object, as in feed_throughput.  A global feeder
+ * lock (feeder_*) or tasklet lock (global_lock) is taken by every
+ * producer here; dwork and the lock-free inboxes share only the target's
+ * inbox cache line.  n is --cpus (default: every host CPU).
+ */
+#define MANY_WINDOW 64
+
+struct many_cpu {
+	uint64_t sent;   /* schedules that queued a run, by this producer */
+	uint64_t runs;   /* callbacks run on this CPU */
+} __attribute__((aligned(64)));
+
+struct many_priv {
+	struct many_cpu c[BP_MAX_CPUS];
+	struct feed_slot *slot;  /* [cpu * MANY_WINDOW + i] */
+	void *objs;
+	bool all;                /* feed_all */
+	unsigned int done;       /* producers that stopped */
+};
+
+static struct many_priv *many_p;
+
+static void many_cb(void *arg)
+{
+	struct feed_slot *s = arg;
+
+	/* The CPU that runs the callback counts it: no shared counter. */
+	many_p->c[bp_self].runs++;
+	/* Release: the producer may reuse the slot once it sees 0. */
+	__atomic_store_n(&s->inflight, 0, __ATOMIC_RELEASE);
+}
+
+static void many_body(struct run_ctx *rc, unsigned int cpu)
+{
+	struct many_priv *p = rc->priv;
+	const struct bench_impl *im = rc->im;
+	unsigned int n = rc->ncpus, i = 0, k = 0;
+	bool producer = p->all || cpu != 0;
+	uint64_t r0 = 0;
+
+	mark_start(&rc->res[cpu]);
+	while (!stopped()) {
+		if (producer) {
+			unsigned int idx = cpu * MANY_WINDOW + i;
+			struct feed_slot *s = &p->slot[idx];
+
+			if (!__atomic_load_n(&s->inflight, __ATOMIC_ACQUIRE)) {
+				unsigned int to = 0;
+
+				if (p->all) {
+					to = (cpu + 1 + k) % n;
+					k = (k + 1) % (n - 1);
+				}
+				__atomic_store_n(&s->inflight, 1,
+						 __ATOMIC_RELAXED);
+				if (im->schedule_on(obj_at(p->objs, im, idx), to))
+					p->c[cpu].sent++;
+			}
+			i = (i + 1) % MANY_WINDOW;
+		}
+		poll_softirq(im);
+	}
+	r0 = p->c[cpu].runs;
+	mark_end(&rc->res[cpu]);
+	rc->res[cpu].ops = r0;
+	/* Until every producer is out, keep consuming (they may wait). */
+	__atomic_add_fetch(&p->done, 1, __ATOMIC_ACQ_REL);
+	while (__atomic_load_n(&p->done, __ATOMIC_ACQUIRE) < n)
+		poll_softirq(im);
+}
+
+/* ------------------------------------------------------------------ */
 /* Measurements. */
 
 struct meas {
@@ -549,12 +627,14 @@ enum scen {
 	S_FEED_TP,
 	S_FEED_LAT,
 	S_STORM,
+	S_FEED_MANY,
+	S_FEED_ALL,
 	NR_SCEN
 };
 
 static const char *const scen_name[NR_SCEN] = {
 	"local_roundtrip", "local_throughput", "feed_throughput",
-	"feed_latency", "storm",
+	"feed_latency", "storm", "feed_many", "feed_all",
 };
 
 struct opts {
@@ -565,6 +645,7 @@ struct opts {
 	unsigned int ms;
 	uint64_t rt_iters;
 	unsigned int lat_samples;
+	unsigned int many_cpus;  /* feed_many / feed_all (--cpus) */
 	bool scen_on[NR_SCEN];
 	bool impl_on[NR_IMPLS];
 };
@@ -667,6 +748,37 @@ static struct meas measure(enum scen sc, const struct bench_impl *im,
 		free(p);
 		break;
 	}
+	case S_FEED_MANY:
+	case S_FEED_ALL: {
+		struct many_priv *p = xalloc(sizeof(*p));
+		uint64_t sent = 0, runs = 0;
+
+		p->all = sc == S_FEED_ALL;
+		p->slot = xalloc(sizeof(struct feed_slot) * MANY_WINDOW *
+				 ncpus);
+		p->objs = xalloc(obj_stride(im) * MANY_WINDOW * ncpus);
+		for (i = 0; i < MANY_WINDOW * ncpus; i++)
+			im->obj_init(obj_at(p->objs, im, i), BENCH_TASKLET,
+				     many_cb, &p->slot[i]);
+		many_p = p;
+		rc->priv = p;
+		run_cpus(rc, ncpus, many_body, o->ms);
+		for (i = 0; i < ncpus; i++) {
+			sent += p->c[i].sent;
+			runs += p->c[i].runs;
+		}
+		check(runs == sent, im->name,
+		      sc == S_FEED_ALL ? "feed_all runs vs schedule_on"
+				       : "feed_many runs vs schedule_on",
+		      (unsigned long long)runs, (unsigned long long)sent);
+		/* Callbacks per second, all consumers together. */
+		m.ops_per_s = rate_sum(rc, 0, ncpus);
+		m.cpu_ops_per_s = cpu_rate_sum(rc, 0, ncpus);
+		free(p->objs);
+		free(p->slot);
+		free(p);
+		break;
+	}
 	default:
 		break;
 	}
@@ -681,7 +793,7 @@ static struct meas measure(enum scen sc, const struct bench_impl *im,
 /* Results. */
 
 #define MAX_REPS 64
-#define MAX_RESULTS 64
+#define MAX_RESULTS 128
 
 struct result {
 	enum scen sc;
@@ -747,6 +859,8 @@ static const struct config configs[] = {
 	{ S_LOCAL_TP, 2, true },  { S_FEED_TP, 2, false },
 	{ S_FEED_LAT, 2, false }, { S_STORM, 1, true },
 	{ S_STORM, 2, true },
+	/* cpus 0: --cpus (every host CPU by default) */
+	{ S_FEED_MANY, 0, false }, { S_FEED_ALL, 0, false },
 };
 
 static void run_all(const struct opts *o)
@@ -758,6 +872,7 @@ static void run_all(const struct opts *o)
 	for (c = 0; c < sizeof(configs) / sizeof(configs[0]); c++) {
 		const struct config *cf = &configs[c];
 		unsigned int first = nr_results;
+		unsigned int ncpus = cf->cpus ? cf->cpus : o->many_cpus;
 
 		if (!o->scen_on[cf->sc])
 			continue;
@@ -767,7 +882,7 @@ static void run_all(const struct opts *o)
 			if (!o->impl_on[k] || (!im->remote && !cf->local_only_ok))
 				continue;
 			results[nr_results].sc = cf->sc;
-			results[nr_results].cpus = cf->cpus;
+			results[nr_results].cpus = ncpus;
 			results[nr_results].im = im;
 			results[nr_results].n = 0;
 			nr_results++;
@@ -780,10 +895,10 @@ static void run_all(const struct opts *o)
 				if (progress)
 					fprintf(stderr,
 						"\r%-18s cpus=%u rep %u/%u %-13s",
-						scen_name[cf->sc], cf->cpus,
+						scen_name[cf->sc], ncpus,
 						rep + 1, o->reps, r->im->name);
 				t0 = now_ns();
-				m = measure(cf->sc, r->im, cf->cpus, o);
+				m = measure(cf->sc, r->im, ncpus, o);
 				if (use_rt) {
 					/* Give the others as much time back. */
 					uint64_t ns = now_ns() - t0;
@@ -912,7 +1027,11 @@ static void print_table(const struct opts *o)
 	printf("load average before/after: %s / %s%s\n", load_start, load_end,
 	       use_rt ? "; measuring threads SCHED_FIFO (--rt)" : "");
 	printf("medians of %u repetitions; ns/op = 1e9 / ops_per_s "
-	       "(feed_latency: median latency)\n\n", o->reps);
+	       "(feed_latency: median latency)\n", o->reps);
+	printf("feed_many/feed_all: %u CPU threads on %u host CPUs%s\n\n",
+	       o->many_cpus, host_cpus,
+	       o->many_cpus > host_cpus ? " (oversubscribed: time-shared)"
+					: "");
 	printf("%-17s %4s %-13s %12s %8s %8s %12s %8s %12s\n", "scenario",
 	       "cpus", "impl", "ops/s", "ns/op", "p99 ns", "min..max ns",
 	       "vs dwork", "ops/cpu-s");
@@ -963,6 +1082,8 @@ static void print_json(const struct opts *o)
 	printf("  \"loadavg_before\": \"%s\",\n  \"loadavg_after\": \"%s\",\n",
 	       load_start, load_end);
 	printf("  \"sched_fifo\": %s,\n", use_rt ? "true" : "false");
+	printf("  \"host_cpus\": %u,\n  \"many_cpus\": %u,\n", host_cpus,
+	       o->many_cpus);
 	printf("  \"checks_failed\": %u,\n", check_failures);
 	printf("  \"reps\": %u,\n  \"quick\": %s,\n  \"impls\": [", o->reps,
 	       o->quick ? "true" : "false");
@@ -1011,7 +1132,7 @@ static void usage(void)
 
 	fprintf(stderr,
 		"usage: dwork-bench [--json [--table FILE]] [--quick] [--reps N] "
-		"[--ms N] [--rt]\n"
+		"[--ms N] [--rt] [--cpus N]\n"
 		"                   [--scenario a,b,...] [--impl a,b,...]\n"
 		"       dwork-bench --rt-only IMPL [--iters N]\n"
 		"scenarios:");
@@ -1066,6 +1187,10 @@ int main(int argc, char **argv)
 		} else if (!strcmp(s, "--ms") && a + 1 < argc) {
 			o.ms = (unsigned int)atoi(argv[++a]);
 			ms_set = true;
+		} else if (!strcmp(s, "--cpus") && a + 1 < argc) {
+			o.many_cpus = (unsigned int)atoi(argv[++a]);
+			if (o.many_cpus < 2 || o.many_cpus > BP_MAX_CPUS)
+				usage();
 		} else if (!strcmp(s, "--iters") && a + 1 < argc) {
 			o.rt_iters = strtoull(argv[++a], NULL, 0);
 			iters_set = true;
@@ -1088,8 +1213,22 @@ int main(int argc, char **argv)
 			o.rt_iters = 200000;
 		o.lat_samples = 2000;
 	}
+	if (!o.many_cpus)
+		o.many_cpus = host_cpus < 2 ? 2
+			    : host_cpus > BP_MAX_CPUS ? BP_MAX_CPUS : host_cpus;
 	if (o.reps < 1 || o.reps > MAX_REPS || o.ms < 1 || !o.rt_iters)
 		usage();
+	if (use_rt && o.many_cpus > host_cpus &&
+	    (!scen || in_list(scen, "feed_many") || in_list(scen, "feed_all"))) {
+		fprintf(stderr, "dwork-bench: --rt with --cpus above the host's "
+				"%u CPUs would starve spinning SCHED_FIFO threads\n",
+			host_cpus);
+		return 2;
+	}
+	if (o.many_cpus > host_cpus)
+		fprintf(stderr, "dwork-bench: feed_many/feed_all: %u CPU threads "
+				"on %u host CPUs (oversubscribed)\n",
+			o.many_cpus, host_cpus);
 	if (use_rt && host_cpus < 2) {
 		fprintf(stderr, "dwork-bench: --rt needs 2 host CPUs\n");
 		return 2;

@@ -12,7 +12,7 @@ B=build-ci-bench
 if [ ! -f "$B/build.ninja" ]; then
 	meson setup "$B" -Dtests=disabled >/dev/null
 fi
-meson compile -C "$B" dwork-bench dwork-demo >/dev/null
+meson compile -C "$B" dwork-bench dwork-demo dwork-irqoff >/dev/null
 
 echo "--- dwork-bench --quick --json"
 timeout 120 "$B/bench/dwork-bench" --quick --reps 1 --ms 30 --json \
@@ -23,7 +23,7 @@ d = json.load(open(sys.argv[1]))
 res = d["results"]
 assert isinstance(res, list) and res, "no results"
 need_scen = {"local_roundtrip", "local_throughput", "feed_throughput",
-             "feed_latency", "storm"}
+             "feed_latency", "storm", "feed_many", "feed_all"}
 need_impl = {"floor", "dwork", "global_lock", "feeder_lock", "wfcqueue", "ck"}
 seen_scen, seen_impl = set(), set()
 for r in res:
@@ -40,12 +40,28 @@ assert need_scen <= seen_scen, "missing scenarios %s" % (need_scen - seen_scen)
 assert need_impl <= seen_impl, "missing impls %s" % (need_impl - seen_impl)
 cpus = {(r["scenario"], r["cpus"]) for r in res}
 assert ("local_throughput", 1) in cpus and ("local_throughput", 2) in cpus
+assert ("feed_many", d["many_cpus"]) in cpus, "feed_many not on --cpus"
 assert len(d["targets"]) >= 6, d["targets"]
 assert d.get("checks_failed") == 0, "runs did not match schedules"
 print("bench JSON ok: %d results, %d impls" % (len(res), len(seen_impl)))
 for t in d["targets"]:
     print("  %-50s %7.2f  %s  %s" % (t["name"], t["value"], t["want"],
                                      "met" if t["met"] else "missed"))
+PY
+
+echo "--- dwork-irqoff (IRQs-off sections per entry point)"
+timeout 60 "$B/bench/dwork-irqoff" --reps 2 --nodes 2000 --json >"$B/irqoff.json"
+python3 - "$B/irqoff.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = {x["entry"]: x for x in d["entries"]}
+assert len(e) >= 10, e.keys()
+for k, x in e.items():
+    assert x["sections"] > 0 and x["max_ns"] >= x["p99_ns"] >= 0, (k, x)
+# dwork_cpu_dead adopts in bounded steps: many sections, not one per call.
+dead = [x for k, x in e.items() if k.startswith("cpu_dead")]
+assert dead and all(x["sections"] > 2 * d["reps"] for x in dead), dead
+print("irqoff JSON ok: %d entry points" % len(e))
 PY
 
 echo "--- dwork-demo --quick"

@@ -364,7 +364,9 @@ static void drain_irqoff(struct dwork_cpu *me, unsigned int self)
 	chain = dwork_atomic_xchg(&me->inbox, NULL, DWORK_ACQUIRE);
 	if (chain == DWORK_INBOX_CLOSED) {
 		/* Only a dead CPU's inbox is closed; put it back. */
-		DWORK_ASSERT(0);
+		DWORK_CHECK(0, "dwork_softirq/dwork_idle_run: this CPU's inbox "
+			       "is closed: dwork_cpu_dead() was called for it "
+			       "while it was still running dwork");
 		dwork_atomic_store(&me->inbox, chain, DWORK_RELAXED);
 		return;
 	}
@@ -490,7 +492,9 @@ static void run_irqoff(struct dwork_cpu *me, unsigned int self,
 	uint32_t s;
 	bool requeue;
 
-	DWORK_ASSERT(!me->running[lvl]);
+	DWORK_CHECK(!me->running[lvl],
+		    "dwork_softirq/dwork_idle_run: called from a callback of "
+		    "the same kind on this CPU (callbacks do not nest)");
 	me->running[lvl] = n;
 	me->killed[lvl] = false;
 	stat_inc(&me->stats.run);
@@ -636,7 +640,10 @@ int dwork_node_kill(struct dwork_node *n)
 							    : DWORK_LVL_IDLE;
 		int lvl;
 
-		DWORK_ASSERT(irq || !dwork_port_irqs_disabled());
+		DWORK_CHECK(irq || !dwork_port_irqs_disabled(),
+			    "dwork_tasklet_kill: called with IRQs disabled "
+			    "outside an interrupt handler; it may wait for "
+			    "another CPU");
 		for (lvl = 0; lvl < DWORK_NR_LVL; lvl++) {
 			/*
 			 * A slot whose callback already killed itself no
@@ -702,7 +709,9 @@ void dwork_softirq(void)
 
 	if (!me)
 		return;
-	DWORK_ASSERT(!dwork_port_in_irq() && !dwork_port_irqs_disabled());
+	DWORK_CHECK(!dwork_port_in_irq() && !dwork_port_irqs_disabled(),
+		    "dwork_softirq: must run in softirq context with IRQs "
+		    "enabled, not from a hard IRQ or with IRQs off");
 	flags = dwork_port_irq_save();
 	/*
 	 * Nested (a softirq callback called the port's "process pending
@@ -774,7 +783,9 @@ void dwork_idle_run(void)
 
 	if (!me)
 		return;
-	DWORK_ASSERT(!dwork_port_in_irq());
+	DWORK_CHECK(!dwork_port_in_irq(),
+		    "dwork_idle_run: must run in the idle loop, not from a "
+		    "hard IRQ");
 	flags = dwork_port_irq_save();
 	if (!dwork_atomic_load(&me->online, DWORK_RELAXED)) {
 		dwork_port_irq_restore(flags);
@@ -893,7 +904,12 @@ void dwork_cpu_dead(unsigned int cpu)
 	 * list manipulation.  A port may therefore run it as a cross-CPU
 	 * function call, which also reaches a CPU spinning in kill.
 	 */
-	DWORK_ASSERT(me && cpu < DWORK_NR_CPUS && cpu != self);
+	DWORK_CHECK(me, "dwork_cpu_dead: called on a thread that is no CPU; "
+		    "call it on an online CPU");
+	DWORK_CHECK(cpu < DWORK_NR_CPUS,
+		    "dwork_cpu_dead: CPU number out of range");
+	DWORK_CHECK(cpu != self, "dwork_cpu_dead: a CPU cannot adopt its own "
+		    "work; call it on another online CPU");
 	if (!me || cpu >= DWORK_NR_CPUS || cpu == self ||
 	    !dwork_atomic_load(&me->online, DWORK_ACQUIRE))
 		return;

@@ -47,10 +47,19 @@ _Static_assert(DWORK_ADOPT_BATCH >= 1, "DWORK_ADOPT_BATCH must be >= 1");
 /* The inbox of a dead CPU: pushes see it and go to the adopter. */
 #define DWORK_INBOX_CLOSED ((struct dwork_node *)(uintptr_t)1)
 
+/*
+ * DWORK_CHECK(cond, msg): with debug_checks, stop through the port's
+ * DWORK_PORT_ASSERT if @cond is false.  @msg says which function was
+ * misused and which rule it broke ("dwork_x: what is wrong; what to do"),
+ * so a user understands it without reading dwork's source.  Without
+ * debug_checks @cond is not evaluated.
+ */
 #if defined(DWORK_DEBUG_CHECKS) && DWORK_DEBUG_CHECKS
-#define DWORK_ASSERT(cond) DWORK_PORT_ASSERT(cond)
+#define DWORK_DEBUG 1
+#define DWORK_CHECK(cond, msg) DWORK_PORT_ASSERT(cond, "dwork: " msg)
 #else
-#define DWORK_ASSERT(cond) ((void)0)
+#define DWORK_DEBUG 0
+#define DWORK_CHECK(cond, msg) ((void)0)
 #endif
 
 #define dwork_container_of(ptr, type, member)                             \

@@ -101,8 +101,8 @@ static inline void dwork_port_cpu_relax(void)
 	arch_cpu_relax();
 }
 
-#define DWORK_PORT_ASSERT(cond)                                            \
-	((cond) ? (void)0 : bm_panic(#cond, __FILE__, __LINE__))
+#define DWORK_PORT_ASSERT(cond, msg)                                       \
+	((cond) ? (void)0 : bm_panic(msg, __FILE__, __LINE__))
 
 /*
  * Optional trace hook: compiled out unless the kernel asks for it.  It

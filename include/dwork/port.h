@@ -200,8 +200,11 @@ void dwork_port_cpu_relax(void);
 
 #ifndef DWORK_PORT_ASSERT
 /**
- * DWORK_PORT_ASSERT - stop (BUG) if a condition is false
+ * DWORK_PORT_ASSERT - stop (BUG) if a condition is false, saying why
  * @cond: the condition
+ * @msg:  a string literal naming the function misused and the rule it
+ *        broke, e.g. "dwork: dwork_tasklet_init: tasklet is pending or
+ *        running; kill it first"; a port that prints nothing may ignore it
  *
  * Evaluated only when the core is built with DWORK_DEBUG_CHECKS; does
  * nothing if the port does not define it.
@@ -209,7 +212,7 @@ void dwork_port_cpu_relax(void);
  * Context: any.
  * Return: only if @cond is true.
  */
-#define DWORK_PORT_ASSERT(cond) ((void)0)
+#define DWORK_PORT_ASSERT(cond, msg) ((void)0)
 #endif
 
 #endif /* DWORK_PORT_H */

@@ -495,7 +495,8 @@ static bool work_pending(unsigned int cpu)
 		return true;
 #if defined(DWORK_DEBUG_CHECKS) && DWORK_DEBUG_CHECKS
 	/* dwork kicks the idle loop for all idle work it queues. */
-	DWORK_PORT_ASSERT(!idle_work);
+	DWORK_PORT_ASSERT(!idle_work, "dwork posix: idle work queued without "
+			  "an idle kick");
 #endif
 	return false;
 }

@@ -45,8 +45,8 @@ bool dwork_port_cpu_online(unsigned int cpu);
 void dwork_port_cpu_relax(void);
 void sim_assert_fail(const char *expr, const char *file, int line);
 
-#define DWORK_PORT_ASSERT(cond)                                            \
-	((cond) ? (void)0 : sim_assert_fail(#cond, __FILE__, __LINE__))
+#define DWORK_PORT_ASSERT(cond, msg)                                       \
+	((cond) ? (void)0 : sim_assert_fail(msg, __FILE__, __LINE__))
 
 /*
  * Atomics: yield, then do the access sequentially consistently (only one

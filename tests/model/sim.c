@@ -146,7 +146,7 @@ void sim_fail(const char *fmt, ...)
 
 void sim_assert_fail(const char *expr, const char *file, int line)
 {
-	sim_fail("DWORK_PORT_ASSERT(%s) failed at %s:%d", expr, file, line);
+	sim_fail("debug check failed: %s (%s:%d)", expr, file, line);
 }
 
 static struct sobj *obj_of_addr(const volatile void *a)

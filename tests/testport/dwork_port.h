@@ -35,6 +35,7 @@ struct tp_state {
 	void (*relax_hook)(void *arg);
 	void *relax_arg;
 	unsigned int asserts;          /* failed DWORK_PORT_ASSERTs */
+	const char *last_assert;       /* the message of the last one */
 	/*
 	 * IRQ injection (NULL: none).  Called by dwork_port_irq_save() on a
 	 * CPU whose IRQs are enabled, just before it disables them: the one
@@ -49,7 +50,7 @@ struct tp_state {
 
 extern struct tp_state tp;
 
-void tp_assert_fail(const char *expr, const char *file, int line);
+void tp_assert_fail(const char *msg, const char *file, int line);
 
 static inline unsigned int dwork_port_this_cpu(void)
 {
@@ -119,7 +120,7 @@ static inline void dwork_port_cpu_relax(void)
 		tp.relax_hook(tp.relax_arg);
 }
 
-#define DWORK_PORT_ASSERT(cond)                                            \
-	((cond) ? (void)0 : tp_assert_fail(#cond, __FILE__, __LINE__))
+#define DWORK_PORT_ASSERT(cond, msg)                                       \
+	((cond) ? (void)0 : tp_assert_fail(msg, __FILE__, __LINE__))
 
 #endif /* DWORK_TESTPORT_H */

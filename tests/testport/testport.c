@@ -8,10 +8,11 @@
 
 struct tp_state tp;
 
-void tp_assert_fail(const char *expr, const char *file, int line)
+void tp_assert_fail(const char *msg, const char *file, int line)
 {
 	tp.asserts++;
-	fprintf(stderr, "DWORK_PORT_ASSERT(%s) failed at %s:%d\n", expr, file,
+	tp.last_assert = msg;
+	fprintf(stderr, "debug check failed: %s (%s:%d)\n", msg, file,
 		line);
 }
 

@@ -152,6 +152,9 @@ static void test_cpu_out_of_range_is_refused(void **state)
 	dwork_cpu_dead(DWORK_NR_CPUS);
 	u_expected_asserts = 1;
 	assert_int_equal(tp.asserts, 1);
+	/* The message names the function and the rule, not an expression. */
+	assert_string_equal(tp.last_assert,
+			    "dwork: dwork_cpu_dead: CPU number out of range");
 }
 
 static void test_calls_from_no_cpu_are_refused_or_harmless(void **state)

@@ -24,9 +24,10 @@ void dwork_port_kick_idle(unsigned int cpu);
 struct dwork_cpu *dwork_port_cpu(unsigned int cpu);
 bool dwork_port_cpu_online(unsigned int cpu);
 void dwork_port_cpu_relax(void);
-void dwork_port_assert_fail(const char *expr, const char *file, int line);
+/* @msg: what was misused and which rule it broke (see <dwork/port.h>). */
+void dwork_port_assert_fail(const char *msg, const char *file, int line);
 
-#define DWORK_PORT_ASSERT(cond)                                            \
-	((cond) ? (void)0 : dwork_port_assert_fail(#cond, __FILE__, __LINE__))
+#define DWORK_PORT_ASSERT(cond, msg)                                       \
+	((cond) ? (void)0 : dwork_port_assert_fail(msg, __FILE__, __LINE__))
 
 #endif /* DWORK_PORT_NONE_H */

@@ -76,7 +76,7 @@ extern struct dwork_cpu dwork_posix_dcpu[DWORK_NR_CPUS];
 void dwork_posix_irq_replay(void);
 void dwork_posix_wake(unsigned int cpu);
 void dwork_posix_relax_slow(void);
-void dwork_posix_assert_fail(const char *expr, const char *file, int line)
+void dwork_posix_assert_fail(const char *msg, const char *file, int line)
 	__attribute__((noreturn));
 
 #define dwork_posix_tls_load(p) __atomic_load_n((p), __ATOMIC_RELAXED)
@@ -204,8 +204,7 @@ static inline void dwork_port_cpu_relax(void)
 		dwork_posix_relax_slow();
 }
 
-#define DWORK_PORT_ASSERT(cond)                                            \
-	((cond) ? (void)0                                                  \
-		: dwork_posix_assert_fail(#cond, __FILE__, __LINE__))
+#define DWORK_PORT_ASSERT(cond, msg)                                       \
+	((cond) ? (void)0 : dwork_posix_assert_fail(msg, __FILE__, __LINE__))
 
 #endif /* DWORK_PORT_POSIX_H */

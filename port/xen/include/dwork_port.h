@@ -143,6 +143,13 @@ static inline void dwork_port_cpu_relax(void)
 	cpu_relax();
 }
 
-#define DWORK_PORT_ASSERT(cond) BUG_ON(!(cond))
+#define DWORK_PORT_ASSERT(cond, msg)                                       \
+	do {                                                               \
+		if ( unlikely(!(cond)) )                                   \
+		{                                                          \
+			printk(XENLOG_ERR "%s\n", msg);                    \
+			BUG();                                             \
+		}                                                          \
+	} while ( 0 )
 
 #endif /* DWORK_PORT_XEN_H */

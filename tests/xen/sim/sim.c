@@ -3,6 +3,7 @@
  * Host simulation of the Xen API used by port/xen (see sim.h).  Written
  * from Xen's documented behaviour; no Xen code.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,15 @@ static softirq_handler handlers[NR_SOFTIRQS];
 static struct notifier_block *chain;
 static bool batching;
 static unsigned long batch_mask;
+
+void printk(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
 
 void sim_bug(const char *what, const char *file, int line)
 {

@@ -88,7 +88,7 @@ static inline void dwork_port_cpu_relax(void)
 {
 }
 
-#define DWORK_PORT_ASSERT(cond)                                            \
-	((cond) ? (void)0 : kport_assert_fail(#cond, __FILE__, __LINE__))
+#define DWORK_PORT_ASSERT(cond, msg)                                       \
+	((cond) ? (void)0 : kport_assert_fail(msg, __FILE__, __LINE__))
 
 #endif /* KPORT_DWORK_PORT_H */

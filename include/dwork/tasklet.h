@@ -130,7 +130,10 @@ bool dwork_tasklet_is_scheduled(const struct dwork_tasklet *t);
  * CPU holding the tasklet runs its softirq, or, if that CPU died, until
  * dwork_cpu_dead() adopted it: so not from an IRQ on the CPU that will run
  * that dwork_cpu_dead() below the IRQ, unless the port runs pending
- * adoptions from dwork_port_cpu_relax() (port/posix does).
+ * adoptions from dwork_port_cpu_relax() and takes an adoption request
+ * only with IRQs off (port/posix does both); nor from an IRQ that
+ * interrupted code holding a lock which the CPU holding the tasklet may
+ * wait for (take such locks with IRQs off).
  * Return: 0 on success, also for a second kill; DWORK_EDEADLK (and no
  * other effect) if the tasklet's callback is running on this CPU in an
  * outer context (an IRQ that interrupted it, or a softirq nested in its

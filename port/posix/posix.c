@@ -35,7 +35,10 @@
  *   idle      the idle loop was kicked (dwork_port_kick_idle()).
  *   dead_req  cpu_down asks this CPU to adopt a dead CPU's work; done at
  *             the top of the loop or from a kill's spin-wait (relax, any
- *             context); dead_done tells cpu_down it is done.
+ *             context), with IRQs off from taking the request to the end
+ *             of the adoption; dead_done tells cpu_down it is done.
+ *   lock      a vCPU thread holds a runtime mutex only with SIG_IRQ and
+ *             SIG_IPI blocked (vlock()): no IRQ handler runs under it.
  *   sleeping, wakes
  *             for quiesce: sleeping is set (seq_cst) right before
  *             sigsuspend() and cleared after it; wakes is incremented after
@@ -182,6 +185,28 @@ static void set_vstate(unsigned int cpu, enum vstate st)
 			 __ATOMIC_RELEASE);
 }
 
+/*
+ * Runtime mutexes and IRQs.  A vCPU thread holds a runtime mutex only with
+ * SIG_IRQ and SIG_IPI blocked (the host's "IRQs off"): an IRQ handler that
+ * landed while the mutex is held and spun in dwork_tasklet_kill() would
+ * wait for another CPU, which may itself be blocked on that mutex.  A
+ * signal that arrives meanwhile stays pending and is taken at the unlock.
+ * Host threads take no IRQs and need no mask.
+ */
+static void vlock(struct vcpu *v, sigset_t *old)
+{
+	if (on_vcpu())
+		pthread_sigmask(SIG_BLOCK, &rt.sigs, old);
+	pthread_mutex_lock(&v->lock);
+}
+
+static void vunlock(struct vcpu *v, const sigset_t *old)
+{
+	pthread_mutex_unlock(&v->lock);
+	if (on_vcpu())
+		pthread_sigmask(SIG_SETMASK, old, NULL);
+}
+
 static void short_sleep(void)
 {
 	struct timespec ts = { 0, 50 * 1000 };
@@ -219,16 +244,26 @@ void dwork_posix_wake(unsigned int cpu)
 static void adopt_dead_cpu(unsigned int self)
 {
 	struct vcpu *v = &vcpus[self];
+	unsigned long flags;
 	uint32_t d;
 
 	if (!__atomic_load_n(&v->dead_req, __ATOMIC_ACQUIRE))
 		return;
+	/*
+	 * IRQs off from taking the request until the adoption is done: an
+	 * IRQ that landed in between and killed a tasklet still queued on
+	 * the dead CPU would spin with the request gone (its spin-wait finds
+	 * nothing to adopt) above an adoption that never resumes.  An IRQ
+	 * deferred here runs at the restore, once the work is ours.
+	 */
+	flags = dwork_port_irq_save();
 	d = __atomic_exchange_n(&v->dead_req, 0u, __ATOMIC_ACQUIRE);
-	if (!d)
-		return;
-	dwork_cpu_dead(d - 1);
-	/* Release: cpu_down (acquire) sees the adoption done. */
-	__atomic_store_n(&v->dead_done, 1u, __ATOMIC_RELEASE);
+	if (d) {
+		dwork_cpu_dead(d - 1);
+		/* Release: cpu_down (acquire) sees the adoption done. */
+		__atomic_store_n(&v->dead_done, 1u, __ATOMIC_RELEASE);
+	}
+	dwork_port_irq_restore(flags);
 }
 
 void dwork_posix_relax_slow(void)
@@ -378,6 +413,7 @@ static int install_handlers(void)
 int dwork_posix_irq_on(unsigned int cpu, void (*fn)(void *), void *arg)
 {
 	struct vcpu *v;
+	sigset_t old;
 	uint32_t t;
 
 	if (!fn || dwork_port_in_irq() || dwork_port_irqs_disabled())
@@ -386,10 +422,10 @@ int dwork_posix_irq_on(unsigned int cpu, void (*fn)(void *), void *arg)
 		return DWORK_ENODEV;
 	rt_init();
 	v = &vcpus[cpu];
-	pthread_mutex_lock(&v->lock);
+	vlock(v, &old);
 	for (;;) {
 		if (vstate(v) != VS_ONLINE) {
-			pthread_mutex_unlock(&v->lock);
+			vunlock(v, &old);
 			return DWORK_ENODEV;
 		}
 		t = v->ring_tail;
@@ -398,12 +434,12 @@ int dwork_posix_irq_on(unsigned int cpu, void (*fn)(void *), void *arg)
 		    RING_SIZE)
 			break;
 		/* Full: wait for the CPU to take some. */
-		pthread_mutex_unlock(&v->lock);
+		vunlock(v, &old);
 		if (dwork_port_this_cpu() == cpu)
 			irq_dispatch(cpu);
 		else
 			short_sleep();
-		pthread_mutex_lock(&v->lock);
+		vlock(v, &old);
 	}
 	v->ring[t & (RING_SIZE - 1)].fn = fn;
 	v->ring[t & (RING_SIZE - 1)].arg = arg;
@@ -413,11 +449,12 @@ int dwork_posix_irq_on(unsigned int cpu, void (*fn)(void *), void *arg)
 	 * Signal on 0 -> 1 only.  Under the lock, so that cpu_down (which
 	 * changes the state under it) never finds a doorbell rung for an
 	 * entry it already drained, and the thread is not joined meanwhile.
+	 * On a vCPU our own IRQs are blocked meanwhile (vlock()).
 	 */
 	if (!__atomic_exchange_n(&v->irq_bell, 1u, __ATOMIC_SEQ_CST) &&
 	    __atomic_load_n(&v->live, __ATOMIC_ACQUIRE))
 		pthread_kill(v->self, DWORK_POSIX_SIG_IRQ);
-	pthread_mutex_unlock(&v->lock);
+	vunlock(v, &old);
 	return 0;
 }
 
@@ -428,8 +465,9 @@ int dwork_posix_irq_on(unsigned int cpu, void (*fn)(void *), void *arg)
 static struct run_req *rq_pop(struct vcpu *v)
 {
 	struct run_req *r;
+	sigset_t old;
 
-	pthread_mutex_lock(&v->lock);
+	vlock(v, &old);
 	r = v->rq_head;
 	if (r) {
 		v->rq_head = r->next;
@@ -437,17 +475,19 @@ static struct run_req *rq_pop(struct vcpu *v)
 			v->rq_tail = NULL;
 		__atomic_store_n(&v->rq_len, v->rq_len - 1, __ATOMIC_SEQ_CST);
 	}
-	pthread_mutex_unlock(&v->lock);
+	vunlock(v, &old);
 	return r;
 }
 
 static void rq_run(struct vcpu *v, struct run_req *r)
 {
+	sigset_t old;
+
 	r->fn(r->arg);
-	pthread_mutex_lock(&v->lock);
+	vlock(v, &old);
 	r->done = true;
 	pthread_cond_broadcast(&v->cond);
-	pthread_mutex_unlock(&v->lock);
+	vunlock(v, &old);
 }
 
 /* Run IRQs posted but not run (e.g. the signal is still in flight). */
@@ -546,14 +586,15 @@ static void vcpu_park(unsigned int cpu)
 {
 	struct vcpu *v = &vcpus[cpu];
 	struct run_req *r;
+	sigset_t old;
 
 	while ((r = rq_pop(v)) != NULL)
 		rq_run(v, r);
 	irq_poll(cpu);
-	pthread_mutex_lock(&v->lock);
+	vlock(v, &old);
 	set_vstate(cpu, VS_PARKED);
 	pthread_cond_broadcast(&v->cond);
-	pthread_mutex_unlock(&v->lock);
+	vunlock(v, &old);
 }
 
 static void *vcpu_main(void *arg)

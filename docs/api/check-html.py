@@ -9,6 +9,8 @@ would trip over:
 
   * a verbatim block (<pre>, or a code fragment outside the source
     listings) with a line starting with "*": a comment gutter left in;
+  * an entry whose text starts with "<": a trailing comment attached to
+    the wrong declaration;
   * a file page whose summary is not the header's whole first paragraph
     ending in a full stop (a summary cut mid-sentence);
   * a documented function or macro of a header with no entry on its file
@@ -156,6 +158,9 @@ def check_gutters(html_dir, bad):
         blocks = re.findall(r'<pre[^>]*>(.*?)</pre>', page, re.S)
         blocks += re.findall(r'<div class="fragment">(.*?)</div><!-- fragment -->',
                              page, re.S)
+        for m in re.finditer(r'<div class="memdoc">\s*<p[^>]*>\s*&lt;', page):
+            bad.append('%s: an entry starts with "<" (a ///< comment '
+                       'attached to the wrong declaration)' % name)
         for b in blocks:
             for line in re.split(r'\n|<div class="line">', b):
                 t = html.unescape(re.sub(r'<[^>]+>', '', line)).strip()
@@ -174,7 +179,7 @@ def check_header(html_dir, header, bad):
     page = open(path, encoding='utf-8').read()
     first_para, entries = parse_header(header)
     # the file's summary, at the top of its page
-    m = re.search(r'<div class="contents">\s*<p>(.*?)</p>', page, re.S)
+    m = re.search(r'<div class="contents">\s*<p[^>]*>(.*?)</p>', page, re.S)
     top = html_text(re.sub(r'<a href="#details">More\.\.\.</a>', '',
                            m.group(1))) if m else ''
     want = doc_text(first_para)
@@ -200,7 +205,7 @@ def check_header(html_dir, header, bad):
             continue
         doc = items[name]
         want = doc_text(sentence(e['summary']))
-        m = re.match(r'\s*<p>(.*?)</p>', doc, re.S)
+        m = re.match(r'\s*<p[^>]*>(.*?)</p>', doc, re.S)
         got = html_text(m.group(1)) if m else ''
         if got != want:
             bad.append(where + ': summary %r, want %r' % (got, want))

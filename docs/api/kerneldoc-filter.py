@@ -230,8 +230,12 @@ def main(path):
             else:
                 nxt = src[i].strip() if i < len(src) else ''
                 has_own = re.search(r'/\*.*\*/\s*$', nxt)
-                if depth == 0 and nxt and not has_own and not nxt.startswith(
-                        ('#endif', '#include', '}', '/*')):
+                # Only a comment right above a declaration or a #define (or
+                # the #ifndef that guards one) documents it; one above
+                # #if, #include, ... stays a comment.
+                if depth == 0 and nxt and not has_own and (
+                        not nxt.startswith(('#', '}', '/*')) or
+                        nxt.startswith(('#define', '#ifndef'))):
                     out += plain_to_doc(block, False)
                 else:
                     out += block
@@ -255,7 +259,14 @@ def main(path):
         m = re.match(r'^(.*\S.*?)\s*/\*\s*(.*?)\s*\*/\s*$', line)
         if m and not m.group(1).lstrip().startswith(('/*', '*', '#endif')) \
                 and not m.group(1).rstrip().endswith('\\'):
-            out.append('%s /**< %s */\n' % (m.group(1), escape(m.group(2))))
+            code = m.group(1).rstrip()
+            if code.endswith((';', ',', '{', '}')) or \
+                    code.lstrip().startswith('#'):
+                out.append('%s /**< %s */\n' % (code, escape(m.group(2))))
+            else:
+                # the declaration goes on (e.g. __attribute__ on the next
+                # line): a ///< here would document the wrong thing
+                out.append('%s /** %s */\n' % (code, escape(m.group(2))))
             i += 1
             continue
         out.append(line)

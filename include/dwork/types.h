@@ -3,9 +3,9 @@
  * dwork object layouts.
  *
  * Everything here is intrusive: the caller owns the memory and dwork never
- * allocates.  The fields are private to dwork (leading underscore in the
- * documentation sense): read and write them only through the API.  They are
- * in a public header because the caller must be able to embed the objects.
+ * allocates.  The fields are private to dwork: read and write them only
+ * through the API.  They are in a public header because the caller must be
+ * able to embed the objects.
  *
  * The port header (<dwork_port.h>) is included after these definitions, so a
  * port may define its per-CPU storage of struct dwork_cpu in line.

@@ -11,6 +11,7 @@ would trip over:
     listings) with a line starting with "*": a comment gutter left in;
   * an entry whose text starts with "<": a trailing comment attached to
     the wrong declaration;
+  * a Doxygen escape or command printed as text ("\\>", "\\p x");
   * a file page whose summary is not the header's whole first paragraph
     ending in a full stop (a summary cut mid-sentence);
   * a documented function or macro of a header with no entry on its file
@@ -158,6 +159,10 @@ def check_gutters(html_dir, bad):
         blocks = re.findall(r'<pre[^>]*>(.*?)</pre>', page, re.S)
         blocks += re.findall(r'<div class="fragment">(.*?)</div><!-- fragment -->',
                              page, re.S)
+        text = html.unescape(re.sub(r'<[^>]+>', ' ', page))
+        for m in re.finditer(r'\\(?:[<>]|[pc] \w|brief|param|return)', text):
+            bad.append('%s: a Doxygen escape or command printed as text: %r'
+                       % (name, text[max(0, m.start() - 30):m.end() + 10]))
         for m in re.finditer(r'<div class="memdoc">\s*<p[^>]*>\s*&lt;', page):
             bad.append('%s: an entry starts with "<" (a ///< comment '
                        'attached to the wrong declaration)' % name)

@@ -27,7 +27,7 @@ Doxygen does not read that format, so this filter rewrites it on the fly
   * "Return: text"                                ->  \\return text (or
     \\dworkreturn text for a void function or a macro)
   * "@word" in running text                       ->  \\p word
-  * "<" and ">" in running text                   ->  escaped
+  * "<" that could open an HTML tag               ->  escaped
   * the file's leading plain comment              ->  \\file block: the first
     paragraph is the summary, indented lines (the synchronization
     matrices) become verbatim blocks, the rest is running text
@@ -47,7 +47,9 @@ TITLE = re.compile(r'^(?:(struct|union|enum)\s+)?(\w+)(?:\(\))?\s+-\s+(.*)$')
 
 
 def escape(text):
-    text = text.replace('<', '\\<').replace('>', '\\>')
+    # Only a "<" that could open an HTML tag needs escaping; a "\\<" or
+    # "\\>" inside double quotes would be printed as written.
+    text = re.sub(r'<(?=[A-Za-z/!?])', r'\\<', text)
     # "@cpu's": \\p would take the "'s" into the code span
     text = re.sub(r"(?<![\w\\])@(\w+)(?=')", r'<code>\1</code>', text)
     text = re.sub(r'(?<![\w\\])@(\w+)', r'\\p \1', text)

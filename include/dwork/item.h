@@ -36,7 +36,7 @@ struct dwork_item {
 	void (*fn)(struct dwork_item *it);
 };
 
-/* Static initialiser: struct dwork_item x = DWORK_ITEM_INIT(fn); */
+/* Static initialiser of an item whose callback is fn_. */
 #define DWORK_ITEM_INIT(fn_)                                               \
 	{ .node = DWORK_NODE_INIT(DWORK_KIND_ITEM), .fn = (fn_) }
 

@@ -69,6 +69,8 @@ timeout 60 "$B/demo/dwork-demo" --quick --json "$B/demo.json" 2>/dev/null |
 	tee "$B/demo.txt"
 grep -q "idle CPU time inside deferred-work machinery" "$B/demo.txt"
 grep -q "per-CPU summary, dwork" "$B/demo.txt"
+grep -q "with the long waits removed" "$B/demo.txt"
+grep -q "model of Xen.s tasklet design before dwork" "$B/demo.txt"
 python3 - "$B/demo.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

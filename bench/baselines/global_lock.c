@@ -36,6 +36,37 @@ static struct bl_ticketlock tasklet_lock;
 static struct gl_pcpu gl_cpu[BL_MAX_CPUS];
 static struct bl_pcpu_stats gl_stats[BL_MAX_CPUS];
 
+#ifdef BL_LHP
+/*
+ * dwork-demo only (demo/meson.build defines BL_LHP): time every wait for
+ * and every hold of tasklet_lock, so that the demo can show how much of
+ * the baseline's figure is lock-holder preemption by the host, which the
+ * POSIX runtime allows and hardware with IRQs off does not.
+ */
+uint64_t bl_lhp_now(void);        /* a cheap timestamp (the TSC on x86) */
+void bl_lhp_waited(uint64_t t);   /* a wait, in bl_lhp_now() units */
+void bl_lhp_held(uint64_t t);     /* a hold, in bl_lhp_now() units */
+static __thread uint64_t gl_t_acq;
+
+static void gl_lock(void)
+{
+	uint64_t t0 = bl_lhp_now();
+
+	bl_lock(&tasklet_lock);
+	gl_t_acq = bl_lhp_now();
+	bl_lhp_waited(gl_t_acq - t0);
+}
+
+static void gl_unlock(void)
+{
+	bl_lhp_held(bl_lhp_now() - gl_t_acq);
+	bl_unlock(&tasklet_lock);
+}
+#else
+#define gl_lock() bl_lock(&tasklet_lock)
+#define gl_unlock() bl_unlock(&tasklet_lock)
+#endif
+
 static void gl_setup(unsigned int ncpus)
 {
 	unsigned int i;
@@ -87,7 +118,7 @@ static bool gl_schedule_on(void *obj, unsigned int cpu)
 	unsigned long flags = dwork_port_irq_save();
 	bool queued = false;
 
-	bl_lock(&tasklet_lock);
+	gl_lock();
 	if (!t->is_dead) {
 		queued = t->scheduled_on < 0;
 		t->scheduled_on = (int)cpu;
@@ -96,7 +127,7 @@ static bool gl_schedule_on(void *obj, unsigned int cpu)
 			gl_enqueue_locked(t);
 		}
 	}
-	bl_unlock(&tasklet_lock);
+	gl_unlock();
 	if (self < BL_MAX_CPUS) {
 		bl_inc(queued ? &gl_stats[self].s.raised
 			      : &gl_stats[self].s.coalesced);
@@ -118,7 +149,7 @@ static void gl_softirq(void)
 	struct bl_list *l = &gl_cpu[cpu].softirq_list;
 	unsigned long flags = dwork_port_irq_save();
 
-	bl_lock(&tasklet_lock);
+	gl_lock();
 	if (!bl_list_empty(l)) {
 		struct gl_tasklet *t =
 			bl_container_of(l->next, struct gl_tasklet, list);
@@ -126,14 +157,14 @@ static void gl_softirq(void)
 		bl_list_del_init(&t->list);
 		t->scheduled_on = -1;
 		t->is_running = true;
-		bl_unlock(&tasklet_lock);
+		gl_unlock();
 		dwork_port_irq_restore(flags);
 
 		bl_inc(&gl_stats[cpu].s.run);
 		t->fn(t->arg);
 
 		flags = dwork_port_irq_save();
-		bl_lock(&tasklet_lock);
+		gl_lock();
 		t->is_running = false;
 		if (t->scheduled_on >= 0 && !t->is_dead) {
 			bl_list_del_init(&t->list);
@@ -142,7 +173,7 @@ static void gl_softirq(void)
 	}
 	if (!bl_list_empty(l))
 		bl_raise_self();
-	bl_unlock(&tasklet_lock);
+	gl_unlock();
 	dwork_port_irq_restore(flags);
 }
 

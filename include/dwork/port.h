@@ -60,9 +60,10 @@ unsigned int dwork_port_this_cpu(void);
  * dwork_port_irq_save - disable interrupts on this CPU
  *
  * While they are disabled, no interrupt handler runs on this CPU.  Pairs
- * with dwork_port_irq_restore() and nests.  dwork holds interrupts off only
- * for O(1) list work, except in dwork_cpu_dead() and a reap scan
- * (O(length of the lists moved or scanned)).
+ * with dwork_port_irq_restore() and nests.  Raises and schedules hold
+ * interrupts off for O(1); the softirq pass for as long as the inbox chain
+ * it drains or the lists it scans, and dwork_cpu_dead() for at most
+ * DWORK_ADOPT_BATCH nodes at a time.
  *
  * Context: any.  Ordering: a compiler barrier at least ("memory" clobber);
  * dwork's cross-CPU ordering never relies on it.

@@ -8,12 +8,13 @@
  * dwork_posix_cpu_down() parks CPU 3 and calls dwork_cpu_dead(3) on another
  * CPU, which adopts everything CPU 3 had pending or was fed (Xen lost
  * exactly this work before its fix 29555668b5).  While CPU 3 is down,
- * raises for it return false and schedules return DWORK_ENODEV: refused
+ * raises and schedules for it return DWORK_ENODEV: refused
  * work is never queued and never runs.
  *
  * Checks (exit status): for every item, the number of callback runs
- * equals the number of raises that returned true, i.e. nothing accepted
- * was lost and nothing ran twice; callbacks never ran on an offline CPU.
+ * equals the number of raises that returned DWORK_QUEUED, i.e. nothing
+ * accepted was lost and nothing ran twice; callbacks never ran on an
+ * offline CPU.
  * The per-CPU "migrated" counters show how much work moved (that number
  * depends on timing and is only printed).
  */
@@ -34,7 +35,7 @@
 
 struct work {
 	struct dwork_item item;		/* first member: cast back below */
-	atomic_ulong accepted;		/* raises that returned true */
+	atomic_ulong accepted;		/* raises that returned DWORK_QUEUED */
 	atomic_ulong runs;
 };
 

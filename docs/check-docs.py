@@ -16,7 +16,8 @@ sources and port/xen/Kconfig for:
     blocks and in header comments, and the targets of Markdown links
     (with their #anchors, against the target's headings);
   * a test suite (suite: '...' in a meson.build) without its row in the
-    table at the top of docs/testing.md;
+    table at the top of docs/testing.md, and unit-test counts in
+    testing.md that differ from tests/unit/*.c;
   * with --sizeof PROGRAM (docs/sizeof.c, built with the library's
     configuration): every "N bytes on LP64" and "N bytes per CPU" against
     sizeof(struct dwork_cpu), and "K KiB at ... NR_CPUS=N" against N
@@ -160,6 +161,29 @@ def check_suites(root, bad):
                        'of suites' % s)
 
 
+def check_unit_counts(root, bad):
+    """testing.md's per-binary test counts and total against the sources."""
+    testing = open(os.path.join(root, 'docs', 'testing.md'),
+                   encoding='utf-8').read()
+    total = 0
+    for name, n in re.findall(r'^\| `(test_\w+)` \| (\d+) \|', testing, re.M):
+        src = os.path.join(root, 'tests', 'unit', name + '.c')
+        if not os.path.exists(src):
+            bad.append('docs/testing.md: %s has no tests/unit/%s.c'
+                       % (name, name))
+            continue
+        got = len(re.findall(r'^\s*(?:T|cmocka_unit_test\w*)\(\s*test_',
+                             open(src, encoding='utf-8').read(), re.M))
+        total += got
+        if got != int(n):
+            bad.append('docs/testing.md: %s has %d tests, the table says %s'
+                       % (name, got, n))
+    m = re.search(r'--suite unit\s+# [^,\n]*, (\d+) tests', testing)
+    if m and total and int(m.group(1)) != total:
+        bad.append('docs/testing.md: the unit suite has %d tests, the text '
+                   'says %s' % (total, m.group(1)))
+
+
 def check_sizes(root, program, bad):
     out = subprocess.check_output([program], universal_newlines=True).split()
     vals = dict(zip(out[0::2], (int(v) for v in out[1::2])))
@@ -191,6 +215,7 @@ def main(argv):
     for f in files(root):
         check_file(root, f, tops, bad)
     check_suites(root, bad)
+    check_unit_counts(root, bad)
     if argv[1:2] == ['--sizeof']:
         check_sizes(root, argv[2], bad)
     for b in bad:

@@ -54,7 +54,9 @@ def doc_text(text):
 
 def sentence(text):
     text = text.strip()
-    if text and text[0].islower():
+    first = text.split(' ', 1)[0]
+    # an identifier ("run_on requests ...") keeps its case
+    if text and text[0].islower() and not re.search(r'[_()]', first):
         text = text[0].upper() + text[1:]
     if text and text[-1] not in '.?!':
         text += '.'

@@ -73,7 +73,9 @@ def body_lines(block):
 def sentence(text):
     """A kernel-doc summary as a Doxygen brief: capitalised, full stop."""
     text = text.strip()
-    if text and text[0].islower():
+    first = text.split(' ', 1)[0]
+    # an identifier ("run_on requests ...") keeps its case
+    if text and text[0].islower() and not re.search(r'[_()]', first):
         text = text[0].upper() + text[1:]
     if text and text[-1] not in '.?!':
         text += '.'
@@ -264,11 +266,14 @@ def main(path):
             code = m.group(1).rstrip()
             if code.endswith((';', ',', '{', '}')) or \
                     code.lstrip().startswith('#'):
-                out.append('%s /**< %s */\n' % (code, escape(m.group(2))))
+                # a brief, so that the page's summary list shows it
+                out.append('%s /**< \\brief %s */\n'
+                           % (code, escape(m.group(2))))
             else:
                 # the declaration goes on (e.g. __attribute__ on the next
                 # line): a ///< here would document the wrong thing
-                out.append('%s /** %s */\n' % (code, escape(m.group(2))))
+                out.append('%s /** \\brief %s */\n'
+                           % (code, escape(m.group(2))))
             i += 1
             continue
         out.append(line)

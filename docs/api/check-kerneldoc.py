@@ -5,7 +5,9 @@
 For each function prototype (a line at file scope that declares
 `type name(...)` and ends in `;`, possibly over several lines), the comment
 right above it must be a `/** name - summary` block with a `Context:` and a
-`Return:` section and an `@arg:` line for every named argument.
+`Return:` section and an `@arg:` line for every named argument.  Headers
+given after `--nmi` must also state each function's NMI rule: the block
+names "NMI" (NMI-safe or not, and what to use instead).
 Exit status 1 and one line per problem otherwise.
 """
 import re
@@ -45,7 +47,7 @@ def args_of(proto):
     return out
 
 
-def check(path):
+def check(path, nmi=False):
     bad = []
     lines = open(path, encoding='utf-8').read().split('\n')
     i = 0
@@ -80,6 +82,8 @@ def check(path):
         for sec in ('Context:', 'Return:'):
             if not re.search(r'^\s*\*\s*' + sec, block, re.M):
                 bad.append(where + ': no ' + sec)
+        if nmi and 'NMI' not in block:
+            bad.append(where + ': no NMI rule (say whether it is NMI-safe)')
         for a in args_of(proto):
             if not re.search(r'^\s*\*\s*@%s:' % re.escape(a), block, re.M):
                 bad.append(where + ': argument @%s undocumented' % a)
@@ -89,8 +93,12 @@ def check(path):
 def main():
     bad = []
     n = 0
+    nmi = False
     for p in sys.argv[1:]:
-        bad += check(p)
+        if p == '--nmi':
+            nmi = True
+            continue
+        bad += check(p, nmi)
         n += 1
     for b in bad:
         print(b)

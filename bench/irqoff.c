@@ -13,7 +13,7 @@
  * call), so the figures do not depend on a second host CPU and the
  * scenarios are deterministic; only the host's noise (an interrupt or a
  * preemption of the thread inside a section) varies, and it shows in the
- * maximum.  Usage: dwork-irqoff [--reps N] [--nodes N] [--json]
+ * maximum.  Usage: dwork-irqoff [--reps N] [--nodes N] [--json [--table F]]
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -22,6 +22,13 @@
 #include <time.h>
 
 #include <dwork/dwork.h>
+
+/* The core's adoption batch (src/internal.h), for the table's header. */
+#ifndef DWORK_ADOPT_BATCH
+#define ADOPT_BATCH 32
+#else
+#define ADOPT_BATCH DWORK_ADOPT_BATCH
+#endif
 
 struct bp_cpu bp_cpus[BP_MAX_CPUS];
 __thread unsigned int bp_self = DWORK_CPU_NONE;
@@ -100,6 +107,47 @@ static int cmp_u64(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+static struct dwork_tasklet *tasklets;
+static unsigned int nnodes = 10000;
+
+static struct {
+	unsigned int n;
+	double p50, p99, max;
+} res[NR_ENTRY];
+static double cal_ns;
+
+static void print_table(FILE *f, unsigned int reps)
+{
+	unsigned int e;
+
+	fprintf(f, "dwork-irqoff: IRQs-off sections per entry point, "
+		   "N = %u nodes, %u repetitions\n"
+		   "(timer cost %.1f ns subtracted; softirq batch %u, "
+		   "adoption batch %u)\n\n%-44s %9s %9s %9s %9s\n",
+		nnodes, reps, cal_ns, (unsigned int)DWORK_SOFTIRQ_BATCH,
+		(unsigned int)ADOPT_BATCH, "entry point", "sections",
+		"median", "p99 ns", "max ns");
+	for (e = E_SCHED; e < NR_ENTRY; e++)
+		fprintf(f, "%-44s %9u %9.0f %9.0f %9.0f\n", entry_name[e],
+			res[e].n, res[e].p50, res[e].p99, res[e].max);
+}
+
+static void print_json(FILE *f, unsigned int reps)
+{
+	unsigned int e;
+
+	fprintf(f, "{\n  \"tool\": \"dwork-irqoff\", \"reps\": %u, "
+		   "\"nodes\": %u, \"timer_cost_ns\": %.1f,\n"
+		   "  \"entries\": [", reps, nnodes, cal_ns);
+	for (e = E_SCHED; e < NR_ENTRY; e++)
+		fprintf(f, "%s\n    {\"entry\": \"%s\", \"sections\": %u, "
+			   "\"median_ns\": %.0f, \"p99_ns\": %.0f, "
+			   "\"max_ns\": %.0f}",
+			e == E_SCHED ? "" : ",", entry_name[e], res[e].n,
+			res[e].p50, res[e].p99, res[e].max);
+	fprintf(f, "\n  ]\n}\n");
+}
+
 static void as_cpu(unsigned int cpu)
 {
 	bp_self = cpu;
@@ -136,8 +184,6 @@ static void count_fn(void *arg)
 	nruns++;
 }
 
-static struct dwork_tasklet *tasklets;
-static unsigned int nnodes = 10000;
 
 static void init_tasklets(unsigned int n)
 {
@@ -255,6 +301,7 @@ int main(int argc, char **argv)
 {
 	unsigned int reps = 20, i, e;
 	bool json = false;
+	const char *table = NULL;
 	uint64_t t0, c0, t1, c1, cal;
 	double ns_per_tick;
 	int a;
@@ -266,9 +313,11 @@ int main(int argc, char **argv)
 			nnodes = (unsigned int)atoi(argv[++a]);
 		else if (!strcmp(argv[a], "--json"))
 			json = true;
+		else if (!strcmp(argv[a], "--table") && a + 1 < argc)
+			table = argv[++a];
 		else {
 			fprintf(stderr, "usage: dwork-irqoff [--reps N] "
-					"[--nodes N] [--json]\n");
+					"[--nodes N] [--json [--table FILE]]\n");
 			return 2;
 		}
 	}
@@ -306,42 +355,34 @@ int main(int argc, char **argv)
 		for (e = E_SCHED; e < NR_ENTRY; e++)
 			scenario((enum entry)e, 1);
 
-	if (json)
-		printf("{\n  \"tool\": \"dwork-irqoff\", \"reps\": %u, "
-		       "\"nodes\": %u, \"timer_cost_ns\": %.1f,\n"
-		       "  \"entries\": [",
-		       reps, nnodes, (double)cal * ns_per_tick);
-	else
-		printf("dwork-irqoff: IRQs-off sections per entry point, "
-		       "N = %u nodes, %u repetitions\n"
-		       "(timer cost %.1f ns subtracted; batch %u)\n\n"
-		       "%-44s %9s %9s %9s %9s\n",
-		       nnodes, reps, (double)cal * ns_per_tick,
-		       (unsigned int)DWORK_SOFTIRQ_BATCH, "entry point",
-		       "sections", "median", "p99 ns", "max ns");
 	for (e = E_SCHED; e < NR_ENTRY; e++) {
 		struct samples *s = &smp[e];
-		double p50, p99, mx;
 
-		for (i = 0; i < s->n; i++) {
+		for (i = 0; i < s->n; i++)
 			s->v[i] = s->v[i] > cal ? s->v[i] - cal : 0;
-		}
 		qsort(s->v, s->n, sizeof(uint64_t), cmp_u64);
-		p99 = s->n ? (double)s->v[(s->n * 99ull) / 100] * ns_per_tick
-			   : 0;
-		p50 = s->n ? (double)s->v[s->n / 2] * ns_per_tick : 0;
-		mx = s->n ? (double)s->v[s->n - 1] * ns_per_tick : 0;
-		if (json)
-			printf("%s\n    {\"entry\": \"%s\", \"sections\": %u, "
-			       "\"median_ns\": %.0f, \"p99_ns\": %.0f, "
-			       "\"max_ns\": %.0f}",
-			       e == E_SCHED ? "" : ",", entry_name[e], s->n,
-			       p50, p99, mx);
-		else
-			printf("%-44s %9u %9.0f %9.0f %9.0f\n",
-			       entry_name[e], s->n, p50, p99, mx);
+		res[e].n = s->n;
+		res[e].p50 = s->n ? (double)s->v[s->n / 2] * ns_per_tick : 0;
+		res[e].p99 = s->n ? (double)s->v[(s->n * 99ull) / 100] *
+					    ns_per_tick
+				  : 0;
+		res[e].max = s->n ? (double)s->v[s->n - 1] * ns_per_tick : 0;
 	}
-	if (json)
-		printf("\n  ]\n}\n");
+	cal_ns = (double)cal * ns_per_tick;
+	if (json) {
+		print_json(stdout, reps);
+		if (table) {
+			FILE *f = fopen(table, "w");
+
+			if (!f) {
+				perror(table);
+				return 2;
+			}
+			print_table(f, reps);
+			fclose(f);
+		}
+	} else {
+		print_table(stdout, reps);
+	}
 	return 0;
 }

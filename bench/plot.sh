@@ -53,6 +53,16 @@ emit("tp", "local_throughput", [(1, "ops_per_s", 1e6), (2, "ops_per_s", 1e6)])
 emit("feed", "feed_throughput", [(2, "ops_per_s", 1e6)])
 emit("lat", "feed_latency", [(2, "ns_per_op", 1), (2, "p99_ns", 1)])
 emit("storm", "storm", [(1, "ops_per_s", 1e6), (2, "ops_per_s", 1e6)])
+mc = d.get("many_cpus", 2)
+impls = [i for i in order if i in rows.get("feed_many", {})]
+with open(f"{tmp}/many.dat", "w") as f:
+    for i in impls:
+        vals = series(rows["feed_many"][i].get(mc), "ops_per_s", 1e6)
+        vals += series(rows.get("feed_all", {}).get(i, {}).get(mc),
+                       "ops_per_s", 1e6)
+        f.write('"%s" %s\n' % (i, " ".join(vals)))
+with open(f"{tmp}/many_cpus.txt", "w") as f:
+    f.write("%d CPU threads on %s host CPUs" % (mc, d.get("host_cpus", "?")))
 with open(f"{tmp}/machine.txt", "w") as f:
     f.write(d.get("machine", "").replace('"', "'"))
     if d.get("sched_fifo"):
@@ -60,6 +70,7 @@ with open(f"{tmp}/machine.txt", "w") as f:
     f.write("; medians of %s, bars: min..max" % d.get("reps", "?"))
 PY
 machine=$(cat "$tmp/machine.txt")
+many=$(cat "$tmp/many_cpus.txt")
 
 common="set terminal svg size 720,400 dynamic noenhanced font 'sans,11'
 set style data histogram
@@ -102,8 +113,14 @@ set title "storm: item raises in IRQ context, 75% coalesced (higher is better)"
 set ylabel "million raises/s (median)"
 plot "$tmp/storm.dat" using 2:3:4:xtic(1) title "1 CPU" lc rgb "#4477aa", \
      "" using 5:6:7 title "2 CPUs" lc rgb "#ee6677"
+
+set output "$out/feed_many.svg"
+set title "feed_many: all CPUs but one feed CPU 0; feed_all: all to all ($many; higher is better)"
+set ylabel "million callbacks/s, all CPUs (median)"
+plot "$tmp/many.dat" using 2:3:4:xtic(1) title "feed_many" lc rgb "#228833", \
+     "" using 5:6:7 title "feed_all" lc rgb "#aa3377"
 GP
-echo "plot.sh: wrote $out/{local_roundtrip,local_throughput,feed_throughput,feed_latency,storm}.svg"
+echo "plot.sh: wrote $out/{local_roundtrip,local_throughput,feed_throughput,feed_latency,storm,feed_many}.svg"
 
 [ -n "$demo" ] || exit 0
 python3 - "$demo" "$tmp" <<'PY'

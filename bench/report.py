@@ -34,6 +34,14 @@ rows = [
     ("feed_latency p99, ns", "feed_latency", 2, "p99_ns", 1, "%.0f"),
     ("storm, Mraises/s", "storm", 1, "ops_per_s", 1e6, "%.1f"),
     ("storm, Mraises/s", "storm", 2, "ops_per_s", 1e6, "%.1f"),
+    ("feed_many, Mcallbacks/s", "feed_many", d.get("many_cpus", 2),
+     "ops_per_s", 1e6, "%.2f"),
+    ("feed_many, Mcallbacks/cpu-s", "feed_many", d.get("many_cpus", 2),
+     "ops_per_cpu_s", 1e6, "%.2f"),
+    ("feed_all, Mcallbacks/s", "feed_all", d.get("many_cpus", 2),
+     "ops_per_s", 1e6, "%.2f"),
+    ("feed_all, Mcallbacks/cpu-s", "feed_all", d.get("many_cpus", 2),
+     "ops_per_cpu_s", 1e6, "%.2f"),
 ]
 print("Load average before / after: %s / %s; %d repetitions, medians.\n"
       % (d["loadavg_before"], d["loadavg_after"], d["reps"]))

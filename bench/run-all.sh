@@ -10,11 +10,13 @@ build=${1:-build}
 out=${2:-docs/perf}
 shift 2 2>/dev/null || shift $#
 mkdir -p "$out"
-meson compile -C "$build" dwork-bench dwork-demo >/dev/null
+meson compile -C "$build" dwork-bench dwork-demo dwork-irqoff >/dev/null
 # One run, printed both ways: JSON on stdout, the table into a file.
 "$build/bench/dwork-bench" --json --table "$out/results.txt" "$@" \
 	>"$out/results.json"
 bench/callgrind.sh "$build/bench/dwork-bench" 100000 >"$out/callgrind.txt"
 "$build/demo/dwork-demo" --json "$out/demo.json" 2>/dev/null >"$out/demo.txt"
+"$build/bench/dwork-irqoff" --reps 50 --json --table "$out/irqoff.txt" \
+	>"$out/irqoff.json"
 bench/plot.sh "$out/results.json" "$out" "$out/demo.json"
 echo "run-all.sh: results in $out"

@@ -173,6 +173,7 @@ static void list_append(struct dwork_list *l, struct dwork_node *n)
 		l->tail->next = n;
 	else
 		l->head = n;
+	dwork_port_list_point(); /* half linked: tests inject an NMI here */
 	l->tail = n;
 }
 
@@ -182,6 +183,7 @@ static void list_unlink(struct dwork_list *l, struct dwork_node *n)
 		n->prev->next = n->next;
 	else
 		l->head = n->next;
+	dwork_port_list_point(); /* half unlinked: tests inject an NMI here */
 	if (n->next)
 		n->next->prev = n->prev;
 	else

@@ -62,6 +62,15 @@ _Static_assert(DWORK_ADOPT_BATCH >= 1, "DWORK_ADOPT_BATCH must be >= 1");
 #define DWORK_CHECK(cond, msg) ((void)0)
 #endif
 
+/*
+ * A point in the middle of an owner-only list operation.  A test port may
+ * define it (tests/testport injects an NMI there, to show that the
+ * NMI-safe raises never touch the lists); otherwise it is nothing.
+ */
+#ifndef dwork_port_list_point
+#define dwork_port_list_point() ((void)0)
+#endif
+
 #define dwork_container_of(ptr, type, member)                             \
 	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 

@@ -16,6 +16,7 @@
  * does nothing.
  *
  * Context: task, on any CPU (normally not @cpu itself), or at boot.
+ * NMI: not safe.
  * Return: nothing; an out-of-range @cpu is ignored.
  */
 void dwork_cpu_init(unsigned int cpu);
@@ -37,6 +38,7 @@ void dwork_cpu_init(unsigned int cpu);
  * dwork_tasklet_kill() spin-wait (from the port's dwork_port_cpu_relax()).
  * A port must make sure a CPU spinning in kill can still get it done: such
  * a kill may be waiting for exactly this adoption.
+ * NMI: not safe.
  * Return: nothing; calls with a bad @cpu, on @cpu itself or off-CPU are
  * ignored (and asserted with debug_checks).
  */
@@ -54,6 +56,7 @@ void dwork_cpu_dead(unsigned int cpu);
  * callbacks on the same CPU (Xen's process_pending_softirqs() from a
  * softirq tasklet) returns at once; the outer pass re-raises the softirq
  * if work is left.
+ * NMI: not safe.
  * Return: nothing.
  */
 void dwork_softirq(void);
@@ -62,6 +65,7 @@ void dwork_softirq(void);
  * dwork_idle_pending - is idle-tasklet work queued on this CPU?
  *
  * Context: idle loop or task, IRQs enabled or disabled.
+ * NMI: not safe (it sorts the inbox onto the lists).
  * Return: true if dwork_idle_run() has a tasklet to run.
  */
 bool dwork_idle_pending(void);
@@ -74,6 +78,7 @@ bool dwork_idle_pending(void);
  * more idle work remains.
  *
  * Context: idle, IRQs enabled.
+ * NMI: not safe.
  * Return: nothing.
  */
 void dwork_idle_run(void);
@@ -84,6 +89,7 @@ void dwork_idle_run(void);
  * @out: where to store them
  *
  * Context: any.
+ * NMI-safe (relaxed loads; a counter may be read mid-update).
  * Return: 0, or DWORK_EINVAL for NULL @out or an out-of-range @cpu.
  */
 int dwork_cpu_stats(unsigned int cpu, struct dwork_stats *out);

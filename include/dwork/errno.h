@@ -15,5 +15,6 @@
 #define DWORK_EDEADLK   (-35) /* the operation would wait for itself */
 #define DWORK_ENODEV    (-19) /* CPU out of range, offline or not initialised */
 #define DWORK_ESHUTDOWN (-108) /* the object was killed */
+#define DWORK_EOPNOTSUPP (-95) /* the port does not support this call */
 
 #endif /* DWORK_ERRNO_H */

@@ -48,6 +48,7 @@ struct dwork_item {
  *
  * Context: any, but never while the item may be pending or running
  * (dwork_item_busy() returned 0, or the item was never raised).
+ * NMI-safe under the same rule (it writes only the item).
  * Return: nothing; a NULL @it is ignored, a NULL @fn leaves an item that
  * every raise refuses.
  */
@@ -76,6 +77,8 @@ void dwork_item_init(struct dwork_item *it, void (*fn)(struct dwork_item *it));
  * CPU may run before it (Xen's tasklets behave the same way).
  *
  * Context: any, including hard IRQ and IRQs disabled.
+ * NMI: not safe (it links into this CPU's lists with IRQs saved, which
+ * does not keep an NMI out); use dwork_item_raise_nmi().
  * Return: DWORK_QUEUED if this call queued a run; 0 if a run was already
  * pending (absorbed: that run will see this CPU's writes); DWORK_EINVAL
  * if @it is NULL or uninitialised (no callback); DWORK_ENODEV if this CPU
@@ -95,12 +98,38 @@ int dwork_item_raise(struct dwork_item *it);
  * there (it runs once, on the newest target) and returns 0.
  *
  * Context: any, including hard IRQ and IRQs disabled.
+ * NMI: not safe; use dwork_item_raise_nmi() (this CPU only).
  * Return: DWORK_QUEUED if this call queued a run; 0 if a run was already
  * pending; DWORK_EINVAL if @it is NULL or uninitialised; DWORK_ENODEV if
  * @cpu is out of range or not online in dwork.  On an error nothing is
  * queued.
  */
 int dwork_item_raise_on(struct dwork_item *it, unsigned int cpu);
+
+/**
+ * dwork_item_raise_nmi - queue an item on this CPU from an NMI
+ * @it: the item
+ *
+ * The NMI-safe form of dwork_item_raise(), after Linux's irq_work_queue():
+ * it never links into this CPU's lists and never saves IRQs.  It sets the
+ * state word with a CAS, pushes an idle item onto this CPU's own inbox
+ * with the lock-free push other CPUs use, and raises the softirq through
+ * the port's dwork_port_raise_softirq_nmi().  The run happens on this CPU,
+ * except when the item is already queued on another CPU (pending or
+ * cancelled there): then that CPU runs it, as it reaches every queued
+ * item.  A pending item absorbs the raise; a running one runs again after
+ * its callback.  Everything this CPU wrote before the raise is visible to
+ * the run that follows.  NMI raises are not counted in dwork_cpu_stats().
+ *
+ * Context: any on a CPU online in dwork, including NMI, hard IRQ and IRQs
+ * disabled.  NMI-safe: it may interrupt any dwork call on this CPU.
+ * Return: DWORK_QUEUED if this call queued a run; 0 if a run was already
+ * pending; DWORK_EINVAL if @it is NULL or uninitialised; DWORK_ENODEV if
+ * this CPU is not online in dwork (or its dwork_cpu_init() is not done);
+ * DWORK_EOPNOTSUPP if the port has no dwork_port_raise_softirq_nmi().  On
+ * an error nothing is queued.
+ */
+int dwork_item_raise_nmi(struct dwork_item *it);
 
 /**
  * dwork_item_busy - is the item pending, queued or running?
@@ -112,6 +141,7 @@ int dwork_item_raise_on(struct dwork_item *it, unsigned int cpu);
  * Once it returns 0 it stays 0 until the next raise.
  *
  * Context: any.
+ * NMI-safe (one atomic load).
  * Return: 0 if idle, DWORK_EAGAIN while pending, queued or running,
  * DWORK_EINVAL for NULL.
  */
@@ -128,6 +158,7 @@ int dwork_item_busy(const struct dwork_item *it);
  * safe and never inserts the node twice.
  *
  * Context: any, including hard IRQ and IRQs disabled.
+ * NMI: not safe.
  * Return: nothing.
  */
 void dwork_item_cancel(struct dwork_item *it);

@@ -191,13 +191,33 @@ void dwork_port_cpu_relax(void);
  *       dereference it (the callback may have freed the object)
  *
  * A macro the port may define; compiled out unless it does.  Must not call
- * back into dwork.
+ * back into dwork.  The NMI-safe raises never call it.
  *
  * Context: any, often with IRQs disabled.
  * Return: nothing.
  */
 #define dwork_port_trace(ev, cpu, obj) ((void)(ev), (void)(cpu), (void)(obj))
 #endif
+
+#if defined(DWORK_DOXYGEN)
+/**
+ * dwork_port_raise_softirq_nmi - optional: raise the softirq from an NMI
+ *
+ * A macro the port may define (so that dwork can test for it): as
+ * dwork_port_raise_softirq(), but safe in an NMI that may have interrupted
+ * anything on this CPU, dwork's IRQs-off sections and the port's own
+ * softirq bookkeeping included; typically one atomic set_bit on this
+ * CPU's pending word (Xen's raise_softirq()).  If the CPU may halt right
+ * after the NMI returns, the port must also make sure it wakes (a
+ * self-IPI, as Linux's irq_work does).  Only dwork_item_raise_nmi() and
+ * dwork_tasklet_schedule_nmi() call it; without it they return
+ * DWORK_EOPNOTSUPP.
+ *
+ * Context: NMI, and any other.  Ordering: none.
+ * Return: nothing.  It cannot fail.
+ */
+void dwork_port_raise_softirq_nmi(void);
+#endif /* DWORK_DOXYGEN */
 
 #ifndef DWORK_PORT_ASSERT
 /**

@@ -65,6 +65,7 @@ struct dwork_tasklet {
  * @kind: DWORK_TASKLET_SOFTIRQ or DWORK_TASKLET_IDLE
  *
  * Context: any; only on a new or dead tasklet (see the matrix above).
+ * NMI-safe under the same rule (it writes only the tasklet).
  * Return: nothing; NULL @t is ignored; a NULL @fn or a bad @kind leaves a
  * tasklet every schedule refuses with DWORK_EINVAL.
  */
@@ -76,6 +77,7 @@ void dwork_tasklet_init(struct dwork_tasklet *t, void (*fn)(void *), void *data,
  * @t: the tasklet
  *
  * Context: any, including hard IRQ and IRQs disabled.
+ * NMI: not safe; use dwork_tasklet_schedule_nmi().
  * Return: see dwork_tasklet_schedule_on().
  */
 int dwork_tasklet_schedule(struct dwork_tasklet *t);
@@ -95,6 +97,7 @@ int dwork_tasklet_schedule(struct dwork_tasklet *t);
  * visible to the callback run that follows it.
  *
  * Context: any, including hard IRQ and IRQs disabled.
+ * NMI: not safe; use dwork_tasklet_schedule_nmi() (this CPU only).
  * Return: 0 if the tasklet is (now or already) pending; DWORK_ESHUTDOWN
  * after kill; DWORK_ENODEV if @cpu is out of range or not online in dwork;
  * DWORK_EINVAL for NULL or an uninitialised tasklet.  On an error nothing
@@ -103,10 +106,33 @@ int dwork_tasklet_schedule(struct dwork_tasklet *t);
 int dwork_tasklet_schedule_on(struct dwork_tasklet *t, unsigned int cpu);
 
 /**
+ * dwork_tasklet_schedule_nmi - schedule a tasklet on this CPU from an NMI
+ * @t: the tasklet
+ *
+ * The NMI-safe form of dwork_tasklet_schedule(), for both kinds: see
+ * dwork_item_raise_nmi() for what it does and does not touch.  The run
+ * happens on this CPU, except when the tasklet is already queued on
+ * another CPU (pending or cancelled there): then that CPU runs it.  An
+ * idle tasklet goes through the softirq, which moves it to the idle list
+ * and kicks the idle loop.  NMI schedules are not counted in
+ * dwork_cpu_stats().
+ *
+ * Context: any on a CPU online in dwork, including NMI, hard IRQ and IRQs
+ * disabled.  NMI-safe: it may interrupt any dwork call on this CPU.
+ * Return: 0 if the tasklet is (now or already) pending; DWORK_ESHUTDOWN
+ * after kill; DWORK_ENODEV if this CPU is not online in dwork (or its
+ * dwork_cpu_init() is not done); DWORK_EINVAL for NULL or an
+ * uninitialised tasklet; DWORK_EOPNOTSUPP if the port has no
+ * dwork_port_raise_softirq_nmi().  On an error nothing is queued.
+ */
+int dwork_tasklet_schedule_nmi(struct dwork_tasklet *t);
+
+/**
  * dwork_tasklet_is_scheduled - is a run (or a re-run) pending?
  * @t: the tasklet
  *
  * Context: any.
+ * NMI-safe (one atomic load).
  * Return: true while a run, or a re-run after the current one, is pending;
  * false when idle, running with no re-run pending, dead, or NULL.
  */
@@ -134,6 +160,7 @@ bool dwork_tasklet_is_scheduled(const struct dwork_tasklet *t);
  * only with IRQs off (port/posix does both); nor from an IRQ that
  * interrupted code holding a lock which the CPU holding the tasklet may
  * wait for (take such locks with IRQs off).
+ * NMI: not safe.
  * Return: 0 on success, also for a second kill; DWORK_EDEADLK (and no
  * other effect) if the tasklet's callback is running on this CPU in an
  * outer context (an IRQ that interrupted it, or a softirq nested in its

@@ -25,6 +25,7 @@ struct tp_cpu_state {
 	unsigned int raise_local;      /* dwork_port_raise_softirq() calls */
 	unsigned int raise_remote;     /* dwork_port_raise_softirq_on(this) calls */
 	unsigned int kick_idle;        /* dwork_port_kick_idle(this) calls */
+	unsigned int raise_nmi;        /* dwork_port_raise_softirq_nmi() calls */
 	bool online;
 };
 
@@ -45,6 +46,17 @@ struct tp_state {
 	 */
 	void (*irq_hook)(void *arg);
 	void *irq_arg;
+	/*
+	 * NMI injection (NULL: none).  Called at the start of every port
+	 * hook and before every atomic access of the core (see
+	 * tp_nmi_point() below), whatever the IRQ state: the points where a
+	 * real NMI could land in between.  The hook plays the NMI
+	 * (tp_nmi_enter() ... tp_nmi_exit()); inside it, it is not called.
+	 */
+	void (*nmi_hook)(void *arg);
+	void *nmi_arg;
+	bool in_nmi;
+	unsigned int nmi_points;       /* tp_nmi_point() calls outside an NMI */
 	struct dwork_cpu cpus[TP_MAX_CPUS];
 };
 
@@ -52,13 +64,38 @@ extern struct tp_state tp;
 
 void tp_assert_fail(const char *msg, const char *file, int line);
 
+/* A point where an NMI may land: call the NMI hook (not inside an NMI). */
+static inline void tp_nmi_point(void)
+{
+	if (tp.in_nmi || tp.cpu >= TP_MAX_CPUS)
+		return;
+	tp.nmi_points++;
+	if (tp.nmi_hook)
+		tp.nmi_hook(tp.nmi_arg);
+}
+
+/* dwork's atomics, each preceded by an NMI point (see <dwork/atomic.h>). */
+#define dwork_atomic_load(p, mo) (tp_nmi_point(), __atomic_load_n((p), (mo)))
+#define dwork_atomic_store(p, v, mo)                                       \
+	(tp_nmi_point(), __atomic_store_n((p), (v), (mo)))
+#define dwork_atomic_xchg(p, v, mo)                                        \
+	(tp_nmi_point(), __atomic_exchange_n((p), (v), (mo)))
+#define dwork_atomic_cas(p, expp, v, mo_ok, mo_fail)                      \
+	(tp_nmi_point(),                                                   \
+	 __atomic_compare_exchange_n((p), (expp), (v), false, (mo_ok),     \
+				     (mo_fail)))
+#define dwork_atomic_fetch_or(p, v, mo)                                    \
+	(tp_nmi_point(), __atomic_fetch_or((p), (v), (mo)))
+
 static inline unsigned int dwork_port_this_cpu(void)
 {
+	tp_nmi_point();
 	return tp.cpu;
 }
 
 static inline unsigned long dwork_port_irq_save(void)
 {
+	tp_nmi_point();
 	unsigned long f;
 
 	if (tp.cpu >= TP_MAX_CPUS)
@@ -72,53 +109,69 @@ static inline unsigned long dwork_port_irq_save(void)
 
 static inline void dwork_port_irq_restore(unsigned long flags)
 {
+	tp_nmi_point();
 	if (tp.cpu < TP_MAX_CPUS)
 		tp.c[tp.cpu].irq_off = flags != 0;
 }
 
 static inline bool dwork_port_irqs_disabled(void)
 {
+	tp_nmi_point();
 	return tp.cpu < TP_MAX_CPUS && tp.c[tp.cpu].irq_off;
 }
 
 static inline bool dwork_port_in_irq(void)
 {
+	tp_nmi_point();
 	return tp.cpu < TP_MAX_CPUS && tp.c[tp.cpu].in_irq;
 }
 
 static inline void dwork_port_raise_softirq(void)
 {
+	tp_nmi_point();
 	tp.c[tp.cpu].raise_local++;
 	tp.c[tp.cpu].softirq_pending = 1;
 }
 
 static inline void dwork_port_raise_softirq_on(unsigned int cpu)
 {
+	tp_nmi_point();
 	tp.c[cpu].raise_remote++;
 	tp.c[cpu].softirq_pending = 1;
 }
 
 static inline void dwork_port_kick_idle(unsigned int cpu)
 {
+	tp_nmi_point();
 	tp.c[cpu].kick_idle++;
 }
 
 static inline struct dwork_cpu *dwork_port_cpu(unsigned int cpu)
 {
+	tp_nmi_point();
 	return &tp.cpus[cpu];
 }
 
 static inline bool dwork_port_cpu_online(unsigned int cpu)
 {
+	tp_nmi_point();
 	return cpu < TP_MAX_CPUS && tp.c[cpu].online;
 }
 
 static inline void dwork_port_cpu_relax(void)
 {
+	tp_nmi_point();
 	tp.relax_calls++;
 	if (tp.relax_hook)
 		tp.relax_hook(tp.relax_arg);
 }
+
+/* Inside list appends and unlinks (src/internal.h). */
+#define dwork_port_list_point() tp_nmi_point()
+
+/* NMI-safe raise: counted apart from dwork_port_raise_softirq(). */
+#define dwork_port_raise_softirq_nmi()                                     \
+	(tp.c[tp.cpu].raise_nmi++, tp.c[tp.cpu].softirq_pending = 1)
 
 #define DWORK_PORT_ASSERT(cond, msg)                                       \
 	((cond) ? (void)0 : tp_assert_fail(msg, __FILE__, __LINE__))

@@ -84,6 +84,16 @@ void tp_irq_exit(void)
 		tp.c[tp.cpu].irq_off = false;
 }
 
+void tp_nmi_enter(void)
+{
+	tp.in_nmi = true;
+}
+
+void tp_nmi_exit(void)
+{
+	tp.in_nmi = false;
+}
+
 void tp_cpu_dead(unsigned int cpu, unsigned int on)
 {
 	unsigned int old = tp_switch(on);

@@ -18,6 +18,9 @@ bool tp_idle(unsigned int cpu);
 /* Enter/leave a hard IRQ on the current CPU (IRQs off inside). */
 void tp_irq_enter(void);
 void tp_irq_exit(void);
+/* Enter/leave an NMI on the current CPU (IRQ state untouched). */
+void tp_nmi_enter(void);
+void tp_nmi_exit(void);
 /* Take @cpu down: dwork_cpu_dead(@cpu) played on CPU @on. */
 void tp_cpu_dead(unsigned int cpu, unsigned int on);
 

@@ -84,7 +84,7 @@ setup_build() {
 		     "-DDWORK_NR_CPUS=${MUT_NR_CPUS:-64}" \
 		     "-DDWORK_SOFTIRQ_BATCH=${MUT_BATCH:-64} -DDWORK_DEBUG_CHECKS=1"
 		echo "LDFLAGS = $san_flags"
-		echo "CORE = engine.o item.o tasklet.o testport.o"
+		echo "CORE = engine.o item.o tasklet.o nmi.o testport.o"
 		echo "HELP = unit.o fiber.o"
 		# Every object depends on every header: a layout change in
 		# include/ must rebuild the tests too.

@@ -145,6 +145,13 @@ static inline void dwork_port_raise_softirq(void)
 				 __ATOMIC_RELEASE);
 }
 
+/*
+ * NMI-safe: one atomic store to this CPU's flag, which only this vCPU
+ * consumes (exchange); the "NMI" is a signal handler on the same thread
+ * (dwork_posix_nmi_on()).
+ */
+#define dwork_port_raise_softirq_nmi() dwork_port_raise_softirq()
+
 static inline void dwork_port_raise_softirq_on(unsigned int cpu)
 {
 	if (cpu >= DWORK_NR_CPUS)

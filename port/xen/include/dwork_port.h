@@ -105,6 +105,13 @@ static inline void dwork_port_raise_softirq(void)
 }
 
 /*
+ * NMI-safe (dwork_item_raise_nmi()): raise_softirq() is one set_bit on
+ * this CPU's pending word, as Xen's own NMI handler uses it for
+ * PCI_SERR_SOFTIRQ.
+ */
+#define dwork_port_raise_softirq_nmi() raise_softirq(DWORK_XEN_SOFTIRQ)
+
+/*
  * cpu_raise_softirq() sets the pending bit with a locked RMW (a full
  * barrier, so the caller's writes are visible to the softirq), sends no
  * IPI when the bit was already set or the target polls for it in its idle

@@ -1,0 +1,193 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * dwork NMI-safe raise: dwork_item_raise_nmi() and
+ * dwork_tasklet_schedule_nmi(), for this CPU only.
+ *
+ * A non-maskable interrupt may land anywhere on this CPU, IRQs off
+ * included: in the middle of a list append or unlink, between the owner's
+ * inbox exchange and the sort of what it took, inside a CAS loop on the
+ * very node it raises, halfway through a counter update, in the trace
+ * hook, in dwork_cpu_dead() adopting another CPU's work.  None of the
+ * ordinary entry points is safe there: they save IRQs (which does not
+ * keep an NMI out) and link into the owner-only lists.  So this path
+ * touches only what is safe against any code it interrupts on the same
+ * CPU, the same way it is safe against other CPUs:
+ *
+ *   state word  CAS only.  An interrupted CAS loop on the same node fails
+ *               and re-reads, as it does against another CPU; every
+ *               decision the engine takes from a state it read is either
+ *               validated by its own CAS or holds for any P/TARGET change
+ *               (a node it forwards, drops or appends is re-examined by
+ *               the CPU that next holds it).
+ *   next        written only after this CAS set QUEUED: nobody else holds
+ *               the node then (every holder reads next before it gives the
+ *               node up).
+ *   inbox       this CPU's own, by the same lock-free push CAS that other
+ *               CPUs use.  The owner takes the inbox with one exchange,
+ *               which the NMI precedes (its node is taken) or follows (it
+ *               finds the inbox empty and raises).  A push has no ABA
+ *               problem: its CAS only needs the top it links to.
+ *   softirq     dwork_port_raise_softirq_nmi(), the port's NMI-safe form
+ *               (Xen: raise_softirq(), a set_bit; Linux's irq_work_queue()
+ *               is the model).
+ *
+ * and never: the sirq/idle lists, running/killed/in_softirq, the counters
+ * (single-writer read-modify-write: an NMI increment could be lost, or
+ * lose the interrupted one, so NMI raises are not counted), the reap word
+ * (its 0 -> 1 edge must raise the holder's softirq, which may be another
+ * CPU: an IPI is not NMI-safe), dwork_port_raise_softirq_on() and the
+ * trace hook.
+ *
+ * Hence the rules, stricter than dwork_item_raise():
+ *   - the run happens on this CPU, except when the node is queued on
+ *     another CPU's list or inbox (cancelled or pending there): then the
+ *     run stays with that CPU, which reaches the node at its next pass or
+ *     idle run as it reaches every linked node (moving it would take a
+ *     reap request and a remote raise);
+ *   - a node that is neither queued nor running goes onto this CPU's
+ *     inbox; the softirq pass sorts it onto the lists as it sorts nodes
+ *     other CPUs fed, so idle tasklets too are kicked from there;
+ *   - while this CPU's dwork_cpu_init() has not reopened the inbox, the
+ *     raise is refused (DWORK_ENODEV).
+ *
+ * Memory ordering: the state CAS is the same release/acquire as in
+ * dwork_node_schedule() ((1), (3), (7) in engine.c), and the push the same
+ * release CAS that the drain's acquire exchange pairs with (2).
+ */
+#include "internal.h"
+
+#define P DWORK_ST_PEND
+#define Q DWORK_ST_QUEUED
+#define R DWORK_ST_RUN
+#define D DWORK_ST_DEAD
+#define INIT DWORK_ST_INIT
+
+#ifdef dwork_port_raise_softirq_nmi
+
+/* As in engine.c. */
+static inline uint32_t nmi_set_tgt(uint32_t s, unsigned int cpu)
+{
+	return (s & ~(DWORK_ST_CPU_MASK << DWORK_ST_TGT_SHIFT)) |
+	       ((uint32_t)cpu << DWORK_ST_TGT_SHIFT);
+}
+
+static inline uint32_t nmi_set_qcpu(uint32_t s, unsigned int cpu)
+{
+	return (s & ~(DWORK_ST_CPU_MASK << DWORK_ST_QCPU_SHIFT)) |
+	       ((uint32_t)cpu << DWORK_ST_QCPU_SHIFT);
+}
+
+/*
+ * Push @n, which this call holds (QUEUED on @self), onto this CPU's inbox
+ * and raise the softirq if the inbox was empty.
+ */
+static void nmi_push(struct dwork_node *n, unsigned int self)
+{
+	struct dwork_cpu *c = dwork_port_cpu(self);
+	struct dwork_node *old = dwork_atomic_load(&c->inbox, DWORK_ACQUIRE);
+
+	for (;;) {
+		if (old == DWORK_INBOX_CLOSED) {
+			/*
+			 * This CPU's inbox closed under an NMI running on it:
+			 * dwork_cpu_dead() for a CPU that still runs dwork
+			 * code.  Leave the node where the adopter takes
+			 * everything (its next pass); no remote raise here.
+			 */
+			DWORK_CHECK(0, "dwork_item_raise_nmi/"
+				    "dwork_tasklet_schedule_nmi: this CPU's inbox "
+				    "closed under the NMI; dwork_cpu_dead() must "
+				    "not run for a CPU that still runs dwork code");
+			c = dwork_port_cpu(dwork_atomic_load(&c->adopter,
+							     DWORK_RELAXED));
+			old = dwork_atomic_load(&c->inbox, DWORK_ACQUIRE);
+			continue;
+		}
+		n->next = old;
+		/* Release: pairs with the drain's acquire exchange (2). */
+		if (dwork_atomic_cas(&c->inbox, &old, n, DWORK_RELEASE,
+				     DWORK_ACQUIRE))
+			break;
+	}
+	if (!old && c == dwork_port_cpu(self))
+		dwork_port_raise_softirq_nmi();
+}
+
+static int node_schedule_nmi(struct dwork_node *n, bool *queued)
+{
+	unsigned int self = dwork_port_this_cpu();
+	struct dwork_cpu *me;
+	uint32_t s, nw;
+	bool link;
+
+	*queued = false;
+	if (self >= DWORK_NR_CPUS)
+		return DWORK_ENODEV;
+	me = dwork_port_cpu(self);
+	/* Acquire: pairs with cpu_init's release of online (5). */
+	if (!dwork_atomic_load(&me->online, DWORK_ACQUIRE) ||
+	    dwork_atomic_load(&me->inbox, DWORK_RELAXED) == DWORK_INBOX_CLOSED)
+		return DWORK_ENODEV;
+
+	s = dwork_atomic_load(&n->state, DWORK_RELAXED);
+	do {
+		if (!(s & INIT))
+			return DWORK_EINVAL;
+		if (s & D)
+			return DWORK_ESHUTDOWN;
+		link = !(s & (Q | R));
+		if ((s & Q) && DWORK_ST_QCPU(s) != self) {
+			/* Linked on another CPU: the run stays there. */
+			nw = (s & P) ? s : nmi_set_tgt(s | P, DWORK_ST_QCPU(s));
+		} else {
+			nw = nmi_set_tgt(s | P, self);
+			if (link)
+				nw = nmi_set_qcpu(nw | Q, self);
+		}
+		/*
+		 * Release: publishes the caller's writes to the run that
+		 * follows (1); even an absorbed raise is this RMW.  Acquire:
+		 * pairs with the release that last cleared QUEUED or RUN (3),
+		 * so our write of next comes after the previous holder's (7).
+		 */
+	} while (!dwork_atomic_cas(&n->state, &s, nw, DWORK_ACQ_REL,
+				    DWORK_RELAXED));
+	if (link)
+		nmi_push(n, self);
+	*queued = !(s & P);
+	return 0;
+}
+
+#else /* !dwork_port_raise_softirq_nmi */
+
+static int node_schedule_nmi(struct dwork_node *n, bool *queued)
+{
+	(void)n;
+	*queued = false;
+	return DWORK_EOPNOTSUPP;
+}
+
+#endif
+
+int dwork_item_raise_nmi(struct dwork_item *it)
+{
+	bool queued;
+	int r;
+
+	if (!it || !it->fn || it->node.kind != DWORK_KIND_ITEM)
+		return DWORK_EINVAL;
+	r = node_schedule_nmi(&it->node, &queued);
+	if (r)
+		return r;
+	return queued ? DWORK_QUEUED : 0;
+}
+
+int dwork_tasklet_schedule_nmi(struct dwork_tasklet *t)
+{
+	bool queued;
+
+	if (!t || !t->fn ||
+	    (t->node.kind != DWORK_KIND_SOFTIRQ && t->node.kind != DWORK_KIND_IDLE))
+		return DWORK_EINVAL;
+	return node_schedule_nmi(&t->node, &queued);
+}

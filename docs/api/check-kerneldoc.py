@@ -10,6 +10,7 @@ given after `--nmi` must also state each function's NMI rule: the block
 names "NMI" (NMI-safe or not, and what to use instead).
 Exit status 1 and one line per problem otherwise.
 """
+import os
 import re
 import sys
 
@@ -94,11 +95,15 @@ def main():
     bad = []
     n = 0
     nmi = False
+    want = {}  # header -> must state NMI rules (a header may be named twice)
     for p in sys.argv[1:]:
         if p == '--nmi':
             nmi = True
             continue
-        bad += check(p, nmi)
+        key = os.path.realpath(p)
+        want[key] = (p, want.get(key, (p, False))[1] or nmi)
+    for p, need_nmi in want.values():
+        bad += check(p, need_nmi)
         n += 1
     for b in bad:
         print(b)

@@ -19,8 +19,12 @@
  * walks through a complete port.
  *
  * "Context: any" means task, softirq, idle and hard-IRQ context, with IRQs
- * enabled or disabled.  No hook may call back into dwork, except that
- * dwork_port_cpu_relax() may run a dwork_cpu_dead() this CPU owes.
+ * enabled or disabled; each hook says whether dwork also calls it from an
+ * NMI (only the NMI-safe raises run there: dwork_item_raise_nmi() and
+ * dwork_tasklet_schedule_nmi()).  Replacement dwork_atomic_* macros must
+ * then be NMI-safe too (lock-free).  No hook may call back into dwork,
+ * except that dwork_port_cpu_relax() may run a dwork_cpu_dead() this CPU
+ * owes.
  *
  * The declarations of the hooks below are only seen by the API reference
  * generator (DWORK_DOXYGEN): a port defines them in its own header, as
@@ -50,7 +54,8 @@ enum dwork_trace_event {
  * Must be cheap and correct in IRQ context (a per-CPU register or
  * smp_processor_id()).
  *
- * Context: any.  Ordering: none.
+ * Context: any, NMI included (the NMI-safe raises call it).  Ordering:
+ * none.
  * Return: the id, 0 <= id < DWORK_NR_CPUS, or DWORK_CPU_NONE when the
  * caller runs on no CPU (a host thread in port/posix).  It cannot fail.
  */
@@ -65,7 +70,8 @@ unsigned int dwork_port_this_cpu(void);
  * it drains or the lists it scans, and dwork_cpu_dead() for at most
  * DWORK_ADOPT_BATCH nodes at a time.
  *
- * Context: any.  Ordering: a compiler barrier at least ("memory" clobber);
+ * Context: any but NMI (dwork never calls it there).  Ordering: a
+ * compiler barrier at least ("memory" clobber);
  * dwork's cross-CPU ordering never relies on it.
  * Return: the previous interrupt state, for dwork_port_irq_restore().  It
  * cannot fail.
@@ -76,7 +82,8 @@ unsigned long dwork_port_irq_save(void);
  * dwork_port_irq_restore - restore the interrupt state of this CPU
  * @flags: what the matching dwork_port_irq_save() returned
  *
- * Context: any.  Ordering: a compiler barrier at least.
+ * Context: any but NMI (dwork never calls it there).  Ordering: a
+ * compiler barrier at least.
  * Return: nothing.  It cannot fail.
  */
 void dwork_port_irq_restore(unsigned long flags);
@@ -86,7 +93,7 @@ void dwork_port_irq_restore(unsigned long flags);
  *
  * Used for the debug_checks context assertions.
  *
- * Context: any.  Ordering: none.
+ * Context: any but NMI (dwork never calls it there).  Ordering: none.
  * Return: true if interrupts are disabled on this CPU.
  */
 bool dwork_port_irqs_disabled(void);
@@ -97,7 +104,7 @@ bool dwork_port_irqs_disabled(void);
  * Used for dwork_tasklet_kill()'s DWORK_EDEADLK rule and for the
  * debug_checks context assertions.
  *
- * Context: any.  Ordering: none.
+ * Context: any but NMI (dwork never calls it there).  Ordering: none.
  * Return: true if the caller runs in a hard interrupt handler on this CPU.
  */
 bool dwork_port_in_irq(void);
@@ -109,7 +116,8 @@ bool dwork_port_in_irq(void);
  * context.  Idempotent.  dwork calls it only when a list goes from empty to
  * non-empty, or at the end of a pass that left work.
  *
- * Context: any, including IRQs disabled.  Ordering: none.
+ * Context: any, including IRQs disabled, but not NMI (dwork calls
+ * dwork_port_raise_softirq_nmi() there).  Ordering: none.
  * Return: nothing.  It cannot fail.
  */
 void dwork_port_raise_softirq(void);
@@ -121,7 +129,8 @@ void dwork_port_raise_softirq(void);
  * As dwork_port_raise_softirq(), for another CPU: sends an IPI if that CPU
  * may be asleep.  Raising on an offline CPU must be harmless.
  *
- * Context: any, including IRQs disabled.  Ordering: everything the caller
+ * Context: any, including IRQs disabled, but not NMI (dwork never calls
+ * it there).  Ordering: everything the caller
  * wrote before the call is visible to the softirq it causes (a release, as
  * any IPI path provides).
  * Return: nothing.  It cannot fail.
@@ -135,7 +144,8 @@ void dwork_port_raise_softirq_on(unsigned int cpu);
  *
  * Xen: the tasklet_work_to_do handshake and SCHEDULE_SOFTIRQ.
  *
- * Context: any, including IRQs disabled.  Ordering: none.
+ * Context: any, including IRQs disabled, but not NMI (dwork never calls
+ * it there).  Ordering: none.
  * Return: nothing.  It cannot fail.
  */
 void dwork_port_kick_idle(unsigned int cpu);
@@ -150,7 +160,8 @@ void dwork_port_kick_idle(unsigned int cpu);
  * inbox and adopter).  So a static array, not a per-CPU area that the
  * kernel frees at CPU_DEAD (Xen's DEFINE_PER_CPU).
  *
- * Context: any.  Ordering: none.
+ * Context: any, NMI included (the NMI-safe raises call it).  Ordering:
+ * none.
  * Return: the CPU's struct dwork_cpu.  It cannot fail.
  */
 struct dwork_cpu *dwork_port_cpu(unsigned int cpu);
@@ -162,7 +173,8 @@ struct dwork_cpu *dwork_port_cpu(unsigned int cpu);
  * The core (src/) never calls it: dwork's own acceptance of work follows
  * dwork_cpu_init() and dwork_cpu_dead().  Ports and their tests use it.
  *
- * Context: any.  Ordering: none.
+ * Context: any; the core never calls it, from an NMI or elsewhere.
+ * Ordering: none.
  * Return: true if @cpu is online for the port.
  */
 bool dwork_port_cpu_online(unsigned int cpu);
@@ -176,7 +188,7 @@ bool dwork_port_cpu_online(unsigned int cpu);
  * adoption (port/posix does).
  *
  * Context: wherever kill may be called: task, softirq or idle with IRQs
- * enabled, or hard IRQ.  Ordering: none.
+ * enabled, or hard IRQ; never NMI.  Ordering: none.
  * Return: nothing.  It cannot fail.
  */
 void dwork_port_cpu_relax(void);
@@ -230,7 +242,8 @@ void dwork_port_raise_softirq_nmi(void);
  * Evaluated only when the core is built with DWORK_DEBUG_CHECKS; does
  * nothing if the port does not define it.
  *
- * Context: any.
+ * Context: any, NMI included (with debug_checks the NMI-safe raises
+ * check a rule through it).
  * Return: only if @cond is true.
  */
 #define DWORK_PORT_ASSERT(cond, msg) ((void)0)

@@ -44,7 +44,12 @@ bool dwork_tasklet_is_scheduled(const struct dwork_tasklet *t)
 
 	if (!t)
 		return false;
-	s = dwork_atomic_load(&t->node.state, DWORK_ACQUIRE);
+	/*
+	 * Relaxed: a snapshot that orders nothing.  dwork reads nothing after
+	 * it, and the API promises no visibility of the callback's writes
+	 * here (dwork_item_busy() and dwork_tasklet_kill() do, with acquire).
+	 */
+	s = dwork_atomic_load(&t->node.state, DWORK_RELAXED);
 	return (s & (DWORK_ST_PEND | DWORK_ST_DEAD)) == DWORK_ST_PEND;
 }
 

@@ -230,12 +230,16 @@ static void set_qcpu(struct dwork_node *n, unsigned int cpu)
 	uint32_t s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 
 	/*
-	 * Release: a killer that reads QCPU (acquire) after its own CAS asks
-	 * the right CPU to reap; no data is published here.
+	 * Relaxed: publishes nothing.  A killer, canceller or re-targeter
+	 * reads QCPU only to choose which CPU to ask to reap (a stale QCPU
+	 * costs one useless scan; kill asks again when QCPU changes).  The
+	 * node's link fields stay with this CPU while Q is set; the release
+	 * that hands them on is the later CAS clearing Q (3)/(7).  Being an
+	 * RMW, this CAS continues the release sequences of (1).
 	 */
 	while (DWORK_ST_QCPU(s) != cpu &&
 	       !dwork_atomic_cas(&n->state, &s, st_set_qcpu(s, cpu),
-				  DWORK_RELEASE, DWORK_RELAXED))
+				  DWORK_RELAXED, DWORK_RELAXED))
 		;
 }
 

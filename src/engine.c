@@ -635,7 +635,12 @@ int dwork_node_kill(struct dwork_node *n)
 	unsigned int self;
 	struct dwork_cpu *me = this_dwork_cpu(&self);
 	unsigned int requested = DWORK_CPU_NONE;
-	uint32_t s = dwork_atomic_load(&n->state, DWORK_ACQUIRE);
+	/*
+	 * Relaxed: this read only chooses the path.  Every return of 0 below
+	 * follows either the wait loop's acquire load (3) or, for a self-kill,
+	 * the claim's acquire (1) of the callback running here.
+	 */
+	uint32_t s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 
 	if (!(s & INIT))
 		return DWORK_EINVAL;

@@ -823,7 +823,13 @@ void dwork_cpu_init(unsigned int cpu)
 	if (cpu >= DWORK_NR_CPUS)
 		return;
 	c = cpu_of(cpu);
-	if (dwork_atomic_load(&c->online, DWORK_ACQUIRE))
+	/*
+	 * Relaxed: the 0 this can read is dwork_cpu_dead()'s first store,
+	 * which precedes the adoption's writes to the lists reset below, so
+	 * an acquire would order nothing useful; the caller's hotplug
+	 * sequence (CPU_DEAD before the next CPU_UP_PREPARE) orders them.
+	 */
+	if (dwork_atomic_load(&c->online, DWORK_RELAXED))
 		return;
 	list_reset(&c->sirq);
 	list_reset(&c->idle);

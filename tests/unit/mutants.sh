@@ -113,7 +113,7 @@ mutant M31-online-check-removed src/engine.c \
 	's/dwork_atomic_load(&cpu_of(cpu)->online, DWORK_ACQUIRE);/1;/' \
 	'schedule/raise accept a CPU that is offline or not initialised'
 mutant M32-reinit-wipes src/engine.c \
-	'/^void dwork_cpu_init/,/^}/ s/if (dwork_atomic_load(&c->online, DWORK_ACQUIRE))/if (0)/' \
+	'/^void dwork_cpu_init/,/^}/ s/if (dwork_atomic_load(&c->online, DWORK_RELAXED))/if (0)/' \
 	'a second dwork_cpu_init on an online CPU resets its lists'
 
 # Items.

@@ -927,8 +927,15 @@ void dwork_cpu_dead(unsigned int cpu)
 		    "dwork_cpu_dead: CPU number out of range");
 	DWORK_CHECK(cpu != self, "dwork_cpu_dead: a CPU cannot adopt its own "
 		    "work; call it on another online CPU");
+	/*
+	 * Our own online flag, relaxed: this CPU runs dwork code only after
+	 * its cpu_init() (the port starts it then), as dwork_softirq() and
+	 * dwork_idle_run() already rely on.  The dead CPU's flag, acquire:
+	 * pairs with cpu_init's release (5), so its reset of the lists we
+	 * adopt is seen even if that CPU never ran.
+	 */
 	if (!me || cpu >= DWORK_NR_CPUS || cpu == self ||
-	    !dwork_atomic_load(&me->online, DWORK_ACQUIRE))
+	    !dwork_atomic_load(&me->online, DWORK_RELAXED))
 		return;
 	dead = cpu_of(cpu);
 	if (!dwork_atomic_load(&dead->online, DWORK_ACQUIRE))

@@ -951,8 +951,16 @@ void dwork_cpu_dead(unsigned int cpu)
 	flags = dwork_port_irq_save();
 	/* An earlier adoption (a nested call) finishes first, in order. */
 	adopt_all_irqoff(me, self, &flags);
-	/* New schedules for @cpu are refused from here on. */
-	dwork_atomic_store(&dead->online, 0, DWORK_SEQ_CST);
+	/*
+	 * New schedules for @cpu are refused from here on.  Relaxed: the 0
+	 * publishes nothing.  A CPU that reads it refuses (ENODEV) or adopts
+	 * the node itself, and reads nothing this function wrote; one that
+	 * still reads 1 pushes, and from the exchange below on finds the
+	 * inbox CLOSED and follows the adopter (6).  No decision depends on
+	 * the order of this store against another location (no store
+	 * buffering), so neither release nor seq_cst buys anything.
+	 */
+	dwork_atomic_store(&dead->online, 0, DWORK_RELAXED);
 	dwork_atomic_store(&dead->adopter, self, DWORK_RELAXED);
 	/*
 	 * Release: publishes adopter to pushers that then see CLOSED (6).

@@ -131,11 +131,20 @@ static inline struct dwork_cpu *cpu_of(unsigned int cpu)
 	return dwork_port_cpu(cpu);
 }
 
-/* Is dwork accepting work for @cpu?  Acquire pairs with (5). */
+/*
+ * Is dwork accepting work for @cpu?  Relaxed: online=1 publishes nothing a
+ * scheduler or forwarder reads.  After this check they touch their own
+ * node, @cpu's inbox (RMWs and the acquire load in push_irqoff(), (2)/(6))
+ * and its reap flag (an RMW); the lists and running slots cpu_init resets
+ * are read only by @cpu itself, which the port starts after cpu_init, and
+ * by dwork_cpu_dead(), which loads online with acquire (5).  A stale 1
+ * after cpu_dead pushes onto the CLOSED inbox and follows the adopter
+ * (6); a stale 0 refuses a schedule that raced with cpu_init.
+ */
 static inline bool cpu_accepting(unsigned int cpu)
 {
 	return cpu < DWORK_NR_CPUS &&
-	       dwork_atomic_load(&cpu_of(cpu)->online, DWORK_ACQUIRE);
+	       dwork_atomic_load(&cpu_of(cpu)->online, DWORK_RELAXED);
 }
 
 /* Single-writer counter: only the owning CPU increments, with IRQs off. */

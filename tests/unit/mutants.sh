@@ -110,7 +110,7 @@ mutant M30-push-drops-on-closed src/engine.c \
 	's/cpu = dwork_atomic_load(&c->adopter, DWORK_RELAXED);/return;/' \
 	'a push that finds the inbox closed drops the node instead of following the adopter'
 mutant M31-online-check-removed src/engine.c \
-	's/dwork_atomic_load(&cpu_of(cpu)->online, DWORK_ACQUIRE);/1;/' \
+	's/dwork_atomic_load(&cpu_of(cpu)->online, DWORK_RELAXED);/1;/' \
 	'schedule/raise accept a CPU that is offline or not initialised'
 mutant M32-reinit-wipes src/engine.c \
 	'/^void dwork_cpu_init/,/^}/ s/if (dwork_atomic_load(&c->online, DWORK_RELAXED))/if (0)/' \

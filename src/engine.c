@@ -80,18 +80,21 @@
  * (2) A push is CAS(inbox, old, n) with release after writing n->next; the
  *     drain is exchange(inbox, NULL) with acquire: the owner sees every
  *     pushed node's next pointer.
- * (3) Clearing Q (unlink) and clearing R (after the callback) are releases;
- *     kill and busy read the state with acquire: when they see Q and R
- *     clear, no list references the node and the callback's writes are
- *     visible.
+ * (3) Clearing Q (unlink/drop), clearing R (after the callback) and the
+ *     self-kill (R cleared from the callback) are releases; kill and busy
+ *     read the state with acquire: when they see Q and R clear, no list
+ *     references the node and the callback's writes are visible.
  * (4) A reap request is fetch_or(reap) with release after the CAS that
  *     cancelled or re-targeted the node; the owner takes it with an acquire
  *     exchange before it scans: the scan sees the new state.
- * (5) cpu_init's reset of the inbox and lists precedes a release store of
- *     online=1; schedulers read online with acquire.
+ * (5) cpu_init's reset of the lists precedes a release store of online=1;
+ *     dwork_cpu_dead reads the dead CPU's online with acquire before it
+ *     adopts them.  Schedulers read online relaxed: it publishes nothing
+ *     they read (see cpu_accepting()).
  * (6) dwork_cpu_dead stores the adopter, then exchanges the inbox to CLOSED
  *     with acq_rel; a pusher whose CAS fails on CLOSED reads with acquire
- *     and so sees the adopter.
+ *     and so sees the adopter.  The exchange's acquire is also (2) for the
+ *     chain it takes: the adopter sees every pushed node's next.
  * (7) The schedule CAS that sets QUEUED is also an acquire of (3): the new
  *     holder of next/prev/seq writes them after the previous holder's
  *     last writes (found by ThreadSanitizer in the posix suite).
@@ -105,6 +108,12 @@
  *     that pusher's CPU).  The new NULL needs no release: pushers publish
  *     nothing through it; the CPU's own first drain follows cpu_init by
  *     the port's bring-up.
+ * (9) dwork_node_init's store of INIT is a release; the schedule CAS that
+ *     reads it acquires (7), so a schedule on another CPU sees the node
+ *     (link fields, kind, callback) initialised.
+ * Every other access is relaxed, each with the reason at its site.  Each
+ * order above is needed: tests/model/orders.py weakens every order one
+ * step and a litmus test of tests/model/wmm.c catches each weakening.
  */
 #include "internal.h"
 

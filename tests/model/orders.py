@@ -259,7 +259,7 @@ def main():
         print()
         print("orders: %d atomic sites in %s (%d relaxed everywhere, nothing to "
               "weaken), %d one-step weakenings: %d caught, %d survived "
-              "(%.0f s)" % (nsites, os.path.relpath(args.src, ROOT), nsites - strong,
+              "(%.0f s)" % (nsites, args.src, nsites - strong,
                             len(rows), len(rows) - survived, survived,
                             time.time() - t0))
         return 1 if survived else 0

@@ -860,7 +860,10 @@ void dwork_cpu_init(unsigned int cpu)
 	c->adopt_lifo = NULL;
 	c->adopt_rev = NULL;
 	dwork_atomic_store(&c->reap, 0, DWORK_RELAXED);
-	/* Release: pairs with cpu_accepting()'s acquire (5). */
+	/*
+	 * Release: pairs with dwork_cpu_dead()'s acquire load of this CPU's
+	 * online (5): an adopter sees the lists reset above.
+	 */
 	dwork_atomic_store(&c->online, 1, DWORK_RELEASE);
 	/*
 	 * Open the inbox last and leave adopter as dwork_cpu_dead() set it

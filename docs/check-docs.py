@@ -178,6 +178,16 @@ def check_unit_counts(root, bad):
         if got != int(n):
             bad.append('docs/testing.md: %s has %d tests, the table says %s'
                        % (name, got, n))
+    listed = set(re.findall(r'^\| `(test_\w+)` \|', testing, re.M))
+    for src in sorted(glob.glob(os.path.join(root, 'tests', 'unit',
+                                             'test_*.c'))):
+        name = os.path.basename(src)[:-2]
+        if name not in listed:
+            bad.append('docs/testing.md: tests/unit/%s.c has no row in the '
+                       'table of unit binaries' % name)
+            total += len(re.findall(
+                r'^\s*(?:T|cmocka_unit_test\w*)\(\s*test_',
+                open(src, encoding='utf-8').read(), re.M))
     m = re.search(r'--suite unit\s+# [^,\n]*, (\d+) tests', testing)
     if m and total and int(m.group(1)) != total:
         bad.append('docs/testing.md: the unit suite has %d tests, the text '

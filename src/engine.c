@@ -37,6 +37,14 @@
  *                                                     links it (requeue)
  *   INIT|D|...     dead (tasklets): refuses schedule; kill waits for Q and
  *                  R to clear; re-init -> INIT
+ *   INIT|D         killed by its own callback (self-kill, TARGET = the
+ *                  runner's CPU): the callback may still be running and
+ *                  owns the node, the runner never touches it again; an
+ *                  outside kill waits until that CPU's running[] slot no
+ *                  longer holds the node (9).  Re-init from that callback
+ *                  -> INIT|R: the callback still runs, so a schedule from
+ *                  it is a re-run after it (never a second, concurrent
+ *                  run), and the runner ends the run as usual.
  * Invariants: R and Q are never both set; only the CPU that set Q (by the
  * CAS from !Q&!R, or the runner's requeue CAS) links the node, and only
  * the CPU that takes it off a list clears Q; so a node is never linked
@@ -98,6 +106,12 @@
  * (7) The schedule CAS that sets QUEUED is also an acquire of (3): the new
  *     holder of next/prev/seq writes them after the previous holder's
  *     last writes (found by ThreadSanitizer in the posix suite).
+ * (9) The runner stores its running[] slot with release, both when the
+ *     callback starts and after it returns; an outside kill of a
+ *     self-killed node reads the runner's slots with acquire: once it sees
+ *     the slot move on from the node, the callback's writes are visible
+ *     and it has returned.  The self-kill CAS (release, after the slot was
+ *     set) orders the slot store before the DEAD the killer acquires.
  * (8) cpu_init never writes adopter, and reopens the inbox (relaxed) only
  *     after online=1.  A pusher that reads CLOSED follows the adopter that
  *     the dwork_cpu_dead() whose exchange it read from stored (6), or a
@@ -519,7 +533,8 @@ static void run_irqoff(struct dwork_cpu *me, unsigned int self,
 	DWORK_CHECK(!me->running[lvl],
 		    "dwork_softirq/dwork_idle_run: called from a callback of "
 		    "the same kind on this CPU (callbacks do not nest)");
-	me->running[lvl] = n;
+	/* Release: see (9); pairs with running_on()'s acquire. */
+	dwork_atomic_store(&me->running[lvl], n, DWORK_RELEASE);
 	me->killed[lvl] = false;
 	stat_inc(&me->stats.run);
 	dwork_port_trace(DWORK_TRACE_RUN, self, n);
@@ -528,7 +543,11 @@ static void run_irqoff(struct dwork_cpu *me, unsigned int self,
 	invoke(n);
 
 	(void)dwork_port_irq_save(); /* same value as @flags: IRQs were on */
-	me->running[lvl] = NULL;
+	/*
+	 * Release: pairs with running_on()'s acquire (9): a kill waiting for
+	 * a self-killed callback sees its writes once the slot is cleared.
+	 */
+	dwork_atomic_store(&me->running[lvl], NULL, DWORK_RELEASE);
 	if (me->killed[lvl]) {
 		/* Self-kill: the callback owns @n now; never touch it. */
 		me->killed[lvl] = false;
@@ -569,17 +588,113 @@ static struct dwork_cpu *this_dwork_cpu(unsigned int *selfp)
  * Operations on nodes (items and tasklets).
  */
 
+/*
+ * Could dwork have written this node and state word?  Init's magic, the
+ * INIT bit, no reserved bit, CPU fields in range, never Q and R at once.
+ * For the slow paths (init, kill) and debug_checks.
+ */
+static bool node_sane(const struct dwork_node *n, uint32_t s)
+{
+	return n->magic == DWORK_NODE_MAGIC &&
+	       (s & (INIT | DWORK_ST_RSVD)) == INIT &&
+	       DWORK_ST_TGT(s) < DWORK_NR_CPUS &&
+	       DWORK_ST_QCPU(s) < DWORK_NR_CPUS && (s & (Q | R)) != (Q | R);
+}
+
+/* Is @n's callback running on @cpu (at any level)?  Acquire: see (9). */
+static bool running_on(unsigned int cpu, const struct dwork_node *n)
+{
+	struct dwork_cpu *c;
+	int lvl;
+
+	if (cpu >= DWORK_NR_CPUS)
+		return false;
+	c = cpu_of(cpu);
+	for (lvl = 0; lvl < DWORK_NR_LVL; lvl++)
+		if (dwork_atomic_load(&c->running[lvl], DWORK_ACQUIRE) == n)
+			return true;
+	return false;
+}
+
+/*
+ * Where does @n's callback run on this CPU?  DWORK_NR_LVL if it does not;
+ * otherwise its level, and *@own tells whether the caller is that
+ * callback itself (not an IRQ that interrupted it, nor a softirq nested
+ * in an idle callback).  Context: any; reads only this CPU's slots.
+ */
+static int own_level(struct dwork_cpu *me, const struct dwork_node *n,
+		     bool *own)
+{
+	int inner, lvl;
+
+	*own = false;
+	if (!me)
+		return DWORK_NR_LVL;
+	/* Plain reads: only this CPU writes its own slots. */
+	inner = me->running[DWORK_LVL_SOFTIRQ] ? DWORK_LVL_SOFTIRQ
+					       : DWORK_LVL_IDLE;
+	for (lvl = 0; lvl < DWORK_NR_LVL; lvl++) {
+		if (me->running[lvl] != n)
+			continue;
+		*own = lvl == inner && !dwork_port_in_irq();
+		return lvl;
+	}
+	return DWORK_NR_LVL;
+}
+
 void dwork_node_init(struct dwork_node *n, enum dwork_kind kind)
 {
+	unsigned int self;
+	struct dwork_cpu *me = this_dwork_cpu(&self);
+	uint32_t nw = INIT;
+	bool own;
+	int lvl = own_level(me, n, &own);
+
+	/*
+	 * A node init wrote before (magic) may still be in use.  Never wipe
+	 * one that a list or a callback references: that corrupts the list
+	 * it is on, or lets a schedule start a second run next to the
+	 * running one.  Refuse (the node keeps working as it was) and say so.
+	 */
+	if (n->magic == DWORK_NODE_MAGIC) {
+		uint32_t s = dwork_atomic_load(&n->state, DWORK_ACQUIRE);
+
+		if (lvl < DWORK_NR_LVL && own && me->killed[lvl]) {
+			/*
+			 * Re-init from the tasklet's own callback after it
+			 * killed itself: the callback still runs, so the new
+			 * life starts as running (TARGET = here).  A schedule
+			 * from the rest of the callback is then a re-run
+			 * after it, never a concurrent one, and the runner
+			 * ends this run as usual (killed[] is cleared).
+			 */
+			me->killed[lvl] = false;
+			nw = st_set_qcpu(st_set_tgt(INIT | R, self), self);
+		} else if (lvl < DWORK_NR_LVL) {
+			DWORK_CHECK(0, "dwork_tasklet_init/dwork_item_init: "
+				    "the object's callback is running on this "
+				    "CPU; re-init only from that callback, and "
+				    "only after it killed its own tasklet");
+			return;
+		} else if (node_sane(n, s) &&
+			   ((s & (P | Q | R)) || running_on(DWORK_ST_TGT(s), n))) {
+			DWORK_CHECK(0, "dwork_tasklet_init/dwork_item_init: "
+				    "the object is pending, queued or running; "
+				    "kill the tasklet (or wait until "
+				    "dwork_item_busy() returns 0) first");
+			return;
+		}
+	}
 	n->next = NULL;
 	n->prev = NULL;
 	n->seq = 0;
 	n->kind = (uint8_t)kind;
+	n->magic = DWORK_NODE_MAGIC;
 	/*
 	 * Release: a node handed to another CPU after init is seen
 	 * initialised.  The caller guarantees nothing else uses @n now.
 	 */
-	dwork_atomic_store(&n->state, INIT, DWORK_RELEASE);
+	dwork_atomic_store(&n->state, nw, DWORK_RELEASE);
 }
 
 int dwork_node_schedule(struct dwork_node *n, unsigned int cpu, bool *queued)
@@ -591,6 +706,9 @@ int dwork_node_schedule(struct dwork_node *n, unsigned int cpu, bool *queued)
 	bool link;
 
 	*queued = false;
+	/* Never initialised, or overwritten: one compare (see callgrind). */
+	if (n->magic != DWORK_NODE_MAGIC)
+		return DWORK_EINVAL;
 	if (!cpu_accepting(cpu))
 		return DWORK_ENODEV;
 	me = this_dwork_cpu(&self);
@@ -598,7 +716,9 @@ int dwork_node_schedule(struct dwork_node *n, unsigned int cpu, bool *queued)
 	flags = dwork_port_irq_save();
 	s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 	do {
-		if (!(s & INIT)) {
+		/* Garbage: no INIT or a reserved bit (same cost as INIT alone). */
+		if ((s & (INIT | DWORK_ST_RSVD)) != INIT ||
+		    (DWORK_DEBUG && !node_sane(n, s))) {
 			dwork_port_irq_restore(flags);
 			return DWORK_EINVAL;
 		}
@@ -660,38 +780,40 @@ int dwork_node_kill(struct dwork_node *n)
 	 */
 	uint32_t s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 
-	if (!(s & INIT))
+	/* Garbage would make the wait below spin forever: refuse it. */
+	if (!node_sane(n, s))
 		return DWORK_EINVAL;
 
 	if (me) {
-		bool irq = dwork_port_in_irq();
-		int inner = me->running[DWORK_LVL_SOFTIRQ] ? DWORK_LVL_SOFTIRQ
-							    : DWORK_LVL_IDLE;
-		int lvl;
+		bool own;
+		int lvl = own_level(me, n, &own);
 
-		DWORK_CHECK(irq || !dwork_port_irqs_disabled(),
+		DWORK_CHECK(dwork_port_in_irq() || !dwork_port_irqs_disabled(),
 			    "dwork_tasklet_kill: called with IRQs disabled "
 			    "outside an interrupt handler; it may wait for "
 			    "another CPU");
-		for (lvl = 0; lvl < DWORK_NR_LVL; lvl++) {
+		if (lvl < DWORK_NR_LVL) {
 			/*
-			 * A slot whose callback already killed itself no
-			 * longer stands for @n: after a self-kill the callback
-			 * may re-init and re-schedule it, and a further kill
-			 * is an ordinary one that must wait for the unlink.
+			 * The callback runs on this CPU below us (an IRQ, or
+			 * a softirq nested in an idle callback): waiting for
+			 * it would wait forever, also after a self-kill.
 			 */
-			if (me->running[lvl] != n || me->killed[lvl])
-				continue;
-			if (irq || lvl != inner)
+			if (!own)
 				return DWORK_EDEADLK;
+			/* The callback itself, which killed itself before. */
+			if (me->killed[lvl])
+				return 0;
 			/*
 			 * Self-kill from the callback: state had R (and maybe
-			 * P), never Q.  Clear both and mark dead; the runner
+			 * P), never Q.  Clear both, mark dead and record this
+			 * CPU as TARGET, whose running[] slot an outside kill
+			 * watches until the callback returns (9); the runner
 			 * sees killed[] and never touches @n again.
 			 * Release: pairs with another killer's acquire (3).
 			 */
 			while (!dwork_atomic_cas(&n->state, &s,
-						  (s & ~(P | R)) | D,
+						  st_set_tgt((s & ~(P | R)) | D,
+							     self),
 						  DWORK_RELEASE,
 						  DWORK_RELAXED))
 				;
@@ -707,7 +829,12 @@ int dwork_node_kill(struct dwork_node *n)
 	for (;;) {
 		/* Acquire: pairs with the release clearing Q or R (3). */
 		s = dwork_atomic_load(&n->state, DWORK_ACQUIRE);
-		if (!(s & (Q | R)))
+		/*
+		 * A self-killed callback may still run on TARGET: wait for
+		 * its slot there too (9).  For any other node that slot
+		 * never holds @n once R is clear: two loads, then done.
+		 */
+		if (!(s & (Q | R)) && !running_on(DWORK_ST_TGT(s), n))
 			break;
 		if ((s & Q) && DWORK_ST_QCPU(s) != requested) {
 			requested = DWORK_ST_QCPU(s);
@@ -852,7 +979,7 @@ void dwork_cpu_init(unsigned int cpu)
 	list_reset(&c->sirq);
 	list_reset(&c->idle);
 	for (lvl = 0; lvl < DWORK_NR_LVL; lvl++) {
-		c->running[lvl] = NULL;
+		dwork_atomic_store(&c->running[lvl], NULL, DWORK_RELAXED);
 		c->killed[lvl] = false;
 	}
 	c->in_softirq = false;
@@ -948,6 +1075,11 @@ void dwork_cpu_dead(unsigned int cpu)
 		    "dwork_cpu_dead: CPU number out of range");
 	DWORK_CHECK(cpu != self, "dwork_cpu_dead: a CPU cannot adopt its own "
 		    "work; call it on another online CPU");
+	DWORK_CHECK(!me || cpu >= DWORK_NR_CPUS || cpu == self ||
+		    !dwork_port_cpu_online(cpu),
+		    "dwork_cpu_dead: the port still reports that CPU online; "
+		    "call it only once the CPU stopped running dwork "
+		    "(CPU_DEAD or CPU_UP_CANCELED)");
 	/*
 	 * Our own online flag, relaxed: this CPU runs dwork code only after
 	 * its cpu_init() (the port starts it then), as dwork_softirq() and

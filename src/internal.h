@@ -24,6 +24,7 @@
 #define DWORK_ST_QUEUED 0x04u
 #define DWORK_ST_RUN    0x08u
 #define DWORK_ST_DEAD   0x10u
+#define DWORK_ST_RSVD   0xe0u   /* never set: a state with them is garbage */
 
 #define DWORK_ST_TGT_SHIFT  8
 #define DWORK_ST_QCPU_SHIFT 20

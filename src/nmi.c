@@ -121,6 +121,9 @@ static int node_schedule_nmi(struct dwork_node *n, bool *queued)
 	bool link;
 
 	*queued = false;
+	/* Never initialised, or overwritten (as dwork_node_schedule()). */
+	if (n->magic != DWORK_NODE_MAGIC)
+		return DWORK_EINVAL;
 	if (self >= DWORK_NR_CPUS)
 		return DWORK_ENODEV;
 	me = dwork_port_cpu(self);
@@ -131,7 +134,7 @@ static int node_schedule_nmi(struct dwork_node *n, bool *queued)
 
 	s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 	do {
-		if (!(s & INIT))
+		if ((s & (INIT | DWORK_ST_RSVD)) != INIT)
 			return DWORK_EINVAL;
 		if (s & D)
 			return DWORK_ESHUTDOWN;

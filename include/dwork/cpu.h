@@ -40,7 +40,9 @@ void dwork_cpu_init(unsigned int cpu);
  * a kill may be waiting for exactly this adoption.
  * NMI: not safe.
  * Return: nothing; calls with a bad @cpu, on @cpu itself or off-CPU are
- * ignored (and asserted with debug_checks).
+ * ignored (and asserted with debug_checks).  With debug_checks it also
+ * asserts that dwork_port_cpu_online(@cpu) is false: calling it for a CPU
+ * that still runs makes that CPU refuse all work from then on.
  */
 void dwork_cpu_dead(unsigned int cpu);
 

@@ -50,7 +50,9 @@ struct dwork_item {
  * (dwork_item_busy() returned 0, or the item was never raised).
  * NMI-safe under the same rule (it writes only the item).
  * Return: nothing; a NULL @it is ignored, a NULL @fn leaves an item that
- * every raise refuses.
+ * every raise refuses.  An item that is pending, still linked after a
+ * cancel, or running is left untouched (it would corrupt the list it is
+ * on, or run twice at once), and debug_checks asserts.
  */
 void dwork_item_init(struct dwork_item *it, void (*fn)(struct dwork_item *it));
 

@@ -170,8 +170,11 @@ struct dwork_cpu *dwork_port_cpu(unsigned int cpu);
  * dwork_port_cpu_online - the port's idea of whether a CPU is online
  * @cpu: the CPU
  *
- * The core (src/) never calls it: dwork's own acceptance of work follows
- * dwork_cpu_init() and dwork_cpu_dead().  Ports and their tests use it.
+ * dwork's own acceptance of work follows dwork_cpu_init() and
+ * dwork_cpu_dead(); the core calls this hook only in debug_checks builds,
+ * to assert that dwork_cpu_dead() is not called for a CPU that is still
+ * online (by CPU_DEAD / CPU_UP_CANCELED it must return false).  Ports and
+ * their tests use it too.
  *
  * Context: any; the core never calls it, from an NMI or elsewhere.
  * Ordering: none.

@@ -9,8 +9,11 @@
  * Rules: a tasklet runs at most once per schedule (a schedule of a pending
  * tasklet coalesces); never on two CPUs at once; if scheduled while its
  * callback runs, it runs again afterwards on the newest target CPU; runs
- * are FIFO per target CPU and kind for schedules from one source CPU; kill
- * cancels, marks dead and waits for a callback on another CPU.
+ * are FIFO per target CPU and kind for schedules from one source CPU,
+ * except that a re-run owed to a running tasklet is queued only when its
+ * callback returns, so a tasklet scheduled later from the same CPU (while
+ * the callback ran) may run before that re-run, as in Xen; kill cancels,
+ * marks dead and waits for a callback on another CPU.
  *
  * Synchronization matrix (Y: may run concurrently on any CPUs):
  *
@@ -22,7 +25,14 @@
  *   init                -             -          -       -       -
  *
  * init may run only on a tasklet that is new, or dead (kill returned), or
- * from the tasklet's own callback after it killed itself.
+ * from the tasklet's own callback after it killed itself.  Init of a
+ * tasklet that is still pending, queued or running is refused: the
+ * tasklet is left as it was (asserted with debug_checks), so it cannot
+ * corrupt the list it is on nor start a second run next to the running
+ * one.  Re-init from the tasklet's own callback after its self-kill
+ * starts the new life as "running": a schedule from the rest of that
+ * callback, on any CPU, is a re-run after the callback returns, so even
+ * then one tasklet never runs twice at once.
  */
 #ifndef DWORK_TASKLET_H
 #define DWORK_TASKLET_H
@@ -65,9 +75,13 @@ struct dwork_tasklet {
  * @kind: DWORK_TASKLET_SOFTIRQ or DWORK_TASKLET_IDLE
  *
  * Context: any; only on a new or dead tasklet (see the matrix above).
- * NMI-safe under the same rule (it writes only the tasklet).
+ * NMI-safe under the same rule (it writes only the tasklet, and from the
+ * tasklet's own callback this CPU's record of that callback).
  * Return: nothing; NULL @t is ignored; a NULL @fn or a bad @kind leaves a
- * tasklet every schedule refuses with DWORK_EINVAL.
+ * tasklet every schedule refuses with DWORK_EINVAL.  A tasklet that is
+ * pending, queued or running (its callback, or after a self-kill the
+ * callback that killed it, on any CPU) is left untouched, and
+ * debug_checks asserts; an outside kill that returned makes init safe.
  */
 void dwork_tasklet_init(struct dwork_tasklet *t, void (*fn)(void *), void *data,
 			enum dwork_tasklet_kind kind);
@@ -148,8 +162,11 @@ bool dwork_tasklet_is_scheduled(const struct dwork_tasklet *t);
  * CPU; while it waits it keeps servicing this CPU's own inbox and unlink
  * requests, so CPUs killing each other's pending tasklets never deadlock.
  * Called from the tasklet's own callback, it returns at once and dwork
- * never touches @t again, so the callback may free or re-init it.
- * When kill returns 0 the memory may be freed.
+ * never touches @t again, so the callback may free or re-init it (free
+ * it only if no other CPU may still call kill or schedule on it).  A
+ * kill from anywhere else waits until that callback has returned, also
+ * after the callback killed itself.  When kill returns 0 the memory may
+ * be freed.
  *
  * Context: task, softirq or idle.  From hard IRQ it is allowed only when
  * the tasklet is not running on this CPU, and it may then spin until the
@@ -164,7 +181,9 @@ bool dwork_tasklet_is_scheduled(const struct dwork_tasklet *t);
  * Return: 0 on success, also for a second kill; DWORK_EDEADLK (and no
  * other effect) if the tasklet's callback is running on this CPU in an
  * outer context (an IRQ that interrupted it, or a softirq nested in its
- * idle callback); DWORK_EINVAL for NULL or an uninitialised tasklet.
+ * idle callback), also when that callback already killed its tasklet;
+ * DWORK_EINVAL for NULL, an uninitialised tasklet, or one whose state
+ * dwork cannot have written (overwritten or copied memory).
  */
 int dwork_tasklet_kill(struct dwork_tasklet *t);
 

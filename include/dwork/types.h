@@ -84,14 +84,24 @@ struct dwork_node {
 	uint32_t state;
 	uint32_t seq;
 	uint8_t kind;
+	uint16_t magic;
 };
 
 /* State word bits; internal, here only for the static initialisers. */
 #define DWORK_ST_INIT 0x01u
 
+/*
+ * @magic of an initialised node: tells a node that init (or the static
+ * initialiser) wrote from stale or uninitialised memory, so that
+ * schedule and kill refuse garbage with DWORK_EINVAL instead of hanging
+ * on it, and init refuses to wipe a node that is still queued.  It lives
+ * in what was padding: the node is no bigger.
+ */
+#define DWORK_NODE_MAGIC 0xd5c3u
+
 #define DWORK_NODE_INIT(kind_)                                            \
 	{ .next = NULL, .prev = NULL, .state = DWORK_ST_INIT, .seq = 0,   \
-	  .kind = (kind_) }
+	  .kind = (kind_), .magic = DWORK_NODE_MAGIC }
 
 /* A per-CPU FIFO list, touched only by its CPU with IRQs off. */
 struct dwork_list {
@@ -152,7 +162,8 @@ struct dwork_cpu {
 	struct dwork_list sirq /* items + softirq tasklets */
 		__attribute__((aligned(DWORK_CACHELINE_BYTES)));
 	struct dwork_list idle;     /* idle tasklets */
-	struct dwork_node *running[DWORK_NR_LVL]; /* compared, never followed */
+	struct dwork_node *running[DWORK_NR_LVL]; /* compared, never followed;
+						     read by other CPUs' kill */
 	bool killed[DWORK_NR_LVL];                /* self-kill during the run */
 	bool in_softirq;            /* a dwork_softirq() pass is running */
 	/* A dead CPU's work still to adopt (dwork_cpu_dead), see engine.c. */

@@ -132,8 +132,8 @@ mutant M35-no-cancel-reap src/engine.c \
 
 # Misuse.
 mutant M36-no-init-check src/engine.c \
-	's/if (!(s & INIT)) {/if (0) {/' \
-	'schedule accepts an uninitialised (zeroed) node'
+	's/if (n->magic != DWORK_NODE_MAGIC)$/if (0)/; s/(DWORK_DEBUG \&\& !node_sane(n, s))/0/' \
+	'schedule accepts a node init never wrote (no magic; the debug_checks state check goes too)'
 mutant M37-no-kind-check src/tasklet.c \
 	's/(t->node.kind == DWORK_KIND_SOFTIRQ ||/(1 ||/' \
 	'a tasklet of a bad kind is accepted'
@@ -174,10 +174,10 @@ mutant_patch M41-end-of-pass-check-irqs-on /dev/stdin \
  }
 PATCH
 
-# Regression: .notes/done-bug-unit-1.md (kill after self-kill + re-init).
-mutant M42-second-self-kill src/engine.c \
-	's/if (me->running\[lvl\] != n || me->killed\[lvl\])/if (me->running[lvl] != n)/' \
-	'a kill after self-kill + re-init in the same callback is taken for a self-kill again'
+# Kill after self-kill, and re-init from the callback after it.
+mutant M42-reinit-in-callback-not-running src/engine.c \
+	's/nw = st_set_qcpu(st_set_tgt(INIT | R, self), self);/nw = INIT;/' \
+	'a re-init from the callback after its self-kill starts the new life idle (a schedule there runs it concurrently)'
 
 # Regression: .notes/done-bug-unit-4.md (IRQ window inside cpu_dead).
 mutant M43-cpu-dead-irqs-on-window src/engine.c \
@@ -189,3 +189,26 @@ mutant M43-cpu-dead-irqs-on-window src/engine.c \
 mutant M44-service-does-not-adopt src/engine.c \
 	's/^\t\tadopt_step_irqoff(me, self);$/\t\t;/' \
 	'a kill spinning in an IRQ that interrupted cpu_dead does not continue the adoption (waits forever)'
+
+# Silent misuse made loud, and kill after a self-kill.
+mutant M45-kill-ignores-self-killed-callback src/engine.c \
+	's/if (!(s & (Q | R)) \&\& !running_on(DWORK_ST_TGT(s), n))/if (!(s \& (Q | R)))/' \
+	'an outside kill of a self-killed tasklet returns while its callback still runs'
+mutant M46-irq-kill-after-self-kill-returns-0 src/engine.c \
+	's/^\t\t\tif (!own)$/\t\t\tif (!own \&\& !me->killed[lvl])/' \
+	'a kill from an IRQ above a self-killed callback returns 0 (memory "may be freed")'
+mutant M47-self-kill-keeps-target src/engine.c \
+	's/st_set_tgt((s & ~(P | R)) | D,$/st_set_tgt((s \& ~(P | R)) | D, DWORK_ST_TGT(s)) + 0 * (/' \
+	'a self-kill does not record the runner CPU, so an outside kill watches the wrong CPU'
+mutant M48-init-wipes-live-node src/engine.c \
+	's/((s & (P | Q | R)) || running_on(DWORK_ST_TGT(s), n))) {/0) {/' \
+	'init wipes a node that is pending, linked or running (corrupts the list it is on)'
+mutant M49-init-from-other-context-of-runner src/engine.c \
+	'/^void dwork_node_init/,/^}/ s/} else if (lvl < DWORK_NR_LVL) {/} else if (0) {/' \
+	'init from an IRQ above (or nested in) the running callback is not refused'
+mutant M50-kill-accepts-garbage src/engine.c \
+	's/if (!node_sane(n, s))$/if (!(s \& INIT))/' \
+	'kill of a node with a garbage state word spins forever instead of DWORK_EINVAL'
+mutant M51-no-cpu-dead-online-check src/engine.c \
+	's/^\t\t    !dwork_port_cpu_online(cpu),$/\t\t    1,/' \
+	'dwork_cpu_dead of a CPU the port reports online is not asserted'

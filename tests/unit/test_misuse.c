@@ -220,6 +220,151 @@ static void test_softirq_from_irq_is_asserted(void **state)
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, u_teardown)
 
+/*
+ * Re-init of a tasklet queued between two others.  Wiping its links
+ * corrupted the list: the neighbour behind it lost its run, and killing
+ * that neighbour then waited forever.  Init refuses a live object (and
+ * says so); everything on the list runs once, and kills return.
+ */
+static void test_reinit_of_pending_tasklet_is_refused_and_neighbours_run(
+	void **state)
+{
+	static struct uobj x, y;
+
+	(void)state;
+	u_obj_init(&x, 3, DWORK_TASKLET_SOFTIRQ);
+	u_obj_init(&y, 4, DWORK_TASKLET_SOFTIRQ);
+	assert_int_equal(dwork_tasklet_schedule(&x.tl), 0);
+	assert_int_equal(dwork_tasklet_schedule(&y.tl), 0);
+	dwork_tasklet_init(&x.tl, u_tasklet_fn, &x, DWORK_TASKLET_IDLE);
+	u_expected_asserts = 1;
+	assert_int_equal(tp.asserts, 1);
+	assert_non_null(strstr(tp.last_assert, "dwork_tasklet_init"));
+	assert_non_null(strstr(tp.last_assert, "kill the tasklet"));
+	assert_true(dwork_tasklet_is_scheduled(&x.tl));
+	assert_lists_sound();
+	assert_no_damage();
+	assert_int_equal(x.runs, 1);
+	assert_int_equal(y.runs, 1);
+	assert_int_equal(dwork_tasklet_schedule(&y.tl), 0);
+	assert_int_equal(dwork_tasklet_kill(&y.tl), 0);
+	assert_int_equal(dwork_tasklet_kill(&x.tl), 0);
+	/* Dead now: re-init is allowed and works. */
+	dwork_tasklet_init(&x.tl, u_tasklet_fn, &x, DWORK_TASKLET_SOFTIRQ);
+	assert_int_equal(dwork_tasklet_schedule(&x.tl), 0);
+	u_quiesce();
+	assert_int_equal(x.runs, 2);
+	assert_int_equal(tp.asserts, 1);
+}
+
+/* Same for an item that was raised and then cancelled (still linked). */
+static void test_reinit_of_cancelled_but_linked_item_is_refused(void **state)
+{
+	static struct uobj x;
+
+	(void)state;
+	u_obj_init(&x, 3, DWORK_TASKLET_SOFTIRQ);
+	assert_int_equal(dwork_item_raise(&x.item), DWORK_QUEUED);
+	dwork_item_cancel(&x.item);
+	assert_int_equal(dwork_item_busy(&x.item), DWORK_EAGAIN);
+	dwork_item_init(&x.item, u_item_fn);
+	u_expected_asserts = 1;
+	assert_int_equal(tp.asserts, 1);
+	assert_non_null(strstr(tp.last_assert, "dwork_item_busy"));
+	assert_lists_sound();
+	assert_no_damage();
+	assert_int_equal(x.runs, 0);
+	assert_int_equal(dwork_item_busy(&x.item), 0);
+}
+
+/*
+ * Re-init from another CPU while the callback runs, then a schedule
+ * there: that started a second run next to the first.  Init refuses;
+ * the schedule owes a re-run, which comes after the callback returned.
+ */
+static void reinit_and_run_on_cpu2(struct uobj *o)
+{
+	unsigned int old;
+
+	if (o->runs > 1)
+		return;
+	old = tp_switch(2);
+	dwork_tasklet_init(&o->tl, u_tasklet_fn, o, DWORK_TASKLET_SOFTIRQ);
+	o->ret[0] = dwork_tasklet_schedule(&o->tl);
+	tp_softirq(2);
+	tp_switch(old);
+}
+
+static void test_reinit_while_running_is_refused_and_never_runs_twice_at_once(
+	void **state)
+{
+	static struct uobj x;
+
+	(void)state;
+	u_obj_init(&x, 3, DWORK_TASKLET_SOFTIRQ);
+	x.during = reinit_and_run_on_cpu2;
+	assert_int_equal(dwork_tasklet_schedule_on(&x.tl, 1), 0);
+	tp_softirq(1);
+	u_expected_asserts = 1;
+	assert_int_equal(tp.asserts, 1);
+	assert_non_null(strstr(tp.last_assert, "pending, queued or running"));
+	assert_int_equal(x.ret[0], 0);
+	assert_int_equal(x.overlaps, 0);
+	assert_int_equal(x.runs, 1);
+	u_quiesce();
+	assert_int_equal(x.overlaps, 0);
+	assert_int_equal(x.runs, 2);
+	assert_int_equal(x.last_cpu, 2);
+	assert_no_damage();
+}
+
+/*
+ * A tasklet init never wrote (a stale copy, or memory that was never
+ * initialised) with a plausible callback and kind, and a state word that
+ * says "queued on CPU 0": the schedule answered 0 but nothing ever ran,
+ * and kill waited forever for an unlink that could not come.
+ */
+static void test_tasklet_with_garbage_state_is_refused_and_kill_returns(
+	void **state)
+{
+	struct dwork_tasklet t;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	t.fn = u_tasklet_fn;
+	t.data = &a;
+	t.node.kind = DWORK_KIND_SOFTIRQ;
+	t.node.state = DWORK_ST_INIT | 0x04u; /* INIT|QUEUED, on no list */
+	assert_int_equal(dwork_tasklet_schedule(&t), DWORK_EINVAL);
+	assert_int_equal(dwork_tasklet_schedule_on(&t, 1), DWORK_EINVAL);
+	assert_false(dwork_tasklet_is_scheduled(&t));
+	assert_int_equal(dwork_tasklet_kill(&t), DWORK_EINVAL);
+	/* An initialised tasklet whose state word was overwritten. */
+	dwork_tasklet_init(&t, u_tasklet_fn, &a, DWORK_TASKLET_SOFTIRQ);
+	t.node.state = 0xffffffffu;
+	assert_int_equal(dwork_tasklet_schedule(&t), DWORK_EINVAL);
+	assert_int_equal(dwork_tasklet_kill(&t), DWORK_EINVAL);
+	t.node.state = DWORK_ST_INIT | 0x04u | (0xfffu << 20); /* QCPU 4095 */
+	assert_int_equal(dwork_tasklet_kill(&t), DWORK_EINVAL);
+	assert_no_damage();
+}
+
+/*
+ * dwork_cpu_dead() for a CPU that is still running: it silently stopped
+ * taking work.  The port knows the CPU is online: debug_checks says so.
+ */
+static void test_cpu_dead_of_cpu_the_port_reports_online_is_asserted(
+	void **state)
+{
+	(void)state;
+	assert_true(tp.c[1].online);
+	dwork_cpu_dead(1);
+	u_expected_asserts = 1;
+	assert_int_equal(tp.asserts, 1);
+	assert_non_null(strstr(tp.last_assert, "dwork_cpu_dead"));
+	assert_non_null(strstr(tp.last_assert, "still reports that CPU online"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -234,6 +379,11 @@ int main(void)
 		T(test_cpu_dead_on_self_or_from_no_cpu_is_ignored),
 		T(test_kill_with_irqs_off_outside_irq_is_asserted),
 		T(test_softirq_from_irq_is_asserted),
+		T(test_reinit_of_pending_tasklet_is_refused_and_neighbours_run),
+		T(test_reinit_of_cancelled_but_linked_item_is_refused),
+		T(test_reinit_while_running_is_refused_and_never_runs_twice_at_once),
+		T(test_tasklet_with_garbage_state_is_refused_and_kill_returns),
+		T(test_cpu_dead_of_cpu_the_port_reports_online_is_asserted),
 	};
 
 	return cmocka_run_group_tests_name("misuse", tests, NULL, NULL);

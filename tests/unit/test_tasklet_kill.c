@@ -579,6 +579,148 @@ static void test_kill_asks_the_cpu_holding_the_tasklet_to_unlink_it(
 	assert_int_equal(i1.runs, 0);
 }
 
+/*
+ * A callback kills its own tasklet and goes on running; meanwhile CPU 0
+ * kills it too.  That kill must not return 0 before the callback has
+ * returned: the caller may free the memory the callback still uses.
+ */
+static struct dwork_tasklet sk_t;
+static unsigned int sk_finished, sk_kill_saw_finished;
+static int sk_self_ret, sk_kill_ret;
+
+static void self_kill_then_yield(void *data)
+{
+	struct dwork_tasklet *t = data;
+
+	/* Owe a re-run on CPU 2 first: the newest target is not this CPU. */
+	sk_self_ret = dwork_tasklet_schedule_on(t, 2);
+	sk_self_ret |= dwork_tasklet_kill(t);
+	fiber_yield(); /* CPU 0 calls kill now */
+	sk_finished = 1; /* the callback still uses the object's memory */
+}
+
+static void fiber_kill_sk(void *arg)
+{
+	(void)arg;
+	sk_kill_ret = dwork_tasklet_kill(&sk_t);
+	sk_kill_saw_finished = sk_finished;
+}
+
+static void test_kill_after_self_kill_waits_for_the_callback(void **state)
+{
+	struct fiber f[2];
+
+	(void)state;
+	sk_finished = sk_kill_saw_finished = 0;
+	sk_self_ret = sk_kill_ret = 1;
+	dwork_tasklet_init(&sk_t, self_kill_then_yield, &sk_t,
+			   DWORK_TASKLET_SOFTIRQ);
+	assert_int_equal(dwork_tasklet_schedule_on(&sk_t, 1), 0);
+	u_relax_step = relax_yields;
+	fiber_init(&f[0], 0, fiber_kill_sk, NULL);
+	fiber_init(&f[1], 1, fiber_softirq, (void *)(uintptr_t)1);
+	/* CPU 1 enters the callback, which kills itself and pauses. */
+	assert_false(fiber_resume(&f[1]));
+	assert_int_equal(sk_self_ret, 0);
+	run_fibers(f, 2);
+	fiber_destroy(&f[0]);
+	fiber_destroy(&f[1]);
+	assert_int_equal(sk_kill_ret, 0);
+	assert_int_equal(sk_kill_saw_finished, 1);
+	assert_true(f[0].yields > 0);
+	assert_int_equal(dwork_tasklet_schedule(&sk_t), DWORK_ESHUTDOWN);
+	assert_lists_sound();
+}
+
+/*
+ * An IRQ on the CPU whose callback killed its own tasklet kills it too:
+ * the callback below it has not returned, so 0 ("may be freed") would be
+ * a lie and waiting would never end: DWORK_EDEADLK.  A re-init from that
+ * IRQ is refused (debug_checks says why).
+ */
+static const char *sk_irq_init_msg;
+
+static void self_kill_then_irq_kill(void *data)
+{
+	struct dwork_tasklet *t = data;
+
+	sk_self_ret = dwork_tasklet_kill(t);
+	tp_irq_enter();
+	sk_kill_ret = dwork_tasklet_kill(t);
+	/* Nor may the IRQ re-init it: the callback below still owns it. */
+	dwork_tasklet_init(t, self_kill_then_irq_kill, t,
+			   DWORK_TASKLET_SOFTIRQ);
+	sk_irq_init_msg = tp.last_assert;
+	tp_irq_exit();
+	/* The callback itself may say it again: 0. */
+	sk_finished = dwork_tasklet_kill(t) == 0;
+}
+
+static void test_irq_kill_after_self_kill_returns_edeadlk(void **state)
+{
+	(void)state;
+	sk_self_ret = sk_kill_ret = 1;
+	sk_finished = 0;
+	dwork_tasklet_init(&sk_t, self_kill_then_irq_kill, &sk_t,
+			   DWORK_TASKLET_SOFTIRQ);
+	assert_int_equal(dwork_tasklet_schedule(&sk_t), 0);
+	u_quiesce();
+	assert_int_equal(sk_self_ret, 0);
+	assert_int_equal(sk_kill_ret, DWORK_EDEADLK);
+	assert_int_equal(sk_finished, 1);
+	u_expected_asserts = 1;
+	assert_int_equal(tp.asserts, 1);
+	assert_non_null(sk_irq_init_msg);
+	assert_non_null(strstr(sk_irq_init_msg,
+			       "re-init only from that callback"));
+	assert_int_equal(dwork_tasklet_schedule(&sk_t), DWORK_ESHUTDOWN);
+	assert_lists_sound();
+}
+
+/*
+ * The callback kills its tasklet, re-inits it and schedules it on another
+ * CPU, which runs its softirq while the callback is still running.  The
+ * new life must not start there before the old callback returned: one
+ * object, never two runs at once.  It runs after, on the newest target.
+ */
+static void kill_reinit_schedule_on_cpu2(struct uobj *o)
+{
+	unsigned int old;
+
+	if (o->runs > 1)
+		return;
+	o->ret[0] = dwork_tasklet_kill(&o->tl);
+	dwork_tasklet_init(&o->tl, u_tasklet_fn, o, DWORK_TASKLET_SOFTIRQ);
+	o->ret[1] = dwork_tasklet_schedule_on(&o->tl, 2);
+	o->ret[2] = dwork_tasklet_is_scheduled(&o->tl);
+	/* CPU 2 plays its softirq now, while this callback runs on CPU 1. */
+	old = tp_switch(2);
+	tp_softirq(2);
+	tp_switch(old);
+}
+
+static void test_self_kill_reinit_schedule_elsewhere_never_runs_twice_at_once(
+	void **state)
+{
+	(void)state;
+	x.during = kill_reinit_schedule_on_cpu2;
+	assert_int_equal(dwork_tasklet_schedule_on(&x.tl, 1), 0);
+	tp_softirq(1);
+	assert_int_equal(x.ret[0], 0);
+	assert_int_equal(x.ret[1], 0);
+	assert_true(x.ret[2]);
+	assert_int_equal(x.overlaps, 0);
+	assert_int_equal(x.runs, 1); /* not yet: after the callback returned */
+	u_quiesce();
+	assert_int_equal(x.overlaps, 0);
+	assert_int_equal(x.runs, 2);
+	assert_int_equal(x.last_cpu, 2);
+	assert_lists_sound();
+	/* An ordinary live tasklet again. */
+	assert_int_equal(dwork_tasklet_kill(&x.tl), 0);
+	assert_int_equal(dwork_tasklet_schedule(&x.tl), DWORK_ESHUTDOWN);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, u_teardown)
 
 int main(void)
@@ -598,6 +740,9 @@ int main(void)
 		T(test_mutual_kill_of_pending_tasklets_does_not_deadlock),
 		T(test_second_kill_returns_zero),
 		T(test_kill_asks_the_cpu_holding_the_tasklet_to_unlink_it),
+		T(test_kill_after_self_kill_waits_for_the_callback),
+		T(test_irq_kill_after_self_kill_returns_edeadlk),
+		T(test_self_kill_reinit_schedule_elsewhere_never_runs_twice_at_once),
 		T(test_init_after_kill_allows_reuse),
 		T(test_kill_after_self_kill_and_reinit_unlinks_the_new_life),
 		T(test_kill_from_callback_of_tasklet_queued_later_in_same_pass),

@@ -5,7 +5,9 @@
 For each function prototype (a line at file scope that declares
 `type name(...)` and ends in `;`, possibly over several lines), the comment
 right above it must be a `/** name - summary` block with a `Context:` and a
-`Return:` section and an `@arg:` line for every named argument.  Headers
+`Return:` section and an `@arg:` line for every named argument; every
+field of a struct with a kernel-doc block has an `@field:` line or a
+comment on its declaration.  Headers
 given after `--nmi` must also state each function's NMI rule: the block
 names "NMI" (NMI-safe or not, and what to use instead).
 Exit status 1 and one line per problem otherwise.
@@ -91,6 +93,45 @@ def check(path, nmi=False):
     return bad
 
 
+def check_structs(path):
+    """Every field of a struct with a kernel-doc block is documented.
+
+    Each field needs an @field line in the block or a comment on its own
+    declaration (the API reference fails on an undocumented field).
+    """
+    bad = []
+    text = open(path, encoding='utf-8').read()
+    for m in re.finditer(r'/\*\*\s*\n\s*\* struct (\w+) - .*?\*/\s*\n'
+                         r'struct (\w+) \{\n(.*?)\n\}', text, re.S):
+        block, name, body = m.group(0), m.group(2), m.group(3)
+        documented = set(re.findall(r'^\s*\*\s*@(\w+):', block, re.M))
+        decl = ''
+        pending_comment = False  # a comment on an earlier line of the field
+        for line in body.split('\n'):
+            code = re.sub(r'/\*.*', '', line).strip()
+            has_comment = '/*' in line
+            if not code or code.startswith('*') or line.lstrip().startswith(
+                    '/*'):
+                continue
+            decl += ' ' + code
+            if not decl.rstrip().endswith(';'):
+                pending_comment = pending_comment or has_comment
+                continue
+            f = re.search(r'\(?\*?\s*(\w+)\)?\s*(\(.*\))?\s*(\[[^\]]*\])?\s*'
+                          r'(__attribute__.*)?;\s*$', decl)
+            fp = re.search(r'\(\s*\*\s*(\w+)\s*\)\s*\(', decl)
+            field = fp.group(1) if fp else (f.group(1) if f else decl.strip())
+            if field not in documented and not has_comment and \
+                    not pending_comment:
+                line_no = text[:m.start()].count('\n') + 1
+                bad.append('%s:%d: struct %s: field %s undocumented (an '
+                           '@%s: line or a comment on its declaration)'
+                           % (path, line_no, name, field, field))
+            decl = ''
+            pending_comment = False
+    return bad
+
+
 def main():
     bad = []
     n = 0
@@ -104,6 +145,7 @@ def main():
         want[key] = (p, want.get(key, (p, False))[1] or nmi)
     for p, need_nmi in want.values():
         bad += check(p, need_nmi)
+        bad += check_structs(p)
         n += 1
     for b in bad:
         print(b)

@@ -259,6 +259,19 @@ def main(path):
                                                  escape(fields[m.group(1)])))
                 i += 1
                 continue
+        # a trailing comment that goes on over the next lines: join it
+        m = re.match(r'^(.*\S.*?)\s*/\*(?!.*\*/)\s*(.*?)\s*$', line)
+        if m and not m.group(1).lstrip().startswith(('/*', '*', '#')) \
+                and not m.group(1).rstrip().endswith('\\'):
+            j = i
+            text = [m.group(2)]
+            while j + 1 < len(src) and '*/' not in src[j]:
+                j += 1
+                text.append(re.sub(r'\*/.*$', '', src[j]).strip())
+            line = '%s /* %s */\n' % (m.group(1), ' '.join(
+                t for t in text if t))
+            pad = j - i
+            src[i:j + 1] = [line] + ['\n'] * pad
         # trailing comment after a field, enumerator or macro
         m = re.match(r'^(.*\S.*?)\s*/\*\s*(.*?)\s*\*/\s*$', line)
         if m and not m.group(1).lstrip().startswith(('/*', '*', '#endif')) \

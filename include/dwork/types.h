@@ -77,6 +77,7 @@ enum dwork_kind {
  *         always atomically (see the state table in src/engine.c)
  * @seq:   append sequence number on the owning CPU's list
  * @kind:  enum dwork_kind
+ * @magic: DWORK_NODE_MAGIC once initialised, so that garbage is refused
  */
 struct dwork_node {
 	struct dwork_node *next;

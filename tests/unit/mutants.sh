@@ -155,16 +155,18 @@ mutant_patch M41-end-of-pass-check-irqs-on /dev/stdin \
 	'the end of a softirq pass decides "work left?" with IRQs on (lost wakeup)' <<'PATCH'
 --- a/src/engine.c
 +++ b/src/engine.c
-@@ -1,6 +1,11 @@
+@@ -1,7 +1,12 @@
  	/* Still IRQs off: nothing can be appended between check and clear. */
 -	me->in_softirq = false;
 -	if (me->sirq.head || dwork_atomic_load(&me->inbox, DWORK_RELAXED) ||
--	    dwork_atomic_load(&me->reap, DWORK_RELAXED))
+-	    dwork_atomic_load(&me->reap, DWORK_RELAXED) || me->adopt ||
+-	    me->adopt_lifo)
 -		dwork_port_raise_softirq();
 +	dwork_port_irq_restore(flags);
 +	{
 +	bool more = me->sirq.head || dwork_atomic_load(&me->inbox, DWORK_RELAXED) ||
-+	    dwork_atomic_load(&me->reap, DWORK_RELAXED);
++	    dwork_atomic_load(&me->reap, DWORK_RELAXED) || me->adopt ||
++	    me->adopt_lifo;
 +	flags = dwork_port_irq_save();
 +	me->in_softirq = false;
 +	if (more)
@@ -179,7 +181,7 @@ mutant M42-reinit-in-callback-not-running src/engine.c \
 	's/nw = st_set_qcpu(st_set_tgt(INIT | R, self), self);/nw = INIT;/' \
 	'a re-init from the callback after its self-kill starts the new life idle (a schedule there runs it concurrently)'
 
-# Regression: .notes/done-bug-unit-4.md (IRQ window inside cpu_dead).
+# Regression: an IRQ window inside cpu_dead (a kill from IRQ there waited forever).
 mutant M43-cpu-dead-irqs-on-window src/engine.c \
 	'/^void dwork_cpu_dead/,/^}/ { /^\tflags = dwork_port_irq_save();$/,/^\tadopt_all_irqoff(me, self, &flags);$/d; s/^\tme->adopt = lists;$/\tflags = dwork_port_irq_save();\n\tme->adopt = lists;/ }' \
 	'cpu_dead closes the dead inbox before disabling IRQs (an IRQ kill there waits forever)'

@@ -8,7 +8,8 @@
 #   tests/unit/mutate.sh -p file.patch NAME
 #   tests/unit/mutate.sh --all [tests/unit/mutants.sh]   (the campaign)
 #
-# The copy lives in $MUT_DIR (default /tmp/dwork-mut-$USER): src/, include/
+# The copy lives in $MUT_DIR (default /tmp/dwork-mut-<checksum of the
+# repository's path>, so campaigns from two work trees never share it): src/, include/
 # and tests/testport/ from the repository's HEAD (git archive) plus the work
 # tree's tests/unit/.  It is built by a small generated Makefile with the
 # flags of the meson testcore (-DDWORK_DEBUG_CHECKS=1, nr_cpus and
@@ -24,7 +25,7 @@
 set -u -o pipefail
 
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
-MUT_DIR=${MUT_DIR:-/tmp/dwork-mut-${USER:-$(id -un)}}
+MUT_DIR=${MUT_DIR:-/tmp/dwork-mut-$(printf %s "$REPO" | cksum | cut -d" " -f1)}
 SAN=${MUT_SANITIZE:-}
 TREE=$MUT_DIR/tree
 BUILD=$MUT_DIR/build${SAN:+-${SAN//,/-}}
@@ -198,7 +199,7 @@ mutant_patch() {
 	return $rc
 }
 
-# Tests failing on the unmutated tree (known bugs, see .notes/) are
+# Tests failing on the unmutated tree (known bugs) are
 # reported once and then ignored for every mutant.
 baseline() {
 	local base

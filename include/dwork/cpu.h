@@ -31,6 +31,10 @@ void dwork_cpu_init(unsigned int cpu);
  * later and is forwarded here).  Raises the softirq / kicks idle here as
  * needed.  Nothing accepted is lost.  From now on, schedules and raises
  * for @cpu are refused with DWORK_ENODEV / false until dwork_cpu_init().
+ * Called with IRQs enabled, it keeps them off for at most 32 nodes at a
+ * time (DWORK_ADOPT_BATCH) and enables them in between; an interrupt there
+ * that kills one of the dead CPU's tasklets continues the adoption itself.
+ * Called with IRQs disabled, it adopts everything in one go.
  *
  * Context: any context on an online CPU other than @cpu, after @cpu has
  * stopped running dwork code: task (the CPU_DEAD / CPU_UP_CANCELED

@@ -906,8 +906,7 @@ void dwork_softirq(void)
 	/* Still IRQs off: nothing can be appended between check and clear. */
 	me->in_softirq = false;
 	if (me->sirq.head || dwork_atomic_load(&me->inbox, DWORK_RELAXED) ||
-	    dwork_atomic_load(&me->reap, DWORK_RELAXED) || me->adopt ||
-	    me->adopt_lifo)
+	    dwork_atomic_load(&me->reap, DWORK_RELAXED))
 		dwork_port_raise_softirq();
 	dwork_port_irq_restore(flags);
 }
@@ -1012,6 +1011,9 @@ void dwork_cpu_init(unsigned int cpu)
  * stack frame: an IRQ on this CPU that kills such a node between two steps
  * continues the adoption from its spin-wait (service_irqoff()), where it
  * would otherwise wait forever for a frame below it.
+ * Only dwork_cpu_dead() leaves IRQs on with steps left, and it runs them
+ * all before it returns, so nobody needs to raise the softirq for them
+ * (each step's appends raise or kick as any append does).
  * Returns true while nodes are left.  Context: owner, IRQs off.
  */
 static bool adopt_step_irqoff(struct dwork_cpu *me, unsigned int self)

@@ -16,7 +16,9 @@ meson compile -C "$build" dwork-bench dwork-demo dwork-irqoff >/dev/null
 	>"$out/results.json"
 bench/callgrind.sh "$build/bench/dwork-bench" 100000 >"$out/callgrind.txt"
 "$build/demo/dwork-demo" --json "$out/demo.json" 2>/dev/null >"$out/demo.txt"
-"$build/bench/dwork-irqoff" --reps 50 --json --table "$out/irqoff.txt" \
+rt=
+for a in "$@"; do [ "$a" = --rt ] && rt=--rt; done
+"$build/bench/dwork-irqoff" --reps 50 $rt --json --table "$out/irqoff.txt" \
 	>"$out/irqoff.json"
 bench/plot.sh "$out/results.json" "$out" "$out/demo.json"
 echo "run-all.sh: results in $out"

@@ -17,7 +17,8 @@ sources and port/xen/Kconfig for:
     (with their #anchors, against the target's headings);
   * a test suite (suite: '...' in a meson.build) without its row in the
     table at the top of docs/testing.md, and unit-test counts in
-    testing.md that differ from tests/unit/*.c;
+    testing.md that differ from tests/unit/*.c, and a binary of suite
+    posix without its row in docs/posix.md;
   * with --sizeof PROGRAM (docs/sizeof.c, built with the library's
     configuration): every "N bytes on LP64" and "N bytes per CPU" against
     sizeof(struct dwork_cpu), and "K KiB at ... NR_CPUS=N" against N
@@ -194,6 +195,19 @@ def check_unit_counts(root, bad):
                    'says %s' % (total, m.group(1)))
 
 
+def check_posix_binaries(root, bad):
+    """Every binary of suite posix has its row in docs/posix.md."""
+    mb = os.path.join(root, 'tests', 'posix', 'meson.build')
+    doc = os.path.join(root, 'docs', 'posix.md')
+    if not os.path.exists(mb) or not os.path.exists(doc):
+        return
+    text = open(doc, encoding='utf-8').read()
+    for name in re.findall(r"\['(posix_\w+)'", open(mb, encoding='utf-8').read()):
+        if not re.search(r'^\| `%s` \|' % re.escape(name), text, re.M):
+            bad.append('docs/posix.md: test binary %s (tests/posix/meson.build) '
+                       'has no row in the table of section 6' % name)
+
+
 def check_sizes(root, program, bad):
     out = subprocess.check_output([program], universal_newlines=True).split()
     vals = dict(zip(out[0::2], (int(v) for v in out[1::2])))
@@ -226,6 +240,7 @@ def main(argv):
         check_file(root, f, tops, bad)
     check_suites(root, bad)
     check_unit_counts(root, bad)
+    check_posix_binaries(root, bad)
     if argv[1:2] == ['--sizeof']:
         check_sizes(root, argv[2], bad)
     for b in bad:

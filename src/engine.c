@@ -122,7 +122,7 @@
  *     that pusher's CPU).  The new NULL needs no release: pushers publish
  *     nothing through it; the CPU's own first drain follows cpu_init by
  *     the port's bring-up.
- * (9) dwork_node_init's store of INIT is a release; the schedule CAS that
+ * (10) dwork_node_init's store of INIT is a release; the schedule CAS that
  *     reads it acquires (7), so a schedule on another CPU sees the node
  *     (link fields, kind, callback) initialised.
  * Every other access is relaxed, each with the reason at its site.  Each

@@ -10,6 +10,8 @@
  *                      that re-enables IRQs runs the ring (replay).
  *   SIG_IPI (SIGUSR2)  "look at your work": its handler does nothing; its
  *                      only effect is to end the vCPU's sigsuspend().
+ *   SIG_NMI (SIGRTMIN+3) an "NMI" (dwork_posix_nmi_on(), for tests): never
+ *                      held back by the soft masking; see its section.
  * Both handlers block both signals while they run (sa_mask), so handlers
  * never nest at the kernel level.  Both ignore threads that are not vCPUs.
  *
@@ -391,6 +393,110 @@ static void sig_ipi_handler(int sig)
 	(void)sig; /* only interrupts sigsuspend() */
 }
 
+/* ---------------------------------------------------------------------
+ * "NMI": SIG_NMI (SIGRTMIN + 3 unless the build defines
+ * DWORK_POSIX_SIG_NMI), for tests of dwork's NMI-safe raises.  Unlike
+ * SIG_IRQ it ignores the soft IRQ masking: its handler runs at once, inside
+ * dwork's IRQs-off sections and inside IRQ handlers (whose sa_mask does
+ * not hold it).  While it runs, SIG_IRQ and SIG_IPI are blocked, as a CPU
+ * takes no interrupt inside an NMI handler.  One NMI per vCPU at a time:
+ * a slot holds the handler's {fn, arg}.  After fn returns, the handler
+ * rings this vCPU's wake-up doorbell (a self-IPI): fn may have raised the
+ * softirq right after the vCPU checked for work before sleeping.
+ */
+#ifndef DWORK_POSIX_SIG_NMI
+#define DWORK_POSIX_SIG_NMI (SIGRTMIN + 3)
+#endif
+
+static struct nmi_slot {
+	void (*fn)(void *arg);
+	void *arg;
+	uint32_t busy;  /* set by the sender, cleared after fn returned */
+} nmi_slots[DWORK_NR_CPUS];
+
+static __thread unsigned int nmi_depth
+	__attribute__((tls_model("initial-exec")));
+
+static void sig_nmi_handler(int sig)
+{
+	int saved_errno = errno;
+	unsigned int cpu = dwork_port_this_cpu();
+	struct nmi_slot *n;
+
+	(void)sig;
+	if (cpu >= DWORK_NR_CPUS)
+		return;
+	n = &nmi_slots[cpu];
+	/* Acquire: pairs with the sender's release of busy (fn, arg). */
+	if (__atomic_load_n(&n->busy, __ATOMIC_ACQUIRE)) {
+		nmi_depth++;
+		dwork_posix_signal_fence();
+		n->fn(n->arg);
+		dwork_posix_signal_fence();
+		nmi_depth--;
+		/* Release: the next sender may reuse the slot. */
+		__atomic_store_n(&n->busy, 0u, __ATOMIC_RELEASE);
+		dwork_posix_wake(cpu);
+	}
+	errno = saved_errno;
+}
+
+static int nmi_install(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_mask = rt.sigs;
+	sa.sa_flags = SA_RESTART;
+	sa.sa_handler = sig_nmi_handler;
+	return sigaction(DWORK_POSIX_SIG_NMI, &sa, NULL);
+}
+
+/* On a new vCPU thread, which starts with every signal blocked. */
+static void nmi_unblock(void)
+{
+	sigset_t s;
+
+	sigemptyset(&s);
+	sigaddset(&s, DWORK_POSIX_SIG_NMI);
+	pthread_sigmask(SIG_UNBLOCK, &s, NULL);
+}
+
+int dwork_posix_nmi_on(unsigned int cpu, void (*fn)(void *), void *arg)
+{
+	struct nmi_slot *n;
+	uint32_t idle = 0;
+
+	if (cpu >= dwork_posix_nr_cpus() || !fn)
+		return DWORK_EINVAL;
+	n = &nmi_slots[cpu];
+	if (!__atomic_compare_exchange_n(&n->busy, &idle, 2u, false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return DWORK_EBUSY;
+	n->fn = fn;
+	n->arg = arg;
+	/* Release: the handler reads fn and arg after it sees busy. */
+	__atomic_store_n(&n->busy, 1u, __ATOMIC_RELEASE);
+	/* Acquire: pairs with the thread's release of live after self. */
+	if (!__atomic_load_n(&vcpus[cpu].live, __ATOMIC_ACQUIRE) ||
+	    pthread_kill(vcpus[cpu].self, DWORK_POSIX_SIG_NMI)) {
+		__atomic_store_n(&n->busy, 0u, __ATOMIC_RELEASE);
+		return DWORK_ENODEV;
+	}
+	return 0;
+}
+
+bool dwork_posix_in_nmi(void)
+{
+	return nmi_depth != 0;
+}
+
+bool dwork_posix_nmi_pending(unsigned int cpu)
+{
+	return cpu < DWORK_NR_CPUS &&
+	       __atomic_load_n(&nmi_slots[cpu].busy, __ATOMIC_ACQUIRE) != 0;
+}
+
 static int install_handlers(void)
 {
 	struct sigaction sa;
@@ -405,6 +511,8 @@ static int install_handlers(void)
 		return DWORK_EAGAIN;
 	sa.sa_handler = sig_ipi_handler;
 	if (sigaction(DWORK_POSIX_SIG_IPI, &sa, NULL))
+		return DWORK_EAGAIN;
+	if (nmi_install())
 		return DWORK_EAGAIN;
 	rt.handlers = true;
 	return 0;
@@ -614,6 +722,7 @@ static void *vcpu_main(void *arg)
 	/* Release: wakers read self after live (acquire). */
 	__atomic_store_n(&v->live, 1u, __ATOMIC_RELEASE);
 	pthread_sigmask(SIG_UNBLOCK, &rt.sigs, NULL);
+	nmi_unblock();
 
 	for (;;) {
 		uint32_t st;

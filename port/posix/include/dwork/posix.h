@@ -184,4 +184,42 @@ unsigned int dwork_posix_nr_cpus(void);
  */
 unsigned int dwork_posix_run_queued(unsigned int cpu);
 
+/**
+ * dwork_posix_nmi_on - deliver an "NMI" to @cpu: run @fn(@arg) there now
+ * @cpu: the vCPU
+ * @fn:  the NMI handler
+ * @arg: its argument
+ *
+ * For tests of dwork_item_raise_nmi() and dwork_tasklet_schedule_nmi().
+ * The vCPU runs @fn from a signal (DWORK_POSIX_SIG_NMI, SIGRTMIN + 3
+ * unless the build defines it) that the soft IRQ masking never holds
+ * back: it lands anywhere, inside dwork's IRQs-off sections and inside IRQ
+ * handlers.  @fn may call only async-signal-safe functions and dwork's
+ * NMI-safe ones.  Asynchronous: returns once the signal is sent.  One NMI
+ * per vCPU at a time.  Not concurrently with dwork_posix_stop().
+ *
+ * Context: any thread, a vCPU's own included.  NMI: not safe.
+ * Return: 0 if sent; DWORK_EBUSY while the previous NMI for @cpu has not
+ * finished (dwork_posix_nmi_pending()); DWORK_EINVAL for a bad @cpu or
+ * NULL @fn; DWORK_ENODEV if the vCPU's thread is not running.
+ */
+int dwork_posix_nmi_on(unsigned int cpu, void (*fn)(void *), void *arg);
+
+/**
+ * dwork_posix_nmi_pending - is an NMI for @cpu sent but not finished?
+ * @cpu: the vCPU
+ *
+ * Context: any.  NMI-safe.
+ * Return: true from dwork_posix_nmi_on() until its @fn returned.
+ */
+bool dwork_posix_nmi_pending(unsigned int cpu);
+
+/**
+ * dwork_posix_in_nmi - is the calling thread in an NMI handler?
+ *
+ * Context: any.  NMI-safe.
+ * Return: true inside an @fn run by dwork_posix_nmi_on().
+ */
+bool dwork_posix_in_nmi(void);
+
 #endif /* DWORK_POSIX_H */

@@ -469,6 +469,9 @@ int dwork_posix_nmi_on(unsigned int cpu, void (*fn)(void *), void *arg)
 
 	if (cpu >= dwork_posix_nr_cpus() || !fn)
 		return DWORK_EINVAL;
+	/* Acquire: pairs with the thread's release of live after self. */
+	if (!__atomic_load_n(&vcpus[cpu].live, __ATOMIC_ACQUIRE))
+		return DWORK_EBUSY; /* its thread is still starting */
 	n = &nmi_slots[cpu];
 	if (!__atomic_compare_exchange_n(&n->busy, &idle, 2u, false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
@@ -477,9 +480,7 @@ int dwork_posix_nmi_on(unsigned int cpu, void (*fn)(void *), void *arg)
 	n->arg = arg;
 	/* Release: the handler reads fn and arg after it sees busy. */
 	__atomic_store_n(&n->busy, 1u, __ATOMIC_RELEASE);
-	/* Acquire: pairs with the thread's release of live after self. */
-	if (!__atomic_load_n(&vcpus[cpu].live, __ATOMIC_ACQUIRE) ||
-	    pthread_kill(vcpus[cpu].self, DWORK_POSIX_SIG_NMI)) {
+	if (pthread_kill(vcpus[cpu].self, DWORK_POSIX_SIG_NMI)) {
 		__atomic_store_n(&n->busy, 0u, __ATOMIC_RELEASE);
 		return DWORK_ENODEV;
 	}

@@ -200,8 +200,9 @@ unsigned int dwork_posix_run_queued(unsigned int cpu);
  *
  * Context: any thread, a vCPU's own included.  NMI: not safe.
  * Return: 0 if sent; DWORK_EBUSY while the previous NMI for @cpu has not
- * finished (dwork_posix_nmi_pending()); DWORK_EINVAL for a bad @cpu or
- * NULL @fn; DWORK_ENODEV if the vCPU's thread is not running.
+ * finished (dwork_posix_nmi_pending()) or the vCPU's thread is still
+ * starting (try again); DWORK_EINVAL for a bad @cpu or NULL @fn;
+ * DWORK_ENODEV if the signal could not be sent.
  */
 int dwork_posix_nmi_on(unsigned int cpu, void (*fn)(void *), void *arg);
 

@@ -519,6 +519,8 @@ static int install_handlers(void)
 	return 0;
 }
 
+static void run_softirqs(unsigned int cpu);
+
 int dwork_posix_irq_on(unsigned int cpu, void (*fn)(void *), void *arg)
 {
 	struct vcpu *v;
@@ -544,10 +546,18 @@ int dwork_posix_irq_on(unsigned int cpu, void (*fn)(void *), void *arg)
 			break;
 		/* Full: wait for the CPU to take some. */
 		vunlock(v, &old);
-		if (dwork_port_this_cpu() == cpu)
+		if (dwork_port_this_cpu() == cpu) {
 			irq_dispatch(cpu);
-		else
+		} else {
+			/*
+			 * A vCPU runs its pending softirqs meanwhile (as Xen's
+			 * process_pending_softirqs()): the target may be in an
+			 * IRQ whose kill waits for work queued here.
+			 */
+			if (on_vcpu())
+				run_softirqs(dwork_port_this_cpu());
 			short_sleep();
+		}
 		vlock(v, &old);
 	}
 	v->ring[t & (RING_SIZE - 1)].fn = fn;

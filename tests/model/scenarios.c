@@ -417,8 +417,141 @@ static const struct scenario kill_in_irq_during_dead = {
 	.irq = { NULL, killdead_irq1 },
 };
 
+/* --------------------------------------------------------------------
+ * The POSIX runtime's adoption protocol (modelled in sim.c): CPU 1 dies
+ * with T queued, CPU 2 (cpu_down's thread) asks CPU 0 to adopt, and an
+ * IRQ on CPU 0 kills T.  Whenever the IRQ lands, the kill ends: from its
+ * spin-wait CPU 0 takes a pending request itself, and no IRQ lands between
+ * taking the request and the adoption (else the kill spins with the
+ * request gone, above an adoption that never resumes).
+ */
+static void adoptwin_setup(void)
+{
+	T = sim_tasklet("T", OBJ_TSOFT, NULL);
+}
+
+static void adoptwin_cpu1(void)
+{
+	sim_hold_softirq();
+	op_sched(T);
+	sim_offline();
+}
+
+static void adoptwin_cpu2(void)
+{
+	op_request_adoption(1, 0);
+}
+
+static void adoptwin_irq0(void)
+{
+	op_kill(T);
+}
+
+static const struct scenario adopt_window = {
+	.name = "adopt_window",
+	.lesson = "runtime: kill from IRQ around the adoption request",
+	.ncpus = 3,
+	.bound = 3,
+	.setup = adoptwin_setup,
+	.prog = { NULL, adoptwin_cpu1, adoptwin_cpu2 },
+	.irq = { adoptwin_irq0 },
+};
+
+/* --------------------------------------------------------------------
+ * The POSIX runtime's mutexes (modelled in sim.c): CPU 0 in task context
+ * takes CPU 1's mutex (irq_on), CPU 1 takes it too (to finish a request)
+ * before its softirq runs T, and an IRQ on CPU 0 kills T.  No IRQ may run
+ * while the mutex is held, or the kill waits for CPU 1, which waits for
+ * the mutex.
+ */
+static void irqlock_cpu0(void)
+{
+	rt_unlock(1, rt_lock(1));
+}
+
+static void irqlock_cpu1(void)
+{
+	sim_hold_softirq();
+	op_sched(T);
+	rt_unlock(1, rt_lock(1));
+	sim_release_softirq();
+}
+
+static const struct scenario irq_under_lock = {
+	.name = "irq_under_lock",
+	.lesson = "runtime: kill from IRQ while a runtime mutex is held",
+	.ncpus = 2,
+	.bound = 3,
+	.setup = adoptwin_setup,
+	.prog = { irqlock_cpu0, irqlock_cpu1 },
+	.irq = { adoptwin_irq0 },
+};
+
+/* --------------------------------------------------------------------
+ * Adopter chains and re-online: CPU 1 schedules T on CPU 2, which dies
+ * (adopted by CPU 3), then CPU 3 dies (adopted by CPU 0) and CPU 0 brings
+ * CPU 3 back while an IRQ on CPU 0 kills T.  CPU 1's push follows the
+ * chain 2 -> 3 -> ...; it must never wait for a store of the cpu_init that
+ * the IRQ interrupted (the kill waits for that push).
+ */
+static bool reinit_started, sched_started;
+
+static void chain_setup(void)
+{
+	T = sim_tasklet("T", OBJ_TSOFT, NULL);
+	reinit_started = sched_started = false;
+}
+
+static void chain_cpu0(void)
+{
+	op_cpu_dead(3);
+	reinit_started = true;
+	op_cpu_init(3);
+}
+
+static void chain_cpu1(void)
+{
+	sched_started = true;
+	op_sched_on(T, 2);
+}
+
+static void chain_cpu2(void)
+{
+	sim_offline();
+}
+
+static void chain_cpu3(void)
+{
+	sim_hold_softirq();
+	op_cpu_dead(2);
+	sim_park();
+}
+
+static void chain_irq0(void)
+{
+	/*
+	 * Only an IRQ inside the re-init tests the claim; and only one after
+	 * CPU 1's schedule began (a schedule that begins after the kill
+	 * targets an offline CPU and returns DWORK_ENODEV, a separate
+	 * question from this scenario's).
+	 */
+	if (reinit_started && sched_started)
+		op_kill(T);
+}
+
+static const struct scenario reonline_chain = {
+	.name = "reonline_chain",
+	.lesson = "adopter chain through a CPU that comes back",
+	.ncpus = 4,
+	.bound = 3,
+	.setup = chain_setup,
+	.prog = { chain_cpu0, chain_cpu1, chain_cpu2, chain_cpu3 },
+	.irq = { chain_irq0 },
+};
+
 const struct scenario *const model_scenarios[] = {
 	&cancel_reraise, &cancel_reraise_irq, &raise_running, &offline_feed, &teardown_busy,
 	&feed_mixed, &kill_sched, &self_kill, &retarget_running, &kill_offline,
-	&kill_in_irq_during_dead, NULL,
+	&kill_in_irq_during_dead, &adopt_window, &irq_under_lock,
+	&reonline_chain, NULL,
 };

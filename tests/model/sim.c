@@ -76,6 +76,11 @@ struct simcpu {
 	bool deliver;
 	bool adopting;     /* dwork_cpu_dead() of this CPU in progress */
 	bool dead;         /* dwork_cpu_dead() of this CPU done */
+	bool parked;       /* sim_park(): stopped until dwork_cpu_init() */
+	bool died;         /* dwork_cpu_dead() of it ran since it parked */
+	/* Model of the POSIX runtime's adoption request (port/posix). */
+	uint32_t dead_req; /* 1 + CPU to adopt, or 0 */
+	uint32_t dead_done;
 	enum sim_ctx ctx_kind;
 	int cb_depth;      /* callbacks running on this CPU */
 };
@@ -307,6 +312,93 @@ bool dwork_port_cpu_online(unsigned int cpu)
 	return cpu < SIM_MAX_CPUS && cpus[cpu].port_online;
 }
 
+/* ------------------------------------------------------------------
+ * A model of the POSIX runtime's protocols around IRQs (port/posix/posix.c;
+ * the code below mirrors it, one scheduling point per shared access):
+ *  - adoption: cpu_down stores a request into the adopter's dead_req; the
+ *    adopter takes it (exchange) and runs dwork_cpu_dead(), at the top of
+ *    its loop or from dwork_port_cpu_relax() in any context, with IRQs
+ *    off from taking the request to the end of the adoption;
+ *  - runtime mutexes: a vCPU holds one only with IRQs off (signals
+ *    blocked), so no IRQ handler runs while it is held.
+ * tests/model/mutants.txt re-introduces the deadlocks this prevents.
+ */
+static bool sim_rt_mutex_free(int m);
+static uint32_t sim_rt_mutex[SIM_MAX_CPUS]; /* 1 + holder, or 0 */
+
+static void rt_adopt_pending(void)
+{
+	struct simcpu *c;
+	unsigned long flags;
+	uint32_t d;
+
+	if (!in_coro)
+		return;
+	c = &cpus[sim_cur];
+	if (!c->dead_req) /* no point: a look at its own flag */
+		return;
+	flags = dwork_port_irq_save();
+	sim_point(SIM_RMW, &c->dead_req, "xchg dead_req");
+	d = c->dead_req;
+	c->dead_req = 0;
+	write_ver++;
+	if (d) {
+		cpus[d - 1].adopting = true;
+		dwork_cpu_dead(d - 1);
+		cpus[d - 1].adopting = false;
+		cpus[d - 1].dead = true;
+		cpus[d - 1].died = true;
+		sim_point(SIM_STORE, &c->dead_done, "store dead_done");
+		c->dead_done = 1;
+		write_ver++;
+	}
+	dwork_port_irq_restore(flags);
+}
+
+static bool adoption_done(int adopter)
+{
+	return cpus[adopter].dead_done != 0;
+}
+
+static bool cpu_stopped(int cpu);
+
+void op_request_adoption(unsigned int cpu, unsigned int adopter)
+{
+	sim_wait_until(cpu_stopped, (int)cpu);
+	sim_point(SIM_STORE, &cpus[adopter].dead_req, "store dead_req");
+	cpus[adopter].dead_done = 0;
+	cpus[adopter].dead_req = cpu + 1;
+	write_ver++;
+	sim_wait_until(adoption_done, (int)adopter);
+}
+
+static bool sim_rt_mutex_free(int m)
+{
+	return sim_rt_mutex[m] == 0;
+}
+
+unsigned long rt_lock(unsigned int m)
+{
+	unsigned long flags = dwork_port_irq_save();
+
+	sim_point(SIM_RMW, &sim_rt_mutex[m], "lock");
+	while (sim_rt_mutex[m]) {
+		sim_wait_until(sim_rt_mutex_free, (int)m);
+		sim_point(SIM_RMW, &sim_rt_mutex[m], "lock");
+	}
+	sim_rt_mutex[m] = sim_cur + 1;
+	write_ver++;
+	return flags;
+}
+
+void rt_unlock(unsigned int m, unsigned long flags)
+{
+	sim_point(SIM_STORE, &sim_rt_mutex[m], "unlock");
+	sim_rt_mutex[m] = 0;
+	write_ver++;
+	dwork_port_irq_restore(flags);
+}
+
 /*
  * A spin iteration that saw no shared write since the previous one would
  * repeat itself: wait (disabled) until some CPU writes.
@@ -335,6 +427,7 @@ static void spin_wait(void)
 
 void dwork_port_cpu_relax(void)
 {
+	rt_adopt_pending(); /* as port/posix's relax does */
 	spin_wait();
 }
 
@@ -593,8 +686,46 @@ void op_cpu_dead(unsigned int cpu)
 	dwork_cpu_dead(cpu);
 	cpus[cpu].adopting = false;
 	cpus[cpu].dead = true;
+	cpus[cpu].died = true;
 	if (!c->in_irq && !c->cb_depth)
 		run_softirqs();
+}
+
+void op_cpu_init(unsigned int cpu)
+{
+	struct simcpu *c = &cpus[sim_cur];
+
+	dwork_cpu_init(cpu);
+	cpus[cpu].dead = false;
+	if (!c->in_irq && !c->cb_depth)
+		run_softirqs();
+}
+
+/* Stopped (for op_cpu_dead) until dwork_cpu_init() of this CPU is done. */
+void sim_park(void)
+{
+	struct simcpu *c = &cpus[sim_cur];
+
+	c->port_online = false;
+	c->parked = true;
+	c->status = ST_STOPPED;
+	write_ver++;
+	yield_to_main();
+	/* Back: the port starts the CPU once dwork_cpu_init() returned. */
+	c->parked = false;
+	c->died = false;
+	c->status = ST_RUN;
+	c->port_online = true;
+	c->hold_softirq = false;
+	c->softirq_pending = true;
+	c->idle_kick = true;
+	write_ver++;
+	deliver_irq();
+}
+
+void sim_release_softirq(void)
+{
+	cpus[sim_cur].hold_softirq = false;
 }
 
 void sim_offline(void)
@@ -623,6 +754,7 @@ static void cpu_entry(void)
 	run_softirqs();
 	/* The idle loop: softirqs first, then one idle tasklet, or sleep. */
 	for (;;) {
+		rt_adopt_pending();
 		if (c->softirq_pending && !c->hold_softirq) {
 			c->softirq_pending = false;
 			c->ctx_kind = CTX_SOFTIRQ;
@@ -655,11 +787,16 @@ static bool cpu_enabled(unsigned int i)
 	case ST_SPIN:
 		return c->spin_ver != write_ver;
 	case ST_IDLEWAIT:
-		return (c->softirq_pending && !c->hold_softirq) || c->idle_kick;
+		return (c->softirq_pending && !c->hold_softirq) ||
+		       c->idle_kick || c->dead_req;
 	case ST_WAITCOND:
 		return c->wait_cond(c->wait_arg);
 	case ST_STOPPED:
-		return false;
+		/* Parked: back once dwork_cpu_init() finished (inbox open). */
+		return c->parked && c->died &&
+		       __atomic_load_n(&sim_dcpu[i].online, __ATOMIC_SEQ_CST) &&
+		       __atomic_load_n(&sim_dcpu[i].inbox, __ATOMIC_SEQ_CST) !=
+			       DWORK_INBOX_CLOSED;
 	}
 	return false;
 }
@@ -945,6 +1082,7 @@ static void reset(void)
 
 	memset(sim_dcpu, 0, sizeof(sim_dcpu));
 	memset(cpus, 0, sizeof(cpus));
+	memset(sim_rt_mutex, 0, sizeof(sim_rt_mutex));
 	memset(objs, 0, sizeof(objs));
 	nobjs = 0;
 	nevs = 0;

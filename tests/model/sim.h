@@ -85,10 +85,27 @@ void op_free(struct sobj *o);
 void op_cpu_dead(unsigned int cpu);
 /* Block this CPU until @cond(@arg) holds (a sleeping wait, no spin). */
 void sim_wait_until(bool (*cond)(int arg), int arg);
+/* dwork_cpu_init(@cpu) from this CPU (bring a dead CPU back). */
+void op_cpu_init(unsigned int cpu);
+/*
+ * Stop this CPU like sim_offline(), until dwork_cpu_init() of it is done;
+ * then it runs again (softirqs and idle work first).
+ */
+void sim_park(void);
+/*
+ * The POSIX runtime's adoption protocol (see sim.c): wait until @cpu
+ * stopped, ask @adopter to run dwork_cpu_dead(@cpu), wait until done.
+ */
+void op_request_adoption(unsigned int cpu, unsigned int adopter);
+/* A runtime mutex (one per CPU id @m), taken as the POSIX runtime does. */
+unsigned long rt_lock(unsigned int m);
+void rt_unlock(unsigned int m, unsigned long flags);
 /* Stop this CPU (it never runs again, pending softirqs included). */
 void sim_offline(void) __attribute__((noreturn));
 /* From now on this CPU runs no softirq between its task operations. */
 void sim_hold_softirq(void);
+/* Undo sim_hold_softirq(). */
+void sim_release_softirq(void);
 
 unsigned int sim_self(void);
 /* Has dwork_cpu_dead() closed @cpu's inbox? */

@@ -97,7 +97,8 @@ int dwork_posix_run_on(unsigned int cpu, void (*fn)(void *), void *arg);
  *
  * The request goes into @cpu's IRQ ring (handlers run in posting order)
  * and the CPU is signalled.  If the ring is full the caller waits for
- * space.  Everything the caller wrote before is visible to @fn.
+ * space (a vCPU runs its own pending softirqs meanwhile).  Everything
+ * the caller wrote before is visible to @fn.
  *
  * Context: any thread in task context with IRQs enabled (not an IRQ
  * handler), including a vCPU posting to itself.

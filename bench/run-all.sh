@@ -18,6 +18,12 @@ bench/callgrind.sh "$build/bench/dwork-bench" 100000 >"$out/callgrind.txt"
 "$build/demo/dwork-demo" --json "$out/demo.json" 2>/dev/null >"$out/demo.txt"
 rt=
 for a in "$@"; do [ "$a" = --rt ] && rt=--rt; done
+if [ -n "$rt" ]; then
+	# The same with every demo thread SCHED_FIFO: no lock-holder
+	# preemption by other processes (docs/performance.md).
+	"$build/demo/dwork-demo" --rt --json "$out/demo-rt.json" 2>/dev/null \
+		>"$out/demo-rt.txt"
+fi
 "$build/bench/dwork-irqoff" --reps 50 $rt --json --table "$out/irqoff.txt" \
 	>"$out/irqoff.json"
 bench/plot.sh "$out/results.json" "$out" "$out/demo.json"

@@ -192,6 +192,26 @@ static void calibrate_tsc(void)
 	lhp_long_t = (uint64_t)(LHP_LONG_NS * tsc_per_ns);
 }
 
+/*
+ * --rt: every demo thread (the vCPUs, the storm and timer threads) runs
+ * SCHED_FIFO, so that no other process on the host preempts a vCPU that
+ * holds the global lock (the host's own threads and the RT throttle still
+ * can).
+ */
+static bool use_rt;
+
+static void set_fifo(void *arg)
+{
+	struct sched_param sp = { .sched_priority = 1 };
+
+	(void)arg;
+	if (use_rt && pthread_setschedparam(pthread_self(), SCHED_FIFO, &sp)) {
+		fprintf(stderr, "dwork-demo: --rt: cannot set SCHED_FIFO "
+				"(needs root or CAP_SYS_NICE)\n");
+		exit(2);
+	}
+}
+
 static void read_nivcsw(void *arg)
 {
 	long *out = arg;
@@ -381,6 +401,7 @@ static void *storm_thread(void *arg)
 {
 	struct dcpu *d = arg;
 
+	set_fifo(NULL);
 	while (!__atomic_load_n(&stop_flag, __ATOMIC_ACQUIRE))
 		dwork_posix_run_on(d->cpu, storm_chunk, d);
 	return NULL;
@@ -392,6 +413,7 @@ static void *timer_thread(void *arg)
 	unsigned int c;
 
 	(void)arg;
+	set_fifo(NULL);
 	clock_gettime(CLOCK_MONOTONIC, &next);
 	while (!__atomic_load_n(&stop_flag, __ATOMIC_ACQUIRE)) {
 		next.tv_nsec += (long)tick_us * 1000;
@@ -532,8 +554,10 @@ static int run_design(const struct bench_impl *design, unsigned int seconds,
 		if (!d->lat)
 			return DWORK_EAGAIN;
 	}
-	for (c = 0; c < ncpus; c++)
+	for (c = 0; c < ncpus; c++) {
+		dwork_posix_run_on(c, set_fifo, NULL);
 		dwork_posix_run_on(c, read_nivcsw, &dc[c].nivcsw0);
+	}
 	s->name = design->name;
 	stop_flag = 0;
 	t0 = now_ns();
@@ -656,7 +680,8 @@ static int write_json(const char *path, const struct summary *a,
 		perror(path);
 		return -1;
 	}
-	fprintf(f, "{\n  \"cpus\": %u, \"storm_cpus\": %u, \"tick_us\": %u, "
+	fprintf(f, "{\n  \"sched_fifo\": %s,\n", use_rt ? "true" : "false");
+	fprintf(f, "  \"cpus\": %u, \"storm_cpus\": %u, \"tick_us\": %u, "
 		   "\"feed_us\": %u, \"burst\": %u, \"lhp_long_ns\": %u,\n"
 		   "  \"ratio_machinery\": %.2f, "
 		   "\"ratio_machinery_without_long_lock_waits\": %.2f,\n"
@@ -864,7 +889,7 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: dwork-demo [--seconds N] [--cpus N] [--tick-us N] "
-		"[--burst N] [--feed-us N] [--quick] [--json FILE]\n"
+		"[--burst N] [--feed-us N] [--quick] [--rt] [--json FILE]\n"
 		"  --seconds N  seconds per design (default 10; two designs)\n"
 		"  --cpus N     virtual CPUs, 2..%d (default 2): the first "
 		"half storm, the rest idle\n"
@@ -874,6 +899,8 @@ static void usage(void)
 		"  --feed-us N  a storm CPU feeds a tasklet to the next CPU "
 		"at most every N us (default 250)\n"
 		"  --quick      1 second per design (CI)\n"
+		"  --rt         every demo thread SCHED_FIFO (root): no other "
+		"process preempts a lock holder\n"
 		"  --json FILE  also write the summary as JSON\n",
 		MAX_CPUS);
 	exit(2);
@@ -900,6 +927,8 @@ int main(int argc, char **argv)
 			burst = (unsigned int)atoi(argv[++i]);
 		else if (!strcmp(argv[i], "--json") && i + 1 < argc)
 			json = argv[++i];
+		else if (!strcmp(argv[i], "--rt"))
+			use_rt = true;
 		else if (!strcmp(argv[i], "--quick"))
 			seconds = 1;
 		else
@@ -912,8 +941,9 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	calibrate_tsc();
 	printf("dwork-demo: %u virtual CPUs on %ld host CPUs; %u s with the "
-	       "global-lock design, then %u s with dwork\n",
-	       ncpus, sysconf(_SC_NPROCESSORS_ONLN), seconds, seconds);
+	       "global-lock design, then %u s with dwork%s\n",
+	       ncpus, sysconf(_SC_NPROCESSORS_ONLN), seconds, seconds,
+	       use_rt ? "; every demo thread SCHED_FIFO (--rt)" : "");
 	if (run_design(&bench_impl_global_lock, seconds, &a))
 		return 1;
 	if (run_design(&bench_impl_dwork, seconds, &b))

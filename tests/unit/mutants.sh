@@ -214,3 +214,17 @@ mutant M50-kill-accepts-garbage src/engine.c \
 mutant M51-no-cpu-dead-online-check src/engine.c \
 	's/^\t\t    !dwork_port_cpu_online(cpu),$/\t\t    1,/' \
 	'dwork_cpu_dead of a CPU the port reports online is not asserted'
+
+# NMI-safe raises (src/nmi.c; tests/unit/test_nmi.c).
+mutant M52-nmi-takes-ordinary-path src/nmi.c \
+	's/^\tif (self >= DWORK_NR_CPUS)$/\tif (self < DWORK_NR_CPUS) return dwork_node_schedule(n, self, queued);\n\tif (self >= DWORK_NR_CPUS)/' \
+	'the NMI raise links into the lists like dwork_item_raise() (corrupts a list an NMI interrupted)'
+mutant M53-nmi-no-raise src/nmi.c \
+	's/^\t\tdwork_port_raise_softirq_nmi();$/\t\t;/' \
+	'the NMI raise pushes onto an empty inbox without raising the softirq (run lost)'
+mutant M54-nmi-link-while-running src/nmi.c \
+	's/link = !(s \& (Q | R));/link = !(s \& Q);/' \
+	'the NMI raise links a running node (double run, two holders)'
+mutant M55-nmi-moves-node-queued-elsewhere src/nmi.c \
+	's/if ((s \& Q) \&\& DWORK_ST_QCPU(s) != self) {/if (0) {/' \
+	'the NMI raise re-targets a node queued on another CPU without asking it to forward'

@@ -227,4 +227,4 @@ mutant M54-nmi-link-while-running src/nmi.c \
 	'the NMI raise links a running node (double run, two holders)'
 mutant M55-nmi-moves-node-queued-elsewhere src/nmi.c \
 	's/if ((s \& Q) \&\& DWORK_ST_QCPU(s) != self) {/if (0) {/' \
-	'the NMI raise re-targets a node queued on another CPU without asking it to forward'
+	'the NMI raise re-targets a node queued on another CPU (its run moves, with no reap request)'

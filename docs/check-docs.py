@@ -18,7 +18,8 @@ sources and port/xen/Kconfig for:
   * a test suite (suite: '...' in a meson.build) without its row in the
     table at the top of docs/testing.md, and unit-test counts in
     testing.md that differ from tests/unit/*.c, and a binary of suite
-    posix without its row in docs/posix.md;
+    posix without its row in docs/posix.md, an explorer scenario or model
+    mutant without its row in docs/verification.md;
   * with --sizeof PROGRAM (docs/sizeof.c, built with the library's
     configuration): every "N bytes on LP64" and "N bytes per CPU" against
     sizeof(struct dwork_cpu), and "K KiB at ... NR_CPUS=N" against N
@@ -208,6 +209,26 @@ def check_posix_binaries(root, bad):
                        'has no row in the table of section 6' % name)
 
 
+def check_model_tables(root, bad):
+    """Every explorer scenario and model mutant has its row in
+    docs/verification.md."""
+    doc = os.path.join(root, 'docs', 'verification.md')
+    scen = os.path.join(root, 'tests', 'model', 'scenarios.c')
+    mb = os.path.join(root, 'tests', 'model', 'meson.build')
+    if not all(os.path.exists(f) for f in (doc, scen, mb)):
+        return
+    text = open(doc, encoding='utf-8').read()
+    names = re.findall(r'\.name = "(\w+)"', open(scen, encoding='utf-8').read())
+    meson = open(mb, encoding='utf-8').read()
+    for block in re.findall(r'^model(?:_rt)?_mutants = \[(.*?)^\]', meson,
+                            re.M | re.S):
+        names += re.findall(r"^\s*\['(\w+)'", block, re.M)
+    for name in names:
+        if not re.search(r'^\| `%s`' % re.escape(name), text, re.M):
+            bad.append('docs/verification.md: %s (tests/model) has no row'
+                       % name)
+
+
 def check_sizes(root, program, bad):
     out = subprocess.check_output([program], universal_newlines=True).split()
     vals = dict(zip(out[0::2], (int(v) for v in out[1::2])))
@@ -241,6 +262,7 @@ def main(argv):
     check_suites(root, bad)
     check_unit_counts(root, bad)
     check_posix_binaries(root, bad)
+    check_model_tables(root, bad)
     if argv[1:2] == ['--sizeof']:
         check_sizes(root, argv[2], bad)
     for b in bad:

@@ -12,7 +12,9 @@
 #      SOFTIRQ_BATCH or DEBUG_CHECKS fails to compile, and the build of a
 #      matching one still works.
 #   4. Bare metal by default: the Cortex-M4 cross file configures and
-#      builds libdwork-none.a with no -D option.
+#      builds libdwork-none.a with no -D option.  4b: every fixed-width
+#      type src/ and include/ use is listed in <dwork/types.h> (for
+#      DWORK_TYPES_HEADER) and defined by the test kernel's ktypes.h.
 #   5. A kernel's own port (tests/consume/run-ports.sh): -Dport=custom as
 #      a Meson subproject and installed, and src/ copied into a kernel
 #      tree built with -nostdinc and its own types header (gcc, clang).
@@ -137,6 +139,23 @@ C
 	done
 }
 
+# The fixed-width and size types src/ and include/ use are the ones
+# <dwork/types.h> lists for DWORK_TYPES_HEADER and the test kernel's
+# ktypes.h defines (the -nostdinc build of section 5 needs them all).
+types_list() {
+	local t used bad=0
+	used=$(grep -rhoE '\b(u?int(8|16|32|64|ptr)_t|size_t|ptrdiff_t)\b' \
+		src include | sort -u)
+	for t in $used; do
+		sed -n '/^ \* Standard types/,/^ \*\//p' include/dwork/types.h |
+			grep -qw "$t" ||
+			{ echo "types.h does not list $t" >&2; bad=1; }
+		grep -qw "$t" tests/consume/kport/ktypes.h ||
+			{ echo "kport/ktypes.h does not define $t" >&2; bad=1; }
+	done
+	[ "$bad" -eq 0 ] && echo "types used:" $used
+}
+
 bare_metal_default() {
 	meson setup "$B/m4" --cross-file meson/cross/arm-none-eabi-cortex-m4.txt \
 		>"$B/m4.log" 2>&1 || { cat "$B/m4.log"; return 1; }
@@ -151,6 +170,7 @@ section "1. versions" versions
 section "2. meson dist" dist
 section "3. config.h refuses other values" config_guard
 section "4. bare-metal defaults" bare_metal_default
+section "4b. the types DWORK_TYPES_HEADER must provide" types_list
 section "5. a kernel's own port" tests/consume/run-ports.sh "$B/ports"
 
 if [ -n "$failed" ]; then

@@ -15,8 +15,8 @@
 
 /*
  * Standard types.  dwork needs bool/true/false, NULL, size_t, offsetof,
- * uint8_t, uint32_t, int32_t and uintptr_t, which <stdbool.h>, <stddef.h>
- * and <stdint.h> provide.  A kernel built with -nostdinc names one header of
+ * uint8_t, uint16_t, uint32_t, int32_t and uintptr_t, which <stdbool.h>,
+ * <stddef.h> and <stdint.h> provide.  A kernel built with -nostdinc names one header of
  * its own that provides them instead:
  *	-DDWORK_TYPES_HEADER='<mykernel/types.h>'
  * Xen is that case with <xen/types.h>, chosen here when __XEN__ is defined.

@@ -155,18 +155,16 @@ mutant_patch M41-end-of-pass-check-irqs-on /dev/stdin \
 	'the end of a softirq pass decides "work left?" with IRQs on (lost wakeup)' <<'PATCH'
 --- a/src/engine.c
 +++ b/src/engine.c
-@@ -1,7 +1,12 @@
+@@ -1,6 +1,11 @@
  	/* Still IRQs off: nothing can be appended between check and clear. */
 -	me->in_softirq = false;
 -	if (me->sirq.head || dwork_atomic_load(&me->inbox, DWORK_RELAXED) ||
--	    dwork_atomic_load(&me->reap, DWORK_RELAXED) || me->adopt ||
--	    me->adopt_lifo)
+-	    dwork_atomic_load(&me->reap, DWORK_RELAXED))
 -		dwork_port_raise_softirq();
 +	dwork_port_irq_restore(flags);
 +	{
 +	bool more = me->sirq.head || dwork_atomic_load(&me->inbox, DWORK_RELAXED) ||
-+	    dwork_atomic_load(&me->reap, DWORK_RELAXED) || me->adopt ||
-+	    me->adopt_lifo;
++	    dwork_atomic_load(&me->reap, DWORK_RELAXED);
 +	flags = dwork_port_irq_save();
 +	me->in_softirq = false;
 +	if (more)

@@ -17,7 +17,8 @@ sources and port/xen/Kconfig for:
     (with their #anchors, against the target's headings);
   * a test suite (suite: '...' in a meson.build) without its row in the
     table at the top of docs/testing.md, and unit-test counts in
-    testing.md that differ from tests/unit/*.c, and a binary of suite
+    testing.md that differ from tests/unit/*.c, a unit mutant missing from
+    its table, and a binary of suite
     posix without its row in docs/posix.md, an explorer scenario or model
     mutant without its row in docs/verification.md;
   * with --sizeof PROGRAM (docs/sizeof.c, built with the library's
@@ -190,6 +191,14 @@ def check_unit_counts(root, bad):
             total += len(re.findall(
                 r'^\s*(?:T|cmocka_unit_test\w*)\(\s*test_',
                 open(src, encoding='utf-8').read(), re.M))
+    mutants = os.path.join(root, 'tests', 'unit', 'mutants.sh')
+    if os.path.exists(mutants):
+        for name in re.findall(r'^mutant(?:_patch)?\s+(M\w+-[\w-]+)',
+                               open(mutants, encoding='utf-8').read(), re.M):
+            if name not in testing:
+                bad.append('docs/testing.md: mutant %s (tests/unit/mutants.sh) '
+                           'is not in the table of the mutation campaign'
+                           % name)
     m = re.search(r'--suite unit\s+# [^,\n]*, (\d+) tests', testing)
     if m and total and int(m.group(1)) != total:
         bad.append('docs/testing.md: the unit suite has %d tests, the text '

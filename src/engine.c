@@ -61,6 +61,10 @@
  *   adopt/adopt_lifo/adopt_rev  owner with IRQs off (dwork_cpu_dead, and
  *                 the adoption steps of service_irqoff)
  *   stats         owner (relaxed store), anyone (relaxed load)
+ * An NMI on the owner (src/nmi.c) writes only a node's state (CAS), the
+ * next of a node its CAS made it hold, and the owner's own inbox (push
+ * CAS): never the lists, adopt*, stats, reap or the flags above, so it may
+ * interrupt any code here, IRQs-off sections included.
  *
  * Synchronization matrix (engine operations; Y: may run concurrently)
  *

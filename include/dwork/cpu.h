@@ -13,7 +13,11 @@
  *
  * Call at boot for every CPU present, and at CPU_UP_PREPARE.  From then on
  * work can be queued on @cpu.  A second call on a CPU that is already up
- * does nothing.
+ * does nothing.  @cpu must run dwork code (softirq, idle loop) only once
+ * this returned: its inbox reopens last.  Work pushed at a @cpu coming
+ * back from dwork_cpu_dead() meanwhile goes to the CPU that adopted its
+ * work, which forwards it; no CPU ever waits for this call to finish, so
+ * an IRQ may interrupt it.
  *
  * Context: task, on any CPU (normally not @cpu itself), or at boot.
  * NMI: not safe.

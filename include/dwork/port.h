@@ -176,8 +176,8 @@ struct dwork_cpu *dwork_port_cpu(unsigned int cpu);
  * online (by CPU_DEAD / CPU_UP_CANCELED it must return false).  Ports and
  * their tests use it too.
  *
- * Context: any; the core never calls it, from an NMI or elsewhere.
- * Ordering: none.
+ * Context: any but NMI (dwork calls it only from dwork_cpu_dead(), with
+ * debug_checks).  Ordering: none.
  * Return: true if @cpu is online for the port.
  */
 bool dwork_port_cpu_online(unsigned int cpu);

@@ -20,7 +20,8 @@ sources and port/xen/Kconfig for:
     testing.md that differ from tests/unit/*.c, a unit mutant missing from
     its table, and a binary of suite
     posix without its row in docs/posix.md, an explorer scenario or model
-    mutant without its row in docs/verification.md;
+    mutant without its row in docs/verification.md, a port hook whose
+    NMI rule in port.h does not match what src/nmi.c calls;
   * with --sizeof PROGRAM (docs/sizeof.c, built with the library's
     configuration): every "N bytes on LP64" and "N bytes per CPU" against
     sizeof(struct dwork_cpu), and "K KiB at ... NR_CPUS=N" against N
@@ -238,6 +239,34 @@ def check_model_tables(root, bad):
                        % name)
 
 
+def check_nmi_hooks(root, bad):
+    """A port hook that src/nmi.c calls says, in port.h, that dwork calls it
+    from an NMI; one that no NMI path calls does not."""
+    nmi_c = os.path.join(root, 'src', 'nmi.c')
+    port_h = os.path.join(root, 'include', 'dwork', 'port.h')
+    if not os.path.exists(nmi_c) or not os.path.exists(port_h):
+        return
+    code = re.sub(r'/\*.*?\*/', '', open(nmi_c, encoding='utf-8').read(),
+                  flags=re.S)
+    called = set(re.findall(r'\b(dwork_port_\w+)\s*\(', code))
+    if re.search(r'\bDWORK_(CHECK|ASSERT)\s*\(', code):
+        called.add('DWORK_PORT_ASSERT')
+    text = open(port_h, encoding='utf-8').read()
+    for m in re.finditer(r'/\*\*\s*\n\s*\* (dwork_port_\w+|DWORK_PORT_\w+) - '
+                         r'(.*?)\*/', text, re.S):
+        name, block = m.group(1), m.group(2)
+        ctx = re.search(r'Context:(.*?)(Return:|$)', block, re.S)
+        ctx = ' '.join(ctx.group(1).split()) if ctx else ''
+        says_nmi = re.search(r'NMI included|^NMI\b|Context: NMI', ctx) or \
+            ctx.startswith('NMI')
+        if name in called and not says_nmi:
+            bad.append('include/dwork/port.h: %s: src/nmi.c calls it, but its '
+                       'Context does not say "NMI included"' % name)
+        if name not in called and says_nmi:
+            bad.append('include/dwork/port.h: %s: its Context says an NMI '
+                       'calls it, but src/nmi.c does not' % name)
+
+
 def check_sizes(root, program, bad):
     out = subprocess.check_output([program], universal_newlines=True).split()
     vals = dict(zip(out[0::2], (int(v) for v in out[1::2])))
@@ -272,6 +301,7 @@ def main(argv):
     check_unit_counts(root, bad)
     check_posix_binaries(root, bad)
     check_model_tables(root, bad)
+    check_nmi_hooks(root, bad)
     if argv[1:2] == ['--sizeof']:
         check_sizes(root, argv[2], bad)
     for b in bad:

@@ -166,6 +166,10 @@ static inline void dwork_port_cpu_relax(void)
 		tp.relax_hook(tp.relax_arg);
 }
 
+/* The trace hook: an NMI may land inside it too. */
+#define dwork_port_trace(ev, cpu, obj)                                     \
+	((void)(ev), (void)(cpu), (void)(obj), tp_nmi_point())
+
 /* Inside list appends and unlinks (src/internal.h). */
 #define dwork_port_list_point() tp_nmi_point()
 

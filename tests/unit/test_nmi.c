@@ -4,9 +4,10 @@
  * dwork_tasklet_schedule_nmi().
  *
  * An NMI can land anywhere, IRQs off included.  The test port calls its
- * nmi_hook at the start of every port hook and before every atomic access
- * of the core, on any CPU and in any IRQ state: the points between which
- * the core's code runs.  A mixed scenario (items and tasklets of both
+ * nmi_hook at the start of every port hook (the trace hook included),
+ * before every atomic access of the core, and in the middle of every list
+ * append and unlink (dwork_port_list_point()), on any CPU and in any IRQ
+ * state.  A mixed scenario (items and tasklets of both
  * kinds, local and fed, a re-run while running, cancel, a spinning kill,
  * cpu_dead, an IRQ) is replayed once per such point k = 1, 2, ..., with
  * one NMI injected at point k that raises and schedules with the NMI

@@ -193,8 +193,9 @@ void bl_global_lock_stats(unsigned int cpu, struct bl_stats *out)
 
 const struct bench_impl bench_impl_global_lock = {
 	.name = "global_lock",
-	.what = "model of Xen's tasklets before dwork: per-CPU lists, one global IRQ-safe ticket lock "
-		"around every list/tasklet operation",
+	.what = "model of Xen's tasklets before dwork: per-CPU lists, one "
+		"global IRQ-safe ticket lock around every list/tasklet "
+		"operation",
 	.obj_size = sizeof(struct gl_tasklet),
 	.remote = true,
 	.setup = gl_setup,

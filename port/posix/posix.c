@@ -411,33 +411,45 @@ static void sig_ipi_handler(int sig)
 static struct nmi_slot {
 	void (*fn)(void *arg);
 	void *arg;
-	uint32_t busy;  /* set by the sender, cleared after fn returned */
+	uint32_t busy;  /* 0 free, 2 being posted, 1 posted, 3 running */
 } nmi_slots[DWORK_NR_CPUS];
 
 static __thread unsigned int nmi_depth
 	__attribute__((tls_model("initial-exec")));
 
+/*
+ * Run the NMI posted to this vCPU, if one is posted and not yet taken.
+ * Called by the signal handler, and at the top of the vCPU's loop in case
+ * the environment lost the signal (seen with qemu-user for SIG_IPI): the
+ * CAS makes sure one NMI runs once.
+ */
+static void nmi_run(unsigned int cpu)
+{
+	struct nmi_slot *n = &nmi_slots[cpu];
+	uint32_t posted = 1;
+
+	/* Acquire: pairs with the sender's release of busy (fn, arg). */
+	if (!__atomic_compare_exchange_n(&n->busy, &posted, 3u, false,
+					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return;
+	nmi_depth++;
+	dwork_posix_signal_fence();
+	n->fn(n->arg);
+	dwork_posix_signal_fence();
+	nmi_depth--;
+	/* Release: the next sender may reuse the slot. */
+	__atomic_store_n(&n->busy, 0u, __ATOMIC_RELEASE);
+	dwork_posix_wake(cpu);
+}
+
 static void sig_nmi_handler(int sig)
 {
 	int saved_errno = errno;
 	unsigned int cpu = dwork_port_this_cpu();
-	struct nmi_slot *n;
 
 	(void)sig;
-	if (cpu >= DWORK_NR_CPUS)
-		return;
-	n = &nmi_slots[cpu];
-	/* Acquire: pairs with the sender's release of busy (fn, arg). */
-	if (__atomic_load_n(&n->busy, __ATOMIC_ACQUIRE)) {
-		nmi_depth++;
-		dwork_posix_signal_fence();
-		n->fn(n->arg);
-		dwork_posix_signal_fence();
-		nmi_depth--;
-		/* Release: the next sender may reuse the slot. */
-		__atomic_store_n(&n->busy, 0u, __ATOMIC_RELEASE);
-		dwork_posix_wake(cpu);
-	}
+	if (cpu < DWORK_NR_CPUS)
+		nmi_run(cpu);
 	errno = saved_errno;
 }
 
@@ -755,6 +767,7 @@ static void *vcpu_main(void *arg)
 		if (st == VS_EXIT && parked)
 			break;
 		parked = false;
+		nmi_run(cpu); /* an NMI whose signal got lost */
 		irq_poll(cpu);
 		adopt_dead_cpu(cpu);
 		r = rq_pop(v);

@@ -57,7 +57,9 @@
  *                 then the owner of the list it is on
  *   inbox         any CPU (push CAS), owner and dwork_cpu_dead (exchange)
  *   sirq/idle/running/killed/in_softirq   owner with IRQs off; the adopter
- *                 in dwork_cpu_dead once the CPU is dead
+ *                 in dwork_cpu_dead once the CPU is dead.  running[] is
+ *                 also read by other CPUs' kill and init (acquire, (9)),
+ *                 so the owner stores it atomically (release)
  *   adopt/adopt_lifo/adopt_rev  owner with IRQs off (dwork_cpu_dead, and
  *                 the adoption steps of service_irqoff)
  *   stats         owner (relaxed store), anyone (relaxed load)

@@ -132,6 +132,9 @@ run_suite() {
 			/^\[ RUN      \] / { cur = $4; next }
 			/^\[       OK \] / { cur = ""; next }
 			/^\[  FAILED  \] test_/ { if (NF == 4) print $4; cur = ""; next }
+			# Failed in its teardown (e.g. u_teardown'"'"'s count of
+			# expected debug_checks assertions): a failure too.
+			/^\[  ERROR   \] test_/ { if (NF == 4) print $4; cur = ""; next }
 			END {
 				# A test that started and never finished: it
 				# crashed, aborted (sanitizer) or timed out.

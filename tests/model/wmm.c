@@ -126,6 +126,20 @@ static struct site sites[] = {
 	  "if (!dwork_atomic_load(&dead->online,", { 0 } },
 	{ "inbox_reopen", "engine.c", "dwork_atomic_store(&c->inbox, NULL,",
 	  { 0 } },
+	{ "running_set", "engine.c", "dwork_atomic_store(&me->running[lvl], n,",
+	  { 0 } },
+	{ "running_clear", "engine.c",
+	  "dwork_atomic_store(&me->running[lvl], NULL,", { 0 } },
+	{ "running_load", "engine.c",
+	  "if (dwork_atomic_load(&c->running[lvl],", { 0 } },
+	{ "nmi_push_load", "nmi.c",
+	  "struct dwork_node *old = dwork_atomic_load(&c->inbox,", { 0 } },
+	{ "nmi_push_reload", "nmi.c",
+	  "DWORK_RELAXED)); old = dwork_atomic_load(&c->inbox,", { 0 } },
+	{ "nmi_push_cas", "nmi.c", "if (dwork_atomic_cas(&c->inbox, &old, n,",
+	  { 0 } },
+	{ "nmi_sched_cas", "nmi.c",
+	  "} while (!dwork_atomic_cas(&n->state, &s, nw,", { 0 } },
 };
 #define NSITES (sizeof(sites) / sizeof(sites[0]))
 
@@ -178,13 +192,15 @@ static char *normalise(const char *s)
 	return out;
 }
 
-static void load_sites(const char *engine, const char *item)
+static void load_sites(const char *engine, const char *item, const char *nmi)
 {
-	char *src[2] = { slurp_normalised(engine), slurp_normalised(item) };
+	char *src[3] = { slurp_normalised(engine), slurp_normalised(item),
+			 slurp_normalised(nmi) };
 	size_t i;
 
 	for (i = 0; i < NSITES; i++) {
-		char *text = src[strcmp(sites[i].file, "engine.c") ? 1 : 0];
+		char *text = src[!strcmp(sites[i].file, "engine.c") ? 0
+				 : !strcmp(sites[i].file, "item.c") ? 1 : 2];
 		char *key = normalise(sites[i].key);
 		char *p = strstr(text, key), *q;
 		int k;
@@ -224,6 +240,7 @@ static void load_sites(const char *engine, const char *item)
 	}
 	free(src[0]);
 	free(src[1]);
+	free(src[2]);
 }
 
 static enum mo O(const char *id, int k)
@@ -506,6 +523,30 @@ struct litmus {
 static int L_inbox, L_next1, L_next2, L_data1, L_data2, L_state, L_reap,
 	L_adopter, L_online, L_sirq;
 static int sched1, sched2; /* id of the schedule's CAS message, or 0 */
+static int L_inbox2, L_adopter2;
+
+/*
+ * Which sites the pushers and schedulers take their orders from: the
+ * engine's (push_irqoff, dwork_node_schedule) or the NMI-safe copies in
+ * src/nmi.c.  Set by each test's setup.
+ */
+static const char *S_PUSH_LOAD, *S_PUSH_RELOAD, *S_PUSH_CAS, *S_SCHED;
+
+static void use_engine(void)
+{
+	S_PUSH_LOAD = "push_load";
+	S_PUSH_RELOAD = "push_load"; /* push_irqoff loops to the same load */
+	S_PUSH_CAS = "push_cas";
+	S_SCHED = "sched_cas";
+}
+
+static void use_nmi(void)
+{
+	S_PUSH_LOAD = "nmi_push_load";
+	S_PUSH_RELOAD = "nmi_push_reload";
+	S_PUSH_CAS = "nmi_push_cas";
+	S_SCHED = "nmi_sched_cas";
+}
 
 #define NODE1 1
 #define NODE2 2
@@ -515,6 +556,8 @@ static int sched1, sched2; /* id of the schedule's CAS message, or 0 */
 /* (2) inbox push (CAS release after writing next) vs drain (xchg acquire). */
 static void mp_setup(void)
 {
+	if (!S_SCHED)
+		use_engine();
 	L_inbox = new_loc(0);
 	L_next1 = new_loc(STALE);
 	L_next2 = new_loc(STALE);
@@ -527,10 +570,10 @@ static void push(int node, int l_next, int l_data)
 	long old;
 
 	st(l_data, 1, RLX);  /* the work the callback will read */
-	old = ld(L_inbox, O("push_load", 0));
+	old = ld(L_inbox, O(S_PUSH_LOAD, 0));
 	do {
 		st(l_next, old, RLX);  /* n->next = old (plain) */
-	} while (!cas(L_inbox, &old, node, O("push_cas", 0), O("push_cas", 1)));
+	} while (!cas(L_inbox, &old, node, O(S_PUSH_CAS, 0), O(S_PUSH_CAS, 1)));
 }
 
 static void mp_t1(void)
@@ -563,6 +606,8 @@ static void mp_drain(void)
 /* (1) schedule CAS release (also coalesced) vs claim CAS acquire. */
 static void pub_setup(void)
 {
+	if (!S_SCHED)
+		use_engine();
 	L_state = new_loc(0);
 	L_data1 = new_loc(0);
 	L_data2 = new_loc(0);
@@ -574,8 +619,8 @@ static void sched(int l_data, int *done)
 
 	st(l_data, 1, RLX);
 	s = ld(L_state, RLX);
-	while (!cas(L_state, &s, s | 2 /* P */, O("sched_cas", 0),
-		    O("sched_cas", 1)))
+	while (!cas(L_state, &s, s | 2 /* P */, O(S_SCHED, 0),
+		    O(S_SCHED, 1)))
 		;
 	*done = last_id;  /* no yield before this: the CAS is in mo now */
 }
@@ -685,6 +730,8 @@ static void reap_owner(void)
 /* (6) cpu_dead: adopter store, then close the inbox; a pusher sees CLOSED. */
 static void dead_setup(void)
 {
+	if (!S_SCHED)
+		use_engine();
 	L_inbox = new_loc(0);
 	L_adopter = new_loc(1 /* itself */);
 	L_next1 = new_loc(STALE);
@@ -703,13 +750,13 @@ static void dead_cpu(void)
 
 static void dead_pusher(void)
 {
-	long old = ld(L_inbox, O("push_load", 0));
+	long old = ld(L_inbox, O(S_PUSH_LOAD, 0));
 
 	for (;;) {
 		if (old == CLOSED)
 			break;
 		st(L_next1, old, RLX);
-		if (cas(L_inbox, &old, NODE1, O("push_cas", 0), O("push_cas", 1)))
+		if (cas(L_inbox, &old, NODE1, O(S_PUSH_CAS, 0), O(S_PUSH_CAS, 1)))
 			return;
 	}
 	CHECK(ld(L_adopter, O("adopter_load", 0)) == 0,
@@ -754,6 +801,8 @@ static void online_dead(void)
 #define UNLINKED 6
 static void handoff_setup(void)
 {
+	if (!S_SCHED)
+		use_engine();
 	L_state = new_loc(1 | 4 /* INIT|Q: cancelled, still linked */);
 	L_next1 = new_loc(LINKED);
 }
@@ -781,8 +830,8 @@ static void handoff_sched(void)
 {
 	long s = ld(L_state, RLX);
 
-	if ((s & 4) || !cas(L_state, &s, s | 2 | 4, O("sched_cas", 0),
-			    O("sched_cas", 1)))
+	if ((s & 4) || !cas(L_state, &s, s | 2 | 4, O(S_SCHED, 0),
+			    O(S_SCHED, 1)))
 		return;
 	CHECK(ld(L_next1, RLX) == UNLINKED,
 	      "a schedule took the link fields before the previous holder's last write");
@@ -791,6 +840,8 @@ static void handoff_sched(void)
 /* dwork_node_init: fields, then state=INIT (release); a schedule's CAS reads it. */
 static void init_setup(void)
 {
+	if (!S_SCHED)
+		use_engine();
 	L_state = new_loc(0);  /* zeroed memory: schedule refuses it */
 	L_next1 = new_loc(STALE);
 }
@@ -813,35 +864,92 @@ static void init_sched(void)
 }
 
 /*
- * (3) self-kill: the callback writes, then kills itself (CAS clearing R,
- * setting D, release); a kill from another CPU that sees R clear returns
- * and may free the object.
+ * (3)+(9) self-kill: the runner stores its running[] slot, the callback
+ * writes, kills itself (CAS clearing R, setting D, release), writes again
+ * (it may, it owns the object now) and returns; the runner clears the
+ * slot (release).  A kill from another CPU returns once it sees R clear
+ * (acquire) and the slot no longer holding the node (acquire): it may
+ * free the object, so every write of the callback must be visible.
  */
+#define SLOT_NODE 7
 static void selfkill_setup(void)
 {
+	use_engine();
 	L_state = new_loc(1 | 8 /* INIT|R */);
 	L_data1 = new_loc(0);
+	L_data2 = new_loc(0);
+	L_adopter = new_loc(0); /* the running[] slot: NULL */
 }
 
 static void selfkill_cb(void)
 {
 	long s;
 
+	st(L_adopter, SLOT_NODE, O("running_set", 0));
 	st(L_data1, 1, RLX);
 	s = ld(L_state, RLX);
 	while (!cas(L_state, &s, (s & ~(2L | 8)) | 16, O("selfkill_cas", 0),
 		    O("selfkill_cas", 1)))
 		;
+	st(L_data2, 1, RLX);
+	st(L_adopter, 0, O("running_clear", 0));
 }
 
 static void selfkill_other(void)
 {
 	long s = ld(L_state, O("kill_wait_load", 0));
 
-	if (!(s & (4 | 8)) && (s & 16))
-		CHECK(ld(L_data1, RLX) == 1,
-		      "kill after a self-kill returned before the callback's writes were visible");
+	if ((s & (4 | 8)) || !(s & 16))
+		return;
+	if (ld(L_adopter, O("running_load", 0)) == SLOT_NODE)
+		return;
+	CHECK(ld(L_data1, RLX) == 1 && ld(L_data2, RLX) == 1,
+	      "kill after a self-kill returned before the callback's writes were visible");
 }
+
+/*
+ * (6) along an adopter chain: CPU A died (adopter B), then B died (adopter
+ * C).  A pusher that finds A's inbox closed goes to B; if B's is closed
+ * too it must see B's adopter.
+ */
+static void chain_setup(void)
+{
+	L_inbox = new_loc(0);
+	L_adopter = new_loc(0);  /* A's: itself (0) until cpu_dead */
+	L_inbox2 = new_loc(0);
+	L_adopter2 = new_loc(1); /* B's: itself (1) */
+}
+
+static void chain_dead_a(void)
+{
+	st(L_adopter, 1, RLX);
+	xchg(L_inbox, CLOSED, O("dead_xchg", 0));
+}
+
+static void chain_dead_b(void)
+{
+	st(L_adopter2, 2, RLX);
+	xchg(L_inbox2, CLOSED, O("dead_xchg", 0));
+}
+
+static void chain_pusher(void)
+{
+	if (ld(L_inbox, O(S_PUSH_LOAD, 0)) != CLOSED)
+		return;
+	CHECK(ld(L_adopter, O("adopter_load", 0)) == 1,
+	      "pusher saw A's inbox closed but not A's adopter");
+	if (ld(L_inbox2, O(S_PUSH_RELOAD, 0)) != CLOSED)
+		return;
+	CHECK(ld(L_adopter2, O("adopter_load", 0)) == 2,
+	      "pusher saw B's inbox closed but not B's adopter");
+}
+
+static void chain_setup_engine(void) { use_engine(); chain_setup(); }
+static void chain_setup_nmi(void) { use_nmi(); chain_setup(); }
+static void mp_setup_nmi(void) { use_nmi(); mp_setup(); }
+static void dead_setup_nmi(void) { use_nmi(); dead_setup(); }
+static void pub_setup_nmi(void) { use_nmi(); pub_setup(); }
+static void handoff_setup_nmi(void) { use_nmi(); handoff_setup(); }
 
 static const struct litmus tests[] = {
 	{ "inbox_mp", "(2) push release / drain acquire, two pushers", 3,
@@ -860,8 +968,20 @@ static const struct litmus tests[] = {
 	  handoff_setup, { handoff_owner, handoff_kill, handoff_sched }, NULL },
 	{ "init_publish", "(10) node init release / schedule acquire", 2,
 	  init_setup, { init_init, init_sched }, NULL },
-	{ "self_kill", "(3) self-kill release / other killer's acquire", 2,
+	{ "self_kill", "(3)+(9) self-kill and slot release / other killer's acquires", 2,
 	  selfkill_setup, { selfkill_cb, selfkill_other }, NULL },
+	{ "adopter_chain", "(6) two cpu_deads / pusher follows the chain", 3,
+	  chain_setup_engine, { chain_dead_a, chain_dead_b, chain_pusher }, NULL },
+	{ "nmi_inbox_mp", "(2) as inbox_mp, NMI-safe push", 3,
+	  mp_setup_nmi, { mp_t1, mp_t2, mp_drain }, NULL },
+	{ "nmi_dead_adopter", "(6) as dead_adopter, NMI-safe push", 2,
+	  dead_setup_nmi, { dead_cpu, dead_pusher }, NULL },
+	{ "nmi_adopter_chain", "(6) as adopter_chain, NMI-safe push", 3,
+	  chain_setup_nmi, { chain_dead_a, chain_dead_b, chain_pusher }, NULL },
+	{ "nmi_state_publish", "(1) as state_publish, NMI-safe schedule", 3,
+	  pub_setup_nmi, { pub_t1, pub_t2, pub_claim }, NULL },
+	{ "nmi_link_handoff", "(7) as link_handoff, NMI-safe schedule", 3,
+	  handoff_setup_nmi, { handoff_owner, handoff_kill, handoff_sched }, NULL },
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 
@@ -977,6 +1097,7 @@ static int execute(void)
 	sched1 = sched2 = 0;
 	next_id = 1;
 	nthreads = cur_test->nthreads;
+	S_SCHED = NULL;
 	cur_test->setup();
 	for (i = 0; i < nthreads; i++) {
 		getcontext(&tctx[i]);
@@ -1039,6 +1160,8 @@ int main(int argc, char **argv)
 {
 	const char *only = NULL;
 	bool expect = false, stop = false;
+	const char *nmi = NULL;
+	char *nmi_buf = NULL;
 	size_t i;
 	int fails = 0, ran = 0;
 
@@ -1060,13 +1183,28 @@ int main(int argc, char **argv)
 	}
 	if (argc < 3) {
 		fprintf(stderr,
-			"usage: wmm ENGINE.c ITEM.c [TEST] [--expect-violation] [--stop]\n"
+			"usage: wmm ENGINE.c ITEM.c [--nmi NMI.c] [TEST] [--expect-violation] [--stop]\n"
 			"       wmm --selftest\n");
 		return 2;
 	}
-	load_sites(argv[1], argv[2]);
+	for (i = 3; i < (size_t)argc; i++)
+		if (!strcmp(argv[i], "--nmi") && i + 1 < (size_t)argc)
+			nmi = argv[i + 1];
+	if (!nmi) {
+		/* Default: nmi.c next to ENGINE.c. */
+		const char *slash = strrchr(argv[1], '/');
+		size_t dir = slash ? (size_t)(slash - argv[1] + 1) : 0;
+
+		nmi_buf = malloc(dir + sizeof("nmi.c"));
+		memcpy(nmi_buf, argv[1], dir);
+		strcpy(nmi_buf + dir, "nmi.c");
+		nmi = nmi_buf;
+	}
+	load_sites(argv[1], argv[2], nmi);
 	for (i = 3; i < (size_t)argc; i++) {
-		if (!strcmp(argv[i], "--expect-violation"))
+		if (!strcmp(argv[i], "--nmi"))
+			i++;
+		else if (!strcmp(argv[i], "--expect-violation"))
 			expect = true;
 		else if (!strcmp(argv[i], "--stop"))
 			stop = true; /* at the first violation */

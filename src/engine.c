@@ -539,8 +539,13 @@ static void run_irqoff(struct dwork_cpu *me, unsigned int self,
 	DWORK_CHECK(!me->running[lvl],
 		    "dwork_softirq/dwork_idle_run: called from a callback of "
 		    "the same kind on this CPU (callbacks do not nest)");
-	/* Release: see (9); pairs with running_on()'s acquire. */
-	dwork_atomic_store(&me->running[lvl], n, DWORK_RELEASE);
+	/*
+	 * Relaxed: publishes nothing.  A running_on() that sees @n only
+	 * keeps waiting (kill) or refuses (init); an outside kill that must
+	 * not miss this store reads the slot after acquiring the self-kill
+	 * CAS, which follows this store in program order (coherence).
+	 */
+	dwork_atomic_store(&me->running[lvl], n, DWORK_RELAXED);
 	me->killed[lvl] = false;
 	stat_inc(&me->stats.run);
 	dwork_port_trace(DWORK_TRACE_RUN, self, n);

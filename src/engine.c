@@ -668,7 +668,13 @@ void dwork_node_init(struct dwork_node *n, enum dwork_kind kind)
 	 * running one.  Refuse (the node keeps working as it was) and say so.
 	 */
 	if (n->magic == DWORK_NODE_MAGIC) {
-		uint32_t s = dwork_atomic_load(&n->state, DWORK_ACQUIRE);
+		/*
+		 * Relaxed: only the refusal below depends on it.  A lawful
+		 * init already follows the kill or busy() acquire that ended
+		 * the previous life; for a racing misuse an acquire would not
+		 * make the value any fresher.
+		 */
+		uint32_t s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 
 		if (lvl < DWORK_NR_LVL && own && me->killed[lvl]) {
 			/*

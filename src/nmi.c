@@ -127,8 +127,12 @@ static int node_schedule_nmi(struct dwork_node *n, bool *queued)
 	if (self >= DWORK_NR_CPUS)
 		return DWORK_ENODEV;
 	me = dwork_port_cpu(self);
-	/* Acquire: pairs with cpu_init's release of online (5). */
-	if (!dwork_atomic_load(&me->online, DWORK_ACQUIRE) ||
+	/*
+	 * Relaxed: this CPU runs dwork code (an NMI included) only after its
+	 * own cpu_init(), as dwork_softirq() relies on; online=1 publishes
+	 * nothing else this path reads (see cpu_accepting() in engine.c).
+	 */
+	if (!dwork_atomic_load(&me->online, DWORK_RELAXED) ||
 	    dwork_atomic_load(&me->inbox, DWORK_RELAXED) == DWORK_INBOX_CLOSED)
 		return DWORK_ENODEV;
 

@@ -1,0 +1,141 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# /init of the dom0 initramfs built by tests/xen-real/run.sh (busybox sh).
+# Runs a workload that goes through Xen's tasklets and checks every result:
+#   - CPU offline/online loops with xen-hptool (XEN_SYSCTL_cpu_hotplug:
+#     continue_hypercall_on_cpu() -> an idle tasklet on CPU 0 ->
+#     stop_machine_run() tasklets on every CPU -> CPU_DEAD notifier);
+#   - cpupool create / CPU move / destroy (cpupool_unassign_cpu() also
+#     continues on another CPU through a tasklet) and vCPU pinning, with xl;
+#   - debug keys (xl debug-keys).
+# Every operation prints "XC op NAME CENTISECONDS"; failures print
+# "XC FAIL ..."; success ends with "XC PASS ops=N".  Parameters come from
+# the kernel command line (Linux hands unknown name=value to init):
+#   xcops=N      hotplug operations (rounded up to whole offline/online loops)
+#   xctimeout=S  seconds one operation may take before the run fails
+export PATH=/bin:/sbin:/usr/bin:/usr/lib/xen-4.17/bin
+export LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu
+XB=/usr/lib/xen-4.17/bin
+ops_target=${xcops:-60}
+op_timeout=${xctimeout:-120}
+nops=0
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /run /var/run /var/lib/xenstored /var/log/xen /tmp
+mount -t tmpfs tmpfs /run
+mount -t tmpfs tmpfs /tmp
+
+finish() {	# $1: PASS or FAIL
+	sync
+	echo "XC END $1"
+	# Xen reboots the (virtual) machine when dom0 reboots; qemu runs with
+	# -no-reboot, so that ends the run.
+	reboot -f
+	sleep 1000
+}
+
+fail() {
+	echo "XC FAIL $*"
+	finish FAIL
+}
+
+now_cs() {	# uptime in centiseconds
+	read -r up _ </proc/uptime
+	echo "${up%.*}${up#*.}" | sed 's/^0*//;s/^$/0/'
+}
+
+# run NAME EXPECT CMD...: run CMD with a timeout, record its time; it
+# must exit 0 and, if EXPECT is not empty, print a line matching EXPECT.
+run() {
+	name=$1 expect=$2
+	shift 2
+	t0=$(now_cs)
+	out=$(timeout "$op_timeout" "$@" 2>&1)
+	rc=$?
+	t1=$(now_cs)
+	if [ $rc -eq 143 ] || [ $rc -eq 124 ]; then
+		echo "$out"
+		fail "$name: no result after ${op_timeout}s (timeout): $*"
+	fi
+	if [ $rc -ne 0 ]; then
+		echo "$out"
+		fail "$name: exit status $rc: $*"
+	fi
+	if [ -n "$expect" ] && ! echo "$out" | grep -q "$expect"; then
+		echo "$out"
+		fail "$name: output lacks '$expect': $*"
+	fi
+	nops=$((nops + 1))
+	echo "XC op $name $((t1 - t0))"
+}
+
+echo "XC START xcops=$ops_target xctimeout=$op_timeout"
+m=/lib/modules/$(uname -r)/kernel/drivers/xen
+for k in xen-evtchn xen-privcmd xenfs/xenfs xen-gntdev xen-gntalloc; do
+	insmod "$m/$k.ko" || fail "insmod $k"
+done
+mount -t xenfs xenfs /proc/xen || fail "mount xenfs"
+
+ncpu=$(grep -c '^processor' /proc/cpuinfo)	# dom0 vCPUs
+
+# xenstored for xl (cpupools have names in xenstore).
+$XB/xenstored --pid-file /run/xenstored.pid || fail "xenstored did not start"
+run xen-init-dom0 "" $XB/xen-init-dom0
+pcpus=$(xl info | sed -n 's/^nr_cpus *: *//p')
+[ -n "$pcpus" ] && [ "$pcpus" -ge 2 ] || fail "xl info: nr_cpus '$pcpus' (need >= 2 CPUs)"
+last=$((pcpus - 1))
+echo "XC pcpus=$pcpus dom0-vcpus=$ncpu"
+
+# Debug keys go through printk and the console; 'q' and 'h' print a lot.
+run debug-keys "" xl debug-keys h
+run debug-keys "" xl debug-keys q
+
+# vCPU pinning: every dom0 vCPU to every pCPU in turn, then back to all.
+v=0
+while [ $v -lt "$ncpu" ]; do
+	c=0
+	while [ $c -le $last ]; do
+		run vcpu-pin "" xl vcpu-pin 0 $v $c
+		c=$((c + 1))
+	done
+	run vcpu-pin "" xl vcpu-pin 0 $v all
+	v=$((v + 1))
+done
+
+# cpupools: move the last CPU into a new credit pool and back, twice.
+for i in 1 2; do
+	run cpupool-remove "" xl cpupool-cpu-remove Pool-0 $last
+	run cpupool-create "" xl cpupool-create name=\"xc\" sched=\"credit\"
+	run cpupool-add "" xl cpupool-cpu-add xc $last
+	xl cpupool-list -c | grep -q "^xc  *$last\$" || { xl cpupool-list -c; fail "cpupool xc does not hold CPU $last"; }
+	run cpupool-remove "" xl cpupool-cpu-remove xc $last
+	run cpupool-destroy "" xl cpupool-destroy xc
+	run cpupool-add "" xl cpupool-cpu-add Pool-0 $last
+done
+
+# CPU hotplug: offline 1..last, online last..1, until ops_target.
+h=0 loop=0
+while [ $h -lt "$ops_target" ]; do
+	c=1
+	while [ $c -le $last ]; do
+		run cpu-offline "CPU $c offlined successfully" xen-hptool cpu-offline $c
+		c=$((c + 1)) h=$((h + 1))
+	done
+	if [ $((loop % 5)) -eq 0 ]; then
+		run debug-keys "" xl debug-keys r
+		run debug-keys "" xl debug-keys t
+	fi
+	c=$last
+	while [ $c -ge 1 ]; do
+		run cpu-online "CPU $c onlined successfully" xen-hptool cpu-online $c
+		c=$((c - 1)) h=$((h + 1))
+	done
+	loop=$((loop + 1))
+done
+n=$(xl info | sed -n 's/^nr_cpus *: *//p')
+[ "$n" = "$pcpus" ] || fail "after hotplug: nr_cpus $n, expected $pcpus"
+echo "XC PASS ops=$nops hotplug=$h"
+finish PASS

@@ -1,0 +1,440 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-2-Clause
+#
+# tests/xen-real/run.sh [BUILD_DIR] - dwork in a real Xen, stock beside it.
+#
+# 1. Gets Debian 12's Xen source (apt-get source xen, through a private
+#    apt configuration with a deb-src line for the mirror the host uses;
+#    the host's apt setup is not touched) and caches it in BUILD_DIR.
+# 2. Builds stock and dwork hypervisors from that source (dwork integrated
+#    with port/xen/integrate.sh), release and debug (CONFIG_DEBUG, which
+#    turns on CONFIG_DWORK_DEBUG_CHECKS).
+# 3. Builds a dom0 initramfs from Debian packages only: linux-image-amd64,
+#    busybox-static, xen-utils-4.17 and the libraries its tools need.
+# 4. Boots each hypervisor under qemu-system-x86_64 (TCG); dom0 runs
+#    tests/xen-real/init.sh: CPU offline/online loops, cpupools, vCPU
+#    pinning, debug keys, every result checked.
+# 5. Passes when every run printed its pass line, every operation
+#    succeeded, and no (XEN) line reports BUG, Assertion, WARN, panic or a
+#    call trace.  Prints the runs side by side.
+#
+# Environment:
+#   XEN_CHECK_OPS=N        hotplug operations per run (default 60)
+#   XEN_CHECK_BUILDS="..." which of stock-release dwork-release stock-debug
+#                          dwork-debug to build and boot (default: all four)
+#   XEN_CHECK_RUNS=N       boot each hypervisor N times (default 1)
+#   XEN_CHECK_MUTATION=M   boot only a dwork debug hypervisor with mutation M
+#                          applied to its port/xen code (see mutate() below;
+#                          XEN_CHECK_MUT_FLAVOUR=release for a release one);
+#                          passes when the run FAILS
+#   XEN_CHECK_MIRROR=URL   Debian mirror (default: the host's for bookworm)
+#   XEN_CHECK_SCHED=S      Xen scheduler (default credit, see docs/xen.md)
+#   XEN_CHECK_SMP=N        CPUs of the virtual machine (default 4)
+#   XEN_CHECK_ACCEL=A      qemu -accel (default tcg,thread=single: one host
+#                          thread runs every virtual CPU in turn)
+#   XEN_CHECK_TIMEOUT=S    seconds one operation may take (default 120)
+#   XEN_CHECK_LIMIT=S      seconds one boot may take in all (default
+#                          600 + 10 per hotplug operation)
+#   XEN_CHECK_JOBS=N       make -j (default: number of CPUs)
+#
+# Exit status: 0 pass; 1 fail; 77 skipped because the Debian archive
+# cannot be reached (says so on stderr).
+set -eu
+
+T=$(cd "$(dirname "$0")" && pwd)
+D=$(cd "$T/../.." && pwd)
+B=${1:-$D/build/xen-real}
+mkdir -p "$B"
+B=$(cd "$B" && pwd)
+
+OPS=${XEN_CHECK_OPS:-60}
+BUILDS=${XEN_CHECK_BUILDS:-stock-release dwork-release stock-debug dwork-debug}
+RUNS=${XEN_CHECK_RUNS:-1}
+MUT=${XEN_CHECK_MUTATION:-}
+SCHED=${XEN_CHECK_SCHED:-credit}
+SMP=${XEN_CHECK_SMP:-4}
+ACCEL=${XEN_CHECK_ACCEL:-tcg,thread=single}
+OPTIMEOUT=${XEN_CHECK_TIMEOUT:-120}
+JOBS=${XEN_CHECK_JOBS:-$(nproc)}
+SUITE=bookworm
+XENV=4.17		# xen-utils-$XENV in $SUITE
+
+say() { echo "xen-check: $*" >&2; }
+die() { say "$*"; exit 1; }
+now() { date +%s; }
+t_start=$(now)
+
+# ---------------------------------------------------------------- apt ---
+# The mirror the host uses for $SUITE (one-line or deb822 sources).
+mirror() {
+	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+		[ -f "$f" ] || continue
+		awk -v s=$SUITE '$1 == "deb" || $1 == "deb-src" {
+			i = 2; if ($i ~ /^\[/) while ($i !~ /\]$/) i++; if ($i ~ /^\[/ || $(i) ~ /\]$/) i++
+			if ($(i + 1) == s) { print $i; exit } }' "$f"
+	done
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		awk -v s=$SUITE 'BEGIN { RS = ""; FS = "\n" } {
+			uri = ""; ok = 0
+			for (i = 1; i <= NF; i++) {
+				if ($i ~ /^URIs:/) { sub(/^URIs:[ \t]*/, "", $i); split($i, u, " "); uri = u[1] }
+				if ($i ~ /^Suites:/) { n = split($i, w, " "); for (j = 2; j <= n; j++) if (w[j] == s) ok = 1 }
+			}
+			if (ok && uri != "") print uri }' "$f"
+	done
+}
+
+A=$B/apt
+setup_apt() {
+	m=${XEN_CHECK_MIRROR:-$(mirror | head -n 1)}
+	[ -n "$m" ] || m=http://deb.debian.org/debian
+	mkdir -p "$A/lists/partial" "$A/cache/archives/partial"
+	: >"$A/status"	# no installed packages: candidates are the archive's
+	kr=/usr/share/keyrings/debian-archive-keyring.gpg
+	cat >"$A/sources.list.new" <<EOF
+deb [signed-by=$kr] $m $SUITE main
+deb-src [signed-by=$kr] $m $SUITE main
+EOF
+	if ! cmp -s "$A/sources.list.new" "$A/sources.list" 2>/dev/null; then
+		mv "$A/sources.list.new" "$A/sources.list"
+		rm -f "$A/updated"
+	fi
+	APT="-o Dir::Etc::SourceList=$A/sources.list -o Dir::Etc::SourceParts=/nonexistent
+	     -o Dir::State::Lists=$A/lists -o Dir::State::status=$A/status
+	     -o Dir::Cache=$A/cache -o APT::Sandbox::User=root
+	     -o Debug::NoLocking=1"
+	if [ ! -f "$A/updated" ] || [ -n "$(find "$A/updated" -mmin +1440)" ]; then
+		say "apt-get update (private lists in $A, mirror $m)"
+		# shellcheck disable=SC2086
+		if ! apt-get $APT -q update >"$A/update.log" 2>&1 ||
+			grep -qE '^(Err|W: Failed)' "$A/update.log"; then
+			cat "$A/update.log" >&2
+			say "SKIP: the Debian archive ($m) cannot be reached; real-Xen test not run"
+			exit 77
+		fi
+		touch "$A/updated"
+	fi
+}
+aptget() {
+	# shellcheck disable=SC2086
+	apt-get $APT "$@"
+}
+aptcache() {
+	# shellcheck disable=SC2086
+	apt-cache $APT "$@"
+}
+
+# ------------------------------------------------------------- source ---
+get_source() {
+	v=$(aptcache -q showsrc xen 2>/dev/null | sed -n 's/^Version: //p' | head -n 1)
+	[ -n "$v" ] || die "apt-cache showsrc xen: no source package in $SUITE"
+	S=$B/src/xen-$v
+	[ -f "$S/.complete" ] && return
+	say "apt-get source xen ($v)"
+	rm -rf "$B/src"
+	mkdir -p "$B/src/dl"
+	(cd "$B/src/dl" && aptget -q --download-only source "xen=$v" >"$B/src/dl/log" 2>&1) ||
+		{ cat "$B/src/dl/log" >&2; die "apt-get source xen=$v failed"; }
+	dpkg-source -x "$B/src/dl"/xen_*.dsc "$S" >"$B/src/dl/extract.log" 2>&1 ||
+		{ cat "$B/src/dl/extract.log" >&2; die "dpkg-source -x failed"; }
+	touch "$S/.complete"
+}
+
+# -------------------------------------------------------------- trees ---
+# Only what the hypervisor build reads.
+copy_tree() {	# $1 destination
+	rm -rf "$1"
+	mkdir -p "$1"
+	(cd "$S" && cp -a xen Config.mk config scripts version.sh "$1"/)
+}
+
+# A mutation breaks port/xen in the integrated tree on purpose.
+mutate() {	# $1 tree, $2 mutation name
+	f=$1/xen/common/dwork/dwork_xen.c
+	p=$1/xen/include/dwork_port.h
+	case $2 in
+	no-idle-kick)	# the idle kick sets TASKLET_enqueued but raises no SCHEDULE_SOFTIRQ
+		sed_must "$p" 's/cpu_raise_softirq(cpu, SCHEDULE_SOFTIRQ);/(void)0;/' ;;
+	no-cpu-dead)	# CPU_DEAD no longer adopts the dead CPU's work
+		sed_must "$f" '/case CPU_DEAD:/,/break;/s/dwork_cpu_dead(cpu);/\/* mutated *\//' ;;
+	no-cpu-init)	# CPU_UP_PREPARE no longer opens the CPU to work
+		sed_must "$f" '/case CPU_UP_PREPARE:/,/break;/s/dwork_cpu_init(cpu);/\/* mutated *\//' ;;
+	no-done-clear)	# do_tasklet never clears TASKLET_enqueued
+		sed_must "$f" 's/clear_bit(_TASKLET_enqueued, work_to_do)/(void)work_to_do/' ;;
+	*) die "unknown mutation '$2' (no-idle-kick no-cpu-dead no-cpu-init no-done-clear)" ;;
+	esac
+}
+sed_must() {	# $1 file, $2 sed script: must change the file
+	cp "$1" "$1.orig"
+	sed -i "$2" "$1"
+	! cmp -s "$1" "$1.orig" || die "mutation did not apply to $1 (port/xen changed?)"
+	rm "$1.orig"
+}
+
+prepare_trees() {
+	TS=$B/trees/stock TD=$B/trees/dwork
+	if [ ! -f "$TS/.complete" ] || [ "$(cat "$TS/.complete")" != "$S" ]; then
+		copy_tree "$TS"
+		echo "$S" >"$TS/.complete"
+	fi
+	if [ ! -f "$TD/.complete" ] || [ "$(cat "$TD/.complete")" != "$S" ]; then
+		copy_tree "$TD"
+		echo "$S" >"$TD/.complete"
+	fi
+	"$D/port/xen/integrate.sh" "$TD" >&2
+	if [ -n "$MUT" ]; then
+		# One mutant tree, synced file by file so that its out-of-tree
+		# build stays incremental: only what differs gets a new mtime.
+		TM=$B/trees/mut
+		if [ ! -d "$TM" ]; then
+			cp -a "$TD" "$TM"
+		else
+			(cd "$TD" && find . -type f) | while read -r f; do
+				cmp -s "$TD/$f" "$TM/$f" || { mkdir -p "$(dirname "$TM/$f")"; cp "$TD/$f" "$TM/$f"; }
+			done
+			(cd "$TM" && find . -type f) | while read -r f; do
+				[ -e "$TD/$f" ] || rm -f "$TM/$f"
+			done
+		fi
+		mutate "$TM" "$MUT"
+	fi
+}
+
+# -------------------------------------------------------------- build ---
+build() {	# $1 name (stock|dwork|mut-*)-(release|debug)
+	n=$1 kind=${1%-*} flav=${1##*-}
+	tree=$B/trees/$kind
+	o=$B/out/$n
+	if [ "$kind" = mut ] && [ ! -d "$o" ] && [ -f "$B/out/dwork-$flav/xen" ]; then
+		# Start from the dwork build of the same flavour (the mutant tree
+		# is a copy of the dwork tree with the same mtimes): only what
+		# the mutation touches is rebuilt.
+		cp -a "$B/out/dwork-$flav" "$o"
+		grep -rlI -- "$B/trees/dwork" "$o" | while read -r f; do
+			sed -i "s|$B/trees/dwork|$B/trees/mut|g" "$f"
+		done
+		rm -f "$o/source"
+	fi
+	mkdir -p "$o"
+	if [ ! -f "$o/.config" ]; then
+		make -s -C "$tree/xen" O="$o" defconfig >"$o/build.log" 2>&1
+		if [ "$flav" = debug ]; then
+			echo CONFIG_DEBUG=y >>"$o/.config"
+			make -s -C "$tree/xen" O="$o" olddefconfig >>"$o/build.log" 2>&1
+		fi
+	fi
+	if [ "$flav" = debug ]; then
+		grep -qx CONFIG_DEBUG=y "$o/.config" || die "$n: CONFIG_DEBUG is not set"
+		case $kind in stock) ;; *)
+			grep -qx CONFIG_DWORK_DEBUG_CHECKS=y "$o/.config" ||
+				die "$n: CONFIG_DWORK_DEBUG_CHECKS is not set" ;;
+		esac
+	fi
+	t0=$(now)
+	if ! nice -n 10 make -C "$tree/xen" O="$o" -j"$JOBS" >>"$o/build.log" 2>&1; then
+		tail -n 40 "$o/build.log" >&2
+		die "$n: build failed (log: $o/build.log)"
+	fi
+	gzip -dc "$o/xen.gz" >"$o/xen.elf" 2>/dev/null || cp "$o/xen" "$o/xen.elf"
+	# xen.gz is what gets installed; -kernel needs the multiboot ELF "xen".
+	[ -f "$o/xen" ] && cp "$o/xen" "$o/xen.elf"
+	say "$n: built in $(($(now) - t0)) s"
+}
+
+# -------------------------------------------------------------- dom0 ----
+get_dom0() {
+	R=$B/dom0
+	[ -f "$R/.complete" ] && return
+	rm -rf "$R"
+	mkdir -p "$R/debs" "$R/root"
+	k=$(aptcache -q depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[0-9][^ ]*\)$/\1/p' | head -n 1)
+	[ -n "$k" ] || die "linux-image-amd64: no kernel package found"
+	pk="$k busybox-static xen-utils-$XENV libxencall1 libxenevtchn1
+	    libxenforeignmemory1 libxengnttab1 libxenmisc$XENV libxenstore4
+	    libxentoollog1 libxentoolcore1 libxendevicemodel1 libxenhypfs1
+	    libyajl2 libc6 libuuid1 liblzma5 libzstd1 zlib1g libtinfo6
+	    libncurses6 libext2fs2 libcom-err2"
+	say "dom0: downloading $k busybox-static xen-utils-$XENV and libraries"
+	# shellcheck disable=SC2086
+	(cd "$R/debs" && aptget -q download $pk >"$R/download.log" 2>&1) ||
+		{ cat "$R/download.log" >&2; die "apt-get download failed"; }
+	for d in "$R"/debs/*.deb; do dpkg-deb -x "$d" "$R/root"; done
+	touch "$R/.complete"
+}
+
+# vmlinux out of the bzImage: Xen then loads an ELF and need not unpack it.
+extract_vmlinux() {	# $1 bzImage $2 out
+	python3 - "$1" "$2" <<'EOF'
+import lzma, gzip, sys, zlib
+d = open(sys.argv[1], 'rb').read()
+for magic, dec in ((b'\xfd7zXZ\x00', lambda b: lzma.LZMADecompressor().decompress(b)),
+                   (b'\x1f\x8b\x08', lambda b: zlib.decompressobj(31).decompress(b))):
+    i = d.find(magic)
+    while i >= 0:
+        try:
+            out = dec(d[i:])
+            if out[:4] == b'\x7fELF':
+                open(sys.argv[2], 'wb').write(out)
+                sys.exit(0)
+        except Exception:
+            pass
+        i = d.find(magic, i + 1)
+sys.exit("no xz/gzip ELF payload in " + sys.argv[1])
+EOF
+}
+
+# Shared libraries a binary needs, resolved inside the unpacked packages.
+libs_of() {	# $1 root, binaries...
+	r=$1
+	shift
+	todo="$*" seen=""
+	while [ -n "$todo" ]; do
+		set -- $todo
+		f=$1
+		shift
+		todo="$*"
+		for n in $(readelf -d "$f" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p'); do
+			case " $seen " in *" $n "*) continue ;; esac
+			seen="$seen $n"
+			p=""
+			for dir in lib/x86_64-linux-gnu usr/lib/x86_64-linux-gnu usr/lib/xen-$XENV/lib/x86_64-linux-gnu; do
+				[ -e "$r/$dir/$n" ] && { p=$r/$dir/$n; break; }
+			done
+			[ -n "$p" ] || die "dom0: library $n (needed by $f) is in none of the downloaded packages"
+			echo "$p"
+			todo="$todo $p"
+		done
+	done
+}
+
+make_initrd() {
+	R=$B/dom0
+	I=$R/initrd
+	[ -f "$R/initrd.cpio.gz" ] && [ "$R/initrd.cpio.gz" -nt "$T/init.sh" ] && [ "$R/initrd.cpio.gz" -nt "$0" ] && return
+	rm -rf "$I"
+	mkdir -p "$I/bin" "$I/proc" "$I/sys" "$I/dev" "$I/run" "$I/tmp" "$I/var/lib/xen" \
+		"$I/var/lib/xenstored" "$I/var/log/xen" "$I/var/run/xen" "$I/etc/xen"
+	cp "$R/root/bin/busybox" "$I/bin/"
+	for a in $("$I/bin/busybox" --list); do
+		[ "$a" = busybox ] || ln -s busybox "$I/bin/$a"
+	done
+	kv=$(ls "$R/root/lib/modules")
+	km=lib/modules/$kv/kernel/drivers/xen
+	mkdir -p "$I/$km/xenfs"
+	for m in xen-evtchn xen-privcmd xenfs/xenfs xen-gntdev xen-gntalloc; do
+		cp "$R/root/$km/$m.ko" "$I/$km/$m.ko"
+	done
+	xb=usr/lib/xen-$XENV/bin
+	mkdir -p "$I/$xb"
+	bins=""
+	for b in xl xen-hptool xenstored xen-init-dom0; do
+		cp "$R/root/$xb/$b" "$I/$xb/"
+		bins="$bins $R/root/$xb/$b"
+	done
+	# shellcheck disable=SC2086
+	for l in $(libs_of "$R/root" $bins) $R/root/lib64/ld-linux-x86-64.so.2; do
+		rel=${l#"$R/root/"}
+		mkdir -p "$I/$(dirname "$rel")"
+		cp -L "$l" "$I/$rel"
+	done
+	cp "$T/init.sh" "$I/init"
+	chmod +x "$I/init"
+	(cd "$I" && find . | cpio -o -H newc --quiet | gzip -1) >"$R/initrd.cpio.gz"
+	extract_vmlinux "$R/root/boot/vmlinuz-$kv" "$R/vmlinux"
+}
+
+# --------------------------------------------------------------- boot ---
+# One boot; writes $B/runs/NAME.log and returns 0 on pass.
+boot() {	# $1 build name, $2 run label
+	n=$1 lab=$2
+	log=$B/runs/$lab.log
+	mkdir -p "$B/runs"
+	R=$B/dom0
+	xcmd="console=com1 com1=115200 loglvl=all guest_loglvl=all console_timestamps=boot"
+	xcmd="$xcmd dom0_mem=512M dom0_max_vcpus=$SMP sched=$SCHED"
+	kcmd="console=hvc0 earlyprintk=xen loglevel=4 xcops=$OPS xctimeout=$OPTIMEOUT"
+	# Whole-run bound: boot plus every operation at its timeout would be far
+	# too long; an operation timing out ends the run from inside dom0.
+	limit=${XEN_CHECK_LIMIT:-$((600 + OPS * 10))}
+	t0=$(now)
+	set +e
+	timeout -k 10 $limit nice -n 10 qemu-system-x86_64 -machine q35 -accel "$ACCEL" -cpu max,-smap \
+		-smp "$SMP" -m 1024 -nographic -no-reboot -monitor none -serial stdio \
+		-nodefaults -kernel "$B/out/$n/xen.elf" -append "$xcmd" \
+		-initrd "$R/vmlinux $kcmd,$R/initrd.cpio.gz" </dev/null >"$log" 2>&1
+	qrc=$?
+	set -e
+	wall=$(($(now) - t0))
+	echo "$wall" >"$log.wall"
+	verdict=PASS why=""
+	grep -q '^XC PASS' "$log" || { verdict=FAIL why="no pass line"; }
+	if [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then verdict=FAIL why="qemu killed after ${limit}s"; fi
+	f=$(grep -m 1 '^XC FAIL' "$log" || true)
+	[ -z "$f" ] || { verdict=FAIL why="$f"; }
+	x=$(grep -m 1 -E '^\(XEN\).*(BUG|Assertion|WARN|[Pp]anic|PANIC|Call Trace|Xen call trace)' "$log" || true)
+	[ -z "$x" ] || { verdict=FAIL why="$x"; }
+	echo "$verdict" >"$log.verdict"
+	say "$lab: $verdict in ${wall}s${why:+: $why}"
+	[ $verdict = PASS ]
+}
+
+# Per-run summary line: name ops wall hotplug-median hotplug-max all-max
+summary() {	# $1 label
+	log=$B/runs/$1.log
+	awk -v lab="$1" -v wall="$(cat "$log.wall")" -v v="$(cat "$log.verdict")" '
+		/^XC op / { n++; t = $4 * 10; if (t > allmax) allmax = t
+			if ($3 ~ /^cpu-/) h[++nh] = t }
+		END {
+			for (i = 1; i <= nh; i++) for (j = i + 1; j <= nh; j++) if (h[j] < h[i]) { x = h[i]; h[i] = h[j]; h[j] = x }
+			med = nh ? (nh % 2 ? h[(nh + 1) / 2] : (h[nh / 2] + h[nh / 2 + 1]) / 2) : 0
+			printf "%-22s %-4s %5d %7d %6ds %9d %9d %9d\n", lab, v, n, nh, wall, med, nh ? h[nh] : 0, allmax
+		}' "$log"
+}
+
+# --------------------------------------------------------------- main ---
+for tool in qemu-system-x86_64 dpkg-source make gcc flex bison python3 cpio readelf; do
+	command -v $tool >/dev/null 2>&1 || die "$tool is missing (see .ci/steps/70-xen-real.sh for the packages)"
+done
+setup_apt
+get_source
+say "Xen source: $S"
+prepare_trees
+if [ -n "$MUT" ]; then
+	BUILDS=mut-${XEN_CHECK_MUT_FLAVOUR:-debug}
+fi
+get_dom0
+make_initrd
+for n in $BUILDS; do build "$n"; done
+t_built=$(now)
+
+[ -n "$(echo $BUILDS)" ] || { say "XEN_CHECK_BUILDS is empty: nothing booted"; exit 1; }
+fails=0
+labels=""
+i=1
+while [ $i -le "$RUNS" ]; do
+	for n in $BUILDS; do
+		lab=$n
+		[ "$RUNS" -eq 1 ] || lab=$n.$i
+		boot "$n" "$lab" || fails=$((fails + 1))
+		labels="$labels $lab"
+	done
+	i=$((i + 1))
+done
+
+echo
+echo "Xen $(basename "$S"), sched=$SCHED, qemu -accel $ACCEL -smp $SMP, $OPS hotplug ops per run"
+printf "%-22s %-4s %5s %7s %7s %9s %9s %9s\n" run result ops hotplug wall "median ms" "max ms" "any max"
+for l in $labels; do summary "$l"; done
+echo "(ops: every checked operation; hotplug: xen-hptool cpu-offline/online; times from dom0's clock, 10 ms resolution)"
+echo "build $((t_built - t_start)) s, total $(($(now) - t_start)) s"
+if [ -n "$MUT" ]; then
+	if [ $fails -gt 0 ]; then
+		echo "xen-check: mutation $MUT: FAILED as it should (killed)"
+		exit 0
+	fi
+	echo "xen-check: mutation $MUT: PASSED (survived: the test did not see it)"
+	exit 1
+fi
+[ $fails -eq 0 ] || { echo "xen-check: FAIL ($fails of the runs)"; exit 1; }
+echo "xen-check: PASS"

@@ -9,8 +9,9 @@
 #
 # XEN_TREE is the top of a Xen checkout (the directory holding xen/) or its
 # xen/ directory.  What it does (docs/xen.md, "Integration"):
-#   - copies dwork's core and Xen port to xen/common/dwork/ and its
-#     headers to xen/include/dwork/ and xen/include/;
+#   - copies dwork's core (src/*.c, src/*.h) and Xen port to
+#     xen/common/dwork/, and its headers to xen/include/dwork/ and
+#     xen/include/;
 #   - replaces xen/include/xen/tasklet.h and removes xen/common/tasklet.c;
 #   - in xen/common/Makefile, replaces "obj-y += tasklet.o" with
 #     "obj-y += dwork/";
@@ -66,7 +67,8 @@ KC_NEW='source "common/dwork/Kconfig"'
 
 # dwork files: "source-in-dwork destination-in-xen/" pairs.
 files() {
-	for f in engine.c item.c tasklet.c internal.h; do
+	for f in "$D"/src/*.c "$D"/src/*.h; do
+		f=${f##*/}
 		echo "src/$f common/dwork/$f"
 	done
 	for f in dwork_xen.c dwork_xen_dpci.c Makefile Kconfig; do
@@ -138,9 +140,7 @@ check_integrated() {
 		bad="$bad\n  xen/common/Makefile: no '$MK_OLD'"
 	[ "$(count "$KC_NEW" "$X/common/Kconfig")" = 1 ] ||
 		bad="$bad\n  xen/common/Kconfig: '$KC_NEW' once"
-	files | while read -r s d; do
-		[ -f "$X/$d" ] || echo "missing"
-	done | grep -q missing && bad="$bad\n  every dwork file under xen/"
+	[ -d "$X/common/dwork" ] || bad="$bad\n  xen/common/dwork/"
 	if [ -n "$bad" ]; then
 		printf "%s: %s has dwork's stamp but is not as integrate.sh left it; expected:%b\nRun '%s --revert' only after restoring these by hand.\n" \
 			"$me" "$X" "$bad" "$me" >&2

@@ -34,7 +34,7 @@
 #                          thread runs every virtual CPU in turn)
 #   XEN_CHECK_TIMEOUT=S    seconds one operation may take (default 120)
 #   XEN_CHECK_LIMIT=S      seconds one boot may take in all (default
-#                          600 + 10 per hotplug operation)
+#                          480 + 2 per hotplug operation)
 #   XEN_CHECK_JOBS=N       make -j (default: number of CPUs)
 #
 # Exit status: 0 pass; 1 fail; 77 skipped because the Debian archive
@@ -340,8 +340,9 @@ make_initrd() {
 	done
 	cp "$T/init.sh" "$I/init"
 	chmod +x "$I/init"
-	(cd "$I" && find . | cpio -o -H newc --quiet | gzip -1) >"$R/initrd.cpio.gz"
-	extract_vmlinux "$R/root/boot/vmlinuz-$kv" "$R/vmlinux"
+	(cd "$I" && find . | cpio -o -H newc --quiet | gzip -1) >"$R/initrd.cpio.gz.new"
+	[ -f "$R/vmlinux" ] || { extract_vmlinux "$R/root/boot/vmlinuz-$kv" "$R/vmlinux.new" && mv "$R/vmlinux.new" "$R/vmlinux"; }
+	mv "$R/initrd.cpio.gz.new" "$R/initrd.cpio.gz"
 }
 
 # --------------------------------------------------------------- boot ---
@@ -356,7 +357,7 @@ boot() {	# $1 build name, $2 run label
 	kcmd="console=hvc0 earlyprintk=xen loglevel=4 xcops=$OPS xctimeout=$OPTIMEOUT"
 	# Whole-run bound: boot plus every operation at its timeout would be far
 	# too long; an operation timing out ends the run from inside dom0.
-	limit=${XEN_CHECK_LIMIT:-$((600 + OPS * 10))}
+	limit=${XEN_CHECK_LIMIT:-$((480 + OPS * 2))}
 	t0=$(now)
 	set +e
 	timeout -k 10 $limit nice -n 10 qemu-system-x86_64 -machine q35 -accel "$ACCEL" -cpu max,-smap \
@@ -372,7 +373,12 @@ boot() {	# $1 build name, $2 run label
 	if [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then verdict=FAIL why="qemu killed after ${limit}s"; fi
 	f=$(grep -m 1 '^XC FAIL' "$log" || true)
 	[ -z "$f" ] || { verdict=FAIL why="$f"; }
-	x=$(grep -m 1 -E '^\(XEN\).*(BUG|Assertion|WARN|[Pp]anic|PANIC|Call Trace|Xen call trace)' "$log" || true)
+	# Xen's BUG(), ASSERT(), WARN(), panic() and stack dumps; dom0's
+	# oopses and soft lockups (the sign of a stalled hypercall).
+	x=$(grep -E '^\(XEN\).*(BUG|Assertion|WARN|[Pp]anic|PANIC|[Cc]all [Tt]race)' "$log" |
+		grep -v DEBUG | head -n 1 || true)
+	[ -n "$x" ] || x=$(grep -E '(BUG:|Oops|soft lockup|Kernel panic)' "$log" |
+		grep -v '^(XEN)' | head -n 1 || true)
 	[ -z "$x" ] || { verdict=FAIL why="$x"; }
 	echo "$verdict" >"$log.verdict"
 	say "$lab: $verdict in ${wall}s${why:+: $why}"

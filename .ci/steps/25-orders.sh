@@ -5,8 +5,8 @@
 # at a time; each weakening must be caught (by the build or by a litmus
 # test of tests/model/wmm.c).  A survivor fails the step: adopt the weaker
 # order with its argument in the barrier comment, or add the litmus test
-# that shows why it must stay.  About 1 minute of CPU (57 s on
-# this 2-core machine; 7 min wall at load 22).
+# that shows why it must stay.  About 90 s of CPU for 27
+# weakenings of 70 sites (9 min wall on this 2-core machine at load 22).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./scripts/ensure-deps.sh gcc python3

@@ -53,13 +53,13 @@
  * Who writes what
  * ---------------
  *   state         any CPU, CAS only
- *   next/prev/seq the CPU that holds the node: the linker before the push,
+ *   next/prev     the CPU that holds the node: the linker before the push,
  *                 then the owner of the list it is on
  *   inbox         any CPU (push CAS), owner and dwork_cpu_dead (exchange)
- *   sirq/idle/running/killed/in_softirq   owner with IRQs off; the adopter
- *                 in dwork_cpu_dead once the CPU is dead.  running[] is
- *                 also read by other CPUs' kill and init (acquire, (9)),
- *                 so the owner stores it atomically (release)
+ *   sirq/idle/running/killed/in_softirq/pass_last   owner with IRQs off;
+ *                 the adopter in dwork_cpu_dead once the CPU is dead.
+ *                 running[] is also read by other CPUs' kill and init
+ *                 (acquire, (9)), so the owner stores it atomically
  *   adopt/adopt_lifo/adopt_rev  owner with IRQs off (dwork_cpu_dead, and
  *                 the adoption steps of service_irqoff)
  *   stats         owner (relaxed store), anyone (relaxed load)
@@ -110,7 +110,7 @@
  *     and so sees the adopter.  The exchange's acquire is also (2) for the
  *     chain it takes: the adopter sees every pushed node's next.
  * (7) The schedule CAS that sets QUEUED is also an acquire of (3): the new
- *     holder of next/prev/seq writes them after the previous holder's
+ *     holder of next/prev writes them after the previous holder's
  *     last writes (found by ThreadSanitizer in the posix suite).
  * (9) The runner stores its running[] slot with release, both when the
  *     callback starts and after it returns; an outside kill of a
@@ -177,15 +177,15 @@ static inline bool cpu_accepting(unsigned int cpu)
 }
 
 /* Single-writer counter: only the owning CPU increments, with IRQs off. */
-static inline void stat_inc(unsigned long *c)
+static inline void stat_add(unsigned long *c, unsigned long v)
 {
-	dwork_atomic_store(c, dwork_atomic_load(c, DWORK_RELAXED) + 1,
+	dwork_atomic_store(c, dwork_atomic_load(c, DWORK_RELAXED) + v,
 			    DWORK_RELAXED);
 }
 
-static inline bool seq_before(uint32_t a, uint32_t b)
+static inline void stat_inc(unsigned long *c)
 {
-	return (int32_t)(a - b) < 0;
+	stat_add(c, 1);
 }
 
 /* Raise the softirq on @cpu, locally when it is us. */
@@ -202,17 +202,29 @@ static void raise_on(unsigned int cpu, unsigned int self)
  * of a dead CPU).  No lock, cannot reschedule.
  */
 
-static void list_append(struct dwork_list *l, struct dwork_node *n)
+static inline void list_append(struct dwork_list *l, struct dwork_node *n)
 {
 	n->next = NULL;
 	n->prev = l->tail;
-	n->seq = l->next_seq++;
 	if (l->tail)
 		l->tail->next = n;
 	else
 		l->head = n;
 	dwork_port_list_point(); /* half linked: tests inject an NMI here */
 	l->tail = n;
+}
+
+/*
+ * Take the head @n off @l.  @n's own next/prev are left stale: nobody reads
+ * them until the next holder links @n again and rewrites them.
+ */
+static inline void list_pop_head(struct dwork_list *l, struct dwork_node *n)
+{
+	l->head = n->next;
+	if (n->next)
+		n->next->prev = NULL;
+	else
+		l->tail = NULL;
 }
 
 static void list_unlink(struct dwork_list *l, struct dwork_node *n)
@@ -243,8 +255,8 @@ static void list_reset(struct dwork_list *l)
  * pass, which re-raises if anything is left.
  * Context: owner, IRQs off.
  */
-static void append_irqoff(struct dwork_cpu *me, unsigned int self,
-			  struct dwork_node *n)
+static inline void append_irqoff(struct dwork_cpu *me, unsigned int self,
+				 struct dwork_node *n)
 {
 	if (n->kind == DWORK_KIND_IDLE) {
 		bool was_empty = !me->idle.head;
@@ -317,7 +329,7 @@ static void push_irqoff(struct dwork_node *n, unsigned int cpu,
 }
 
 /* Queue @n (QUEUED already set by the caller's CAS) for @cpu. */
-static void enqueue_irqoff(struct dwork_node *n, unsigned int cpu,
+static inline void enqueue_irqoff(struct dwork_node *n, unsigned int cpu,
 			   unsigned int self)
 {
 	if (cpu == self) {
@@ -397,13 +409,14 @@ static void arrive_chain_irqoff(struct dwork_cpu *me, unsigned int self,
 	}
 }
 
-/* Take this CPU's inbox whole and sort it onto the lists, in order. */
+/*
+ * Take this CPU's inbox whole and sort it onto the lists, in order.
+ * Called when a relaxed load saw the inbox non-empty.
+ */
 static void drain_irqoff(struct dwork_cpu *me, unsigned int self)
 {
 	struct dwork_node *chain;
 
-	if (!dwork_atomic_load(&me->inbox, DWORK_RELAXED))
-		return;
 	/* Acquire: pairs with the pushers' release CAS (2). */
 	chain = dwork_atomic_xchg(&me->inbox, NULL, DWORK_ACQUIRE);
 	if (chain == DWORK_INBOX_CLOSED) {
@@ -431,6 +444,9 @@ static void reap_list_irqoff(struct dwork_cpu *me, unsigned int self,
 		uint32_t s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 
 		if (!(s & P) || DWORK_ST_TGT(s) != self) {
+			/* The pass in progress still ends where it began. */
+			if (n == me->pass_last)
+				me->pass_last = n->prev;
 			list_unlink(l, n);
 			*outp = n;
 			outp = &n->next;
@@ -446,23 +462,29 @@ static void reap_list_irqoff(struct dwork_cpu *me, unsigned int self,
  */
 static bool adopt_step_irqoff(struct dwork_cpu *me, unsigned int self);
 
-static void service_irqoff(struct dwork_cpu *me, unsigned int self)
+static void reap_irqoff(struct dwork_cpu *me, unsigned int self)
+{
+	/* Acquire: pairs with the release fetch_or in request_reap() (4). */
+	if (dwork_atomic_xchg(&me->reap, 0, DWORK_ACQUIRE)) {
+		reap_list_irqoff(me, self, &me->sirq);
+		reap_list_irqoff(me, self, &me->idle);
+	}
+}
+
+static inline void service_irqoff(struct dwork_cpu *me, unsigned int self)
 {
 	/*
 	 * An adoption in progress first (dwork_cpu_dead()): the inbox waits
 	 * until it is done, so what was pushed to the dead CPU after its
 	 * inbox closed (and came here) arrives after what was pushed before.
+	 * Relaxed peeks; the exchanges in the callees are the acquires.
 	 */
 	if (me->adopt || me->adopt_lifo)
 		adopt_step_irqoff(me, self);
-	else
+	else if (dwork_atomic_load(&me->inbox, DWORK_RELAXED))
 		drain_irqoff(me, self);
-	/* Acquire: pairs with the release fetch_or in request_reap() (4). */
-	if (dwork_atomic_load(&me->reap, DWORK_RELAXED) &&
-	    dwork_atomic_xchg(&me->reap, 0, DWORK_ACQUIRE)) {
-		reap_list_irqoff(me, self, &me->sirq);
-		reap_list_irqoff(me, self, &me->idle);
-	}
+	if (dwork_atomic_load(&me->reap, DWORK_RELAXED))
+		reap_irqoff(me, self);
 }
 
 /* Ask @cpu to scan its lists; raise its softirq on the 0 -> 1 edge. */
@@ -477,16 +499,19 @@ static void request_reap(unsigned int cpu, unsigned int self)
 
 /*
  * Decide about a node just taken off this CPU's list: claim it (returns
- * true, state now RUN), or drop/forward it (returns false).
- * Context: owner, IRQs off.
+ * true, state now RUN and *@sp the word this CPU wrote), or drop/forward
+ * it (returns false).  Context: owner, IRQs off.
  */
-static bool claim_irqoff(struct dwork_cpu *me, unsigned int self,
-			 struct dwork_node *n)
+static DWORK_ALWAYS_INLINE bool claim_irqoff(struct dwork_cpu *me,
+					     unsigned int self,
+					     struct dwork_node *n,
+					     uint32_t *sp)
 {
 	uint32_t s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 
 	for (;;) {
 		uint32_t tgt = DWORK_ST_TGT(s);
+		uint32_t nw = st_set_tgt((s & ~(P | Q)) | R, self);
 
 		if (!(s & P) || (tgt != self && cpu_accepting(tgt))) {
 			arrive_irqoff(me, self, n); /* drops or forwards */
@@ -496,10 +521,11 @@ static bool claim_irqoff(struct dwork_cpu *me, unsigned int self,
 		 * Acquire: pairs with every scheduler's release CAS (1); the
 		 * callback sees what was written before each schedule.
 		 */
-		if (dwork_atomic_cas(&n->state, &s,
-				      st_set_tgt((s & ~(P | Q)) | R, self),
-				      DWORK_ACQUIRE, DWORK_RELAXED))
+		if (dwork_atomic_cas(&n->state, &s, nw, DWORK_ACQUIRE,
+				      DWORK_RELAXED)) {
+			*sp = nw;
 			return true;
+		}
 	}
 }
 
@@ -524,18 +550,44 @@ static void invoke(struct dwork_node *n)
 }
 
 /*
+ * After the callback: clear RUN; if a run was owed meanwhile, queue @n on
+ * its target in the same step.  @s: the state word as last read.
+ */
+static void finish_irqoff(struct dwork_cpu *me, unsigned int self,
+			  struct dwork_node *n, uint32_t s)
+{
+	bool requeue;
+
+	do {
+		requeue = (s & P) && !(s & D);
+		/*
+		 * Release: pairs with kill/busy's acquire load (3), so they see
+		 * the callback's writes once R is clear.  On requeue the node
+		 * goes QUEUED on its target in the same step.
+		 */
+	} while (!dwork_atomic_cas(&n->state, &s,
+				    requeue ? st_set_qcpu((s & ~R) | Q,
+							  DWORK_ST_TGT(s))
+					    : s & ~R,
+				    DWORK_RELEASE, DWORK_RELAXED));
+	if (requeue) {
+		stat_inc(&me->stats.requeued);
+		enqueue_irqoff(n, DWORK_ST_TGT(s), self);
+	}
+}
+
+/*
  * Run a claimed node's callback at nesting level @lvl with IRQs enabled,
  * then re-queue it if it was scheduled meanwhile.  Entered with IRQs off
  * (@flags from the caller's save, which had them on), and returns with
  * IRQs off again, so the caller goes on to its next node without another
  * save/restore pair.
  */
-static void run_irqoff(struct dwork_cpu *me, unsigned int self,
-		       struct dwork_node *n, int lvl, unsigned long flags)
+static DWORK_ALWAYS_INLINE void run_irqoff(struct dwork_cpu *me,
+					   unsigned int self,
+					   struct dwork_node *n, int lvl,
+					   unsigned long flags, uint32_t s)
 {
-	uint32_t s;
-	bool requeue;
-
 	DWORK_CHECK(!me->running[lvl],
 		    "dwork_softirq/dwork_idle_run: called from a callback of "
 		    "the same kind on this CPU (callbacks do not nest)");
@@ -547,7 +599,6 @@ static void run_irqoff(struct dwork_cpu *me, unsigned int self,
 	 */
 	dwork_atomic_store(&me->running[lvl], n, DWORK_RELAXED);
 	me->killed[lvl] = false;
-	stat_inc(&me->stats.run);
 	dwork_port_trace(DWORK_TRACE_RUN, self, n);
 	dwork_port_irq_restore(flags);
 
@@ -565,23 +616,14 @@ static void run_irqoff(struct dwork_cpu *me, unsigned int self,
 		return;
 	}
 	dwork_port_trace(DWORK_TRACE_DONE, self, n);
-	s = dwork_atomic_load(&n->state, DWORK_RELAXED);
-	do {
-		requeue = (s & P) && !(s & D);
-		/*
-		 * Release: pairs with kill/busy's acquire load (3), so they see
-		 * the callback's writes once R is clear.  On requeue the node
-		 * goes QUEUED on its target in the same step.
-		 */
-	} while (!dwork_atomic_cas(&n->state, &s,
-				    requeue ? st_set_qcpu((s & ~R) | Q,
-							  DWORK_ST_TGT(s))
-					    : s & ~R,
-				    DWORK_RELEASE, DWORK_RELAXED));
-	if (requeue) {
-		stat_inc(&me->stats.requeued);
-		enqueue_irqoff(n, DWORK_ST_TGT(s), self);
-	}
+	/*
+	 * Common case first: nobody touched the state word since our claim
+	 * (@s is what the claim wrote), so clear RUN in one CAS.  Release:
+	 * as in finish_irqoff().  On failure @s is the current word.
+	 */
+	if (!dwork_atomic_cas(&n->state, &s, s & ~R, DWORK_RELEASE,
+			       DWORK_RELAXED))
+		finish_irqoff(me, self, n, s);
 }
 
 /* The calling CPU's struct if dwork runs on it, else NULL. */
@@ -704,7 +746,6 @@ void dwork_node_init(struct dwork_node *n, enum dwork_kind kind)
 	}
 	n->next = NULL;
 	n->prev = NULL;
-	n->seq = 0;
 	n->kind = (uint8_t)kind;
 	n->magic = DWORK_NODE_MAGIC;
 	/*
@@ -714,21 +755,18 @@ void dwork_node_init(struct dwork_node *n, enum dwork_kind kind)
 	dwork_atomic_store(&n->state, nw, DWORK_RELEASE);
 }
 
-int dwork_node_schedule(struct dwork_node *n, unsigned int cpu, bool *queued)
+int dwork_node_schedule(struct dwork_node *n, unsigned int cpu)
 {
-	struct dwork_cpu *me;
-	unsigned int self;
+	unsigned int self = dwork_port_this_cpu();
 	unsigned long flags;
 	uint32_t s, nw;
 	bool link;
 
-	*queued = false;
 	/* Never initialised, or overwritten: one compare (see callgrind). */
 	if (n->magic != DWORK_NODE_MAGIC)
 		return DWORK_EINVAL;
 	if (!cpu_accepting(cpu))
 		return DWORK_ENODEV;
-	me = this_dwork_cpu(&self);
 
 	flags = dwork_port_irq_save();
 	s = dwork_atomic_load(&n->state, DWORK_RELAXED);
@@ -753,7 +791,7 @@ int dwork_node_schedule(struct dwork_node *n, unsigned int cpu, bool *queued)
 		 * coalesced schedule is this RMW, never a plain load.
 		 * Acquire: pairs with the release that last cleared QUEUED
 		 * (unlink) or RUN (runner) (3), so when we take the link
-		 * fields (next/prev/seq) our writes come after the previous
+		 * fields (next/prev) our writes come after the previous
 		 * holder's (7).
 		 */
 	} while (!dwork_atomic_cas(&n->state, &s, nw, DWORK_ACQ_REL,
@@ -763,11 +801,11 @@ int dwork_node_schedule(struct dwork_node *n, unsigned int cpu, bool *queued)
 		enqueue_irqoff(n, cpu, self);
 	else if ((s & Q) && DWORK_ST_QCPU(s) != cpu)
 		request_reap(DWORK_ST_QCPU(s), self); /* please forward it */
-	if (me)
-		stat_inc((s & P) ? &me->stats.coalesced : &me->stats.raised);
+	if (self < DWORK_NR_CPUS)
+		stat_inc((s & P) ? &cpu_of(self)->stats.coalesced
+				 : &cpu_of(self)->stats.raised);
 	dwork_port_irq_restore(flags);
-	*queued = !(s & P);
-	return 0;
+	return (s & P) ? 0 : DWORK_QUEUED;
 }
 
 void dwork_node_cancel(struct dwork_node *n)
@@ -875,13 +913,15 @@ int dwork_node_kill(struct dwork_node *n)
 
 void dwork_softirq(void)
 {
-	unsigned int self, done = 0;
-	struct dwork_cpu *me = this_dwork_cpu(&self);
+	unsigned int self = dwork_port_this_cpu(), done = 0;
+	struct dwork_cpu *me;
+	struct dwork_node *n;
 	unsigned long flags;
-	uint32_t limit;
+	uint32_t s;
 
-	if (!me)
+	if (self >= DWORK_NR_CPUS)
 		return;
+	me = cpu_of(self);
 	DWORK_CHECK(!dwork_port_in_irq() && !dwork_port_irqs_disabled(),
 		    "dwork_softirq: must run in softirq context with IRQs "
 		    "enabled, not from a hard IRQ or with IRQs off");
@@ -897,22 +937,25 @@ void dwork_softirq(void)
 	}
 	me->in_softirq = true;
 	service_irqoff(me, self);
-	/* Only what is queued now runs in this pass. */
-	limit = me->sirq.next_seq;
+	/*
+	 * Only what is queued now runs in this pass: up to the node that is
+	 * the tail now (a reap scan that unlinks it moves the mark back).
+	 */
+	me->pass_last = me->sirq.tail;
 
 	/*
 	 * IRQs stay off from one node to the next and are on only around
 	 * callbacks (run_irqoff), and between two nodes that did not run.
 	 */
-	while (done < DWORK_SOFTIRQ_BATCH) {
-		struct dwork_node *n = me->sirq.head;
-
-		if (!n || !seq_before(n->seq, limit))
-			break;
-		list_unlink(&me->sirq, n);
-		if (claim_irqoff(me, self, n)) {
-			run_irqoff(me, self, n, DWORK_LVL_SOFTIRQ, flags);
-			done++;
+	while (me->pass_last) {
+		n = me->sirq.head;
+		if (n == me->pass_last)
+			me->pass_last = NULL;
+		list_pop_head(&me->sirq, n);
+		if (claim_irqoff(me, self, n, &s)) {
+			run_irqoff(me, self, n, DWORK_LVL_SOFTIRQ, flags, s);
+			if (++done == DWORK_SOFTIRQ_BATCH)
+				break;
 		} else {
 			/* Dropped or forwarded: let pending IRQs in. */
 			dwork_port_irq_restore(flags);
@@ -920,6 +963,9 @@ void dwork_softirq(void)
 		}
 	}
 
+	/* One counter update per pass, not per callback. */
+	stat_add(&me->stats.run, done);
+	me->pass_last = NULL;
 	/* Still IRQs off: nothing can be appended between check and clear. */
 	me->in_softirq = false;
 	if (me->sirq.head || dwork_atomic_load(&me->inbox, DWORK_RELAXED) ||
@@ -952,6 +998,7 @@ void dwork_idle_run(void)
 	struct dwork_cpu *me = this_dwork_cpu(&self);
 	unsigned long flags;
 	struct dwork_node *n;
+	uint32_t s;
 
 	if (!me)
 		return;
@@ -965,9 +1012,10 @@ void dwork_idle_run(void)
 	}
 	service_irqoff(me, self);
 	while ((n = me->idle.head) != NULL) {
-		list_unlink(&me->idle, n);
-		if (claim_irqoff(me, self, n)) {
-			run_irqoff(me, self, n, DWORK_LVL_IDLE, flags);
+		list_pop_head(&me->idle, n);
+		if (claim_irqoff(me, self, n, &s)) {
+			stat_inc(&me->stats.run);
+			run_irqoff(me, self, n, DWORK_LVL_IDLE, flags, s);
 			break;
 		}
 	}
@@ -1002,6 +1050,7 @@ void dwork_cpu_init(unsigned int cpu)
 	c->adopt = NULL;
 	c->adopt_lifo = NULL;
 	c->adopt_rev = NULL;
+	c->pass_last = NULL;
 	dwork_atomic_store(&c->reap, 0, DWORK_RELAXED);
 	/*
 	 * Release: pairs with dwork_cpu_dead()'s acquire load of this CPU's
@@ -1155,6 +1204,7 @@ void dwork_cpu_dead(unsigned int cpu)
 	list_reset(&dead->idle);
 	dwork_atomic_store(&dead->reap, 0, DWORK_RELAXED);
 	dead->in_softirq = false;
+	dead->pass_last = NULL;
 
 	adopt_all_irqoff(me, self, &flags);
 	dwork_port_irq_restore(flags);

@@ -72,11 +72,15 @@ _Static_assert(DWORK_ADOPT_BATCH >= 1, "DWORK_ADOPT_BATCH must be >= 1");
 #define dwork_port_list_point() ((void)0)
 #endif
 
+/* For the few helpers of the per-callback path. */
+#define DWORK_ALWAYS_INLINE inline __attribute__((always_inline))
+
 #define dwork_container_of(ptr, type, member)                             \
 	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
 /* engine.c */
-int dwork_node_schedule(struct dwork_node *n, unsigned int cpu, bool *queued);
+/* DWORK_QUEUED if a new run was queued, 0 if one was pending, or DWORK_E*. */
+int dwork_node_schedule(struct dwork_node *n, unsigned int cpu);
 void dwork_node_cancel(struct dwork_node *n);
 int dwork_node_kill(struct dwork_node *n);
 void dwork_node_init(struct dwork_node *n, enum dwork_kind kind);

@@ -23,20 +23,16 @@ static bool item_ok(const struct dwork_item *it)
 
 int dwork_item_raise_on(struct dwork_item *it, unsigned int cpu)
 {
-	bool queued;
-	int r;
-
 	if (!item_ok(it))
 		return DWORK_EINVAL;
-	r = dwork_node_schedule(&it->node, cpu, &queued);
-	if (r)
-		return r;
-	return queued ? DWORK_QUEUED : 0;
+	return dwork_node_schedule(&it->node, cpu);
 }
 
 int dwork_item_raise(struct dwork_item *it)
 {
-	return dwork_item_raise_on(it, dwork_port_this_cpu());
+	if (!item_ok(it))
+		return DWORK_EINVAL;
+	return dwork_node_schedule(&it->node, dwork_port_this_cpu());
 }
 
 int dwork_item_busy(const struct dwork_item *it)

@@ -26,16 +26,22 @@ static bool tasklet_ok(const struct dwork_tasklet *t)
 
 int dwork_tasklet_schedule_on(struct dwork_tasklet *t, unsigned int cpu)
 {
-	bool queued;
+	int r;
 
 	if (!tasklet_ok(t))
 		return DWORK_EINVAL;
-	return dwork_node_schedule(&t->node, cpu, &queued);
+	r = dwork_node_schedule(&t->node, cpu);
+	return r < 0 ? r : 0;
 }
 
 int dwork_tasklet_schedule(struct dwork_tasklet *t)
 {
-	return dwork_tasklet_schedule_on(t, dwork_port_this_cpu());
+	int r;
+
+	if (!tasklet_ok(t))
+		return DWORK_EINVAL;
+	r = dwork_node_schedule(&t->node, dwork_port_this_cpu());
+	return r < 0 ? r : 0;
 }
 
 bool dwork_tasklet_is_scheduled(const struct dwork_tasklet *t)

@@ -75,7 +75,6 @@ enum dwork_kind {
  * @prev:  previous node in a per-CPU list (not used in an inbox)
  * @state: the state word; only the queue protocol in src/ touches it, and
  *         always atomically (see the state table in src/engine.c)
- * @seq:   append sequence number on the owning CPU's list
  * @kind:  enum dwork_kind
  * @magic: DWORK_NODE_MAGIC once initialised, so that garbage is refused
  */
@@ -83,7 +82,6 @@ struct dwork_node {
 	struct dwork_node *next;
 	struct dwork_node *prev;
 	uint32_t state;
-	uint32_t seq;
 	uint8_t kind;
 	uint16_t magic;
 };
@@ -101,14 +99,13 @@ struct dwork_node {
 #define DWORK_NODE_MAGIC 0xd5c3u
 
 #define DWORK_NODE_INIT(kind_)                                            \
-	{ .next = NULL, .prev = NULL, .state = DWORK_ST_INIT, .seq = 0,   \
+	{ .next = NULL, .prev = NULL, .state = DWORK_ST_INIT,              \
 	  .kind = (kind_), .magic = DWORK_NODE_MAGIC }
 
 /* A per-CPU FIFO list, touched only by its CPU with IRQs off. */
 struct dwork_list {
 	struct dwork_node *head;    /* oldest node, or NULL */
 	struct dwork_node *tail;    /* newest node, or NULL */
-	uint32_t next_seq;          /* seq given to the next appended node */
 };
 
 /**
@@ -171,6 +168,7 @@ struct dwork_cpu {
 	struct dwork_node *adopt;      /* its lists, oldest first */
 	struct dwork_node *adopt_lifo; /* its inbox, newest first */
 	struct dwork_node *adopt_rev;  /* the part of that inbox reversed */
+	struct dwork_node *pass_last; /* last sirq node of the running pass */
 	struct dwork_stats stats;   /* counters, see dwork_cpu_stats() */
 } __attribute__((aligned(DWORK_CACHELINE_BYTES)));
 

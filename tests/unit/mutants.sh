@@ -50,10 +50,10 @@ mutant M12-no-kick-from-softirq src/engine.c \
 
 # The softirq pass and the idle loop.
 mutant M13-batch-unbounded src/engine.c \
-	's/while (done < DWORK_SOFTIRQ_BATCH) {/while (1) {/' \
+	's/if (++done == DWORK_SOFTIRQ_BATCH)$/if (++done == 0)/' \
 	'one softirq pass runs everything, no batch bound'
 mutant M14-pass-unlimited src/engine.c \
-	's/if (!n || !seq_before(n->seq, limit))$/if (!n)/' \
+	's/while (me->pass_last) {/while (me->sirq.head) {/' \
 	'work queued during a pass runs in the same pass'
 mutant M15-no-reraise src/engine.c \
 	'/^void dwork_softirq/,/^}/ s/^\t\tdwork_port_raise_softirq();/\t\t(void)0;/' \
@@ -120,11 +120,11 @@ mutant M32-reinit-wipes src/engine.c \
 mutant M33-busy-ignores-queued src/item.c \
 	's/(DWORK_ST_PEND | DWORK_ST_QUEUED | DWORK_ST_RUN)/(DWORK_ST_PEND | DWORK_ST_RUN)/' \
 	'busy returns 0 while a cancelled node is still linked'
-mutant M34-raise-true-when-absorbed src/item.c \
-	's/return queued ? DWORK_QUEUED : 0;/return DWORK_QUEUED;/' \
+mutant M34-raise-true-when-absorbed src/engine.c \
+	's/return (s \& P) ? 0 : DWORK_QUEUED;/return DWORK_QUEUED;/' \
 	'raise returns DWORK_QUEUED for an absorbed (already pending) raise'
-mutant M34b-raise-error-as-absorbed src/item.c \
-	's/^\t\treturn r;$/\t\treturn 0;/' \
+mutant M34b-raise-error-as-absorbed src/engine.c \
+	'/^int dwork_node_schedule/,/^}/ s/return DWORK_E[A-Z]*;/return 0;/' \
 	'raise reports a refused raise (offline CPU, uninitialised) as absorbed (0)'
 mutant M35-no-cancel-reap src/engine.c \
 	'/^void dwork_node_cancel/,/^}/ s/request_reap(DWORK_ST_QCPU(s), self);/(void)0;/' \

@@ -14,7 +14,7 @@
  *                    [--cpus N] [--scenario a,b] [--impl a,b]
  *        (--cpus: CPU threads of feed_many and feed_all; default all host
  *        CPUs, one thread pinned to each)
- *        dwork-bench --rt-only IMPL --iters N     (for callgrind)
+ *        dwork-bench --rt-only IMPL --iters N [--cg storm|feed]  (callgrind)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -374,6 +374,83 @@ static void storm_body(struct run_ctx *rc, unsigned int cpu)
 	rc->res[cpu].ops = ops;
 	rc->res[cpu].extra = queued;
 	free(me->objs);
+}
+
+/*
+ * Deterministic loops for callgrind (dwork-bench --rt-only IMPL --cg
+ * storm|feed, see bench/callgrind.sh): one thread, no clock, no stop flag.
+ *   storm: the storm scenario's bursts (STORM_BURST raises of STORM_ITEMS
+ *          items, each in simulated hard IRQ, then the softirq);
+ *   feed:  the thread plays CPU 0 and schedules CG_FEED_BATCH objects on
+ *          CPU 1, then plays CPU 1 and runs its softirq: the push, the
+ *          drain and the runs of the feed scenario, without contention.
+ */
+#define CG_FEED_BATCH 16
+
+__attribute__((noinline)) void bench_storm_loop(const struct bench_impl *im,
+						void *objs, uint64_t bursts)
+{
+	unsigned int k, i = 0;
+
+	for (; bursts; bursts--) {
+		for (k = 0; k < STORM_BURST; k++) {
+			unsigned long f;
+
+			bp_in_irq++;
+			f = dwork_port_irq_save();
+			im->schedule(obj_at(objs, im, (i++ * 5u) % STORM_ITEMS));
+			dwork_port_irq_restore(f);
+			bp_in_irq--;
+		}
+		poll_softirq(im);
+	}
+}
+
+__attribute__((noinline)) void bench_feed_loop(const struct bench_impl *im,
+					       void *objs, uint64_t batches)
+{
+	unsigned int k;
+
+	for (; batches; batches--) {
+		for (k = 0; k < CG_FEED_BATCH; k++)
+			im->schedule_on(obj_at(objs, im, k), 1);
+		bp_self = 1;
+		poll_softirq(im);
+		bp_self = 0;
+	}
+}
+
+struct cg_priv {
+	const char *what;
+	uint64_t iters;
+	uint64_t runs;
+	uint64_t want;
+};
+
+static void cg_body(struct run_ctx *rc, unsigned int cpu)
+{
+	struct cg_priv *p = rc->priv;
+	const struct bench_impl *im = rc->im;
+	bool storm = !strcmp(p->what, "storm");
+	unsigned int nobj = storm ? STORM_ITEMS : CG_FEED_BATCH, k;
+	void *objs = xalloc(obj_stride(im) * nobj);
+
+	(void)cpu;
+	for (k = 0; k < nobj; k++)
+		im->obj_init(obj_at(objs, im, k),
+			     storm ? BENCH_ITEM : BENCH_TASKLET, count_cb,
+			     &p->runs);
+	if (storm) {
+		bench_storm_loop(im, objs, p->iters / 10 + 1); /* warm up */
+		bench_storm_loop(im, objs, p->iters);
+		/* Every burst raises each item at least once: one run each. */
+		p->want = (p->iters + p->iters / 10 + 1) * STORM_ITEMS;
+	} else {
+		bench_feed_loop(im, objs, p->iters / 10 + 1);
+		bench_feed_loop(im, objs, p->iters);
+		p->want = (p->iters + p->iters / 10 + 1) * CG_FEED_BATCH;
+	}
+	free(objs);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1134,7 +1211,7 @@ static void usage(void)
 		"usage: dwork-bench [--json [--table FILE]] [--quick] [--reps N] "
 		"[--ms N] [--rt] [--cpus N]\n"
 		"                   [--scenario a,b,...] [--impl a,b,...]\n"
-		"       dwork-bench --rt-only IMPL [--iters N]\n"
+		"       dwork-bench --rt-only IMPL [--iters N] [--cg storm|feed]\n"
 		"scenarios:");
 	for (i = 0; i < NR_SCEN; i++)
 		fprintf(stderr, " %s", scen_name[i]);
@@ -1162,7 +1239,7 @@ int main(int argc, char **argv)
 {
 	struct opts o = { .reps = 5, .ms = 300, .rt_iters = 2000000,
 			  .lat_samples = 20000 };
-	const char *scen = NULL, *impls = NULL, *rt_only = NULL;
+	const char *scen = NULL, *impls = NULL, *rt_only = NULL, *cg = NULL;
 	bool reps_set = false, ms_set = false, iters_set = false;
 	long n;
 	unsigned int i;
@@ -1200,6 +1277,10 @@ int main(int argc, char **argv)
 			impls = argv[++a];
 		} else if (!strcmp(s, "--rt-only") && a + 1 < argc) {
 			rt_only = argv[++a];
+		} else if (!strcmp(s, "--cg") && a + 1 < argc) {
+			cg = argv[++a];
+			if (strcmp(cg, "storm") && strcmp(cg, "feed"))
+				usage();
 		} else {
 			usage();
 		}
@@ -1248,6 +1329,28 @@ int main(int argc, char **argv)
 		if (i == NR_IMPLS)
 			usage();
 		rc->im = all_impls[i];
+		if (cg) {
+			/* bench_storm_loop / bench_feed_loop, for callgrind. */
+			struct cg_priv q = { .what = cg, .iters = o.rt_iters };
+
+			/*
+			 * No cross-CPU transport, or a synchronous cross-call
+			 * that one thread playing both CPUs cannot answer.
+			 */
+			if (!strcmp(cg, "feed") &&
+			    (!rc->im->remote || rc->im == &bench_impl_feeder_lock))
+				return 3;
+			rc->priv = &q;
+			rc->im->setup(2);
+			run_cpus(rc, 1, cg_body, 0);
+			rc->im->teardown();
+			if (q.runs != q.want)
+				return 1;
+			printf("%s %s %llu\n", cg, rt_only,
+			       (unsigned long long)q.iters);
+			free(rc);
+			return 0;
+		}
 		rc->priv = &p;
 		rc->im->setup(1);
 		run_cpus(rc, 1, rt_body, 0);

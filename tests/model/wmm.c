@@ -98,9 +98,11 @@ static struct site sites[] = {
 	  "chain = dwork_atomic_xchg(&me->inbox, NULL,", { 0 } },
 	{ "sched_cas", "engine.c",
 	  "} while (!dwork_atomic_cas(&n->state, &s, nw,", { 0 } },
-	{ "claim_cas", "engine.c", "st_set_tgt((s & ~(P | Q)) | R, self),",
+	{ "claim_cas", "engine.c", "if (dwork_atomic_cas(&n->state, &s, nw,",
 	  { 0 } },
 	{ "clear_run_cas", "engine.c", ": s & ~R,", { 0 } },
+	{ "clear_run_fast_cas", "engine.c",
+	  "if (!dwork_atomic_cas(&n->state, &s, s & ~R,", { 0 } },
 	{ "kill_wait_load", "engine.c",
 	  "for (;;) { /* Acquire: pairs with the release clearing Q or R (3). */ s = dwork_atomic_load(&n->state,",
 	  { 0 } },
@@ -671,14 +673,21 @@ static void done_setup(void)
 	L_data1 = new_loc(0);
 }
 
+/* RUN is cleared by one of two CASes (fast path, or with a re-queue). */
+static enum mo clear_run_mo(int k)
+{
+	enum mo a = O("clear_run_cas", k), b = O("clear_run_fast_cas", k);
+
+	return a < b ? a : b; /* the weaker: both must be strong enough */
+}
+
 static void done_runner(void)
 {
 	long s;
 
 	st(L_data1, 1, RLX);  /* the callback's last write */
 	s = ld(L_state, RLX);
-	while (!cas(L_state, &s, s & ~8L, O("clear_run_cas", 0),
-		    O("clear_run_cas", 1)))
+	while (!cas(L_state, &s, s & ~8L, clear_run_mo(0), clear_run_mo(1)))
 		;
 }
 

@@ -223,9 +223,22 @@ static void short_sleep(void)
 void dwork_posix_wake(unsigned int cpu)
 {
 	struct vcpu *v;
+	unsigned int nr;
 
 	if (cpu >= DWORK_NR_CPUS)
 		return;
+	/*
+	 * Work for a CPU the runtime started no thread for would never run
+	 * (and a kill of it would wait forever): only dwork_posix_start()
+	 * and dwork_posix_cpu_up() may call dwork_cpu_init() here.
+	 */
+	nr = __atomic_load_n(&rt.nr, __ATOMIC_RELAXED);
+	if (nr && cpu >= nr)
+		dwork_posix_assert_fail("dwork posix: work was queued for a CPU "
+					"that has no runtime thread "
+					"(dwork_cpu_init() called directly? use "
+					"dwork_posix_start()/dwork_posix_cpu_up())",
+					__FILE__, __LINE__);
 	v = &vcpus[cpu];
 	/* Ring only on 0 -> 1; see "Why sleeping never loses a wake-up". */
 	if (__atomic_exchange_n(&dwork_posix_cpus[cpu].ipi, 1u,

@@ -4,6 +4,9 @@
  * pending, run_on from several host threads, quiesce publishing what
  * callbacks wrote, and refusals (bad CPU, NULL, calls from a vCPU).
  */
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 
 #include "posix_test.h"
@@ -302,6 +305,45 @@ static void test_runtime_refuses_bad_cpus_null_and_calls_from_vcpus(
 	dwork_posix_stop();
 }
 
+/*
+ * dwork_cpu_init() called directly for a CPU the runtime has no thread for:
+ * the first work queued for it stops the program with a message that says
+ * so (it used to be accepted, never run, and a kill of it hung).  Runs in a
+ * child process, which must die of SIGABRT with that message on stderr.
+ */
+static void test_work_for_cpu_without_thread_stops_with_a_message(
+	void **state)
+{
+	static struct dwork_tasklet t;
+	int pipefd[2], status;
+	char buf[512];
+	ssize_t n, len = 0;
+	pid_t pid;
+
+	(void)state;
+	assert_int_equal(pipe(pipefd), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		dup2(pipefd[1], STDERR_FILENO);
+		if (dwork_posix_start(2))
+			_exit(2);
+		dwork_cpu_init(3); /* misuse: CPU 3 has no thread */
+		dwork_tasklet_init(&t, t_cb, NULL, DWORK_TASKLET_SOFTIRQ);
+		(void)dwork_tasklet_schedule_on(&t, 3);
+		_exit(0); /* not reached when the runtime catches it */
+	}
+	close(pipefd[1]);
+	while ((n = read(pipefd[0], buf + len, sizeof(buf) - 1 - (size_t)len)) > 0)
+		len += n;
+	buf[len] = '\0';
+	close(pipefd[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+	assert_non_null(strstr(buf, "no runtime thread"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +356,7 @@ int main(void)
 		POSIX_TEST(test_quiesce_makes_callback_writes_visible),
 		POSIX_TEST(
 		test_runtime_refuses_bad_cpus_null_and_calls_from_vcpus),
+		POSIX_TEST(test_work_for_cpu_without_thread_stops_with_a_message),
 	};
 
 	return cmocka_run_group_tests_name("posix_runtime", tests, NULL, NULL);

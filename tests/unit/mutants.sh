@@ -215,7 +215,7 @@ mutant M51-no-cpu-dead-online-check src/engine.c \
 
 # NMI-safe raises (src/nmi.c; tests/unit/test_nmi.c).
 mutant M52-nmi-takes-ordinary-path src/nmi.c \
-	's/^\tif (self >= DWORK_NR_CPUS)$/\tif (self < DWORK_NR_CPUS) return dwork_node_schedule(n, self, queued);\n\tif (self >= DWORK_NR_CPUS)/' \
+	's/^\tif (self >= DWORK_NR_CPUS)$/\tif (self < DWORK_NR_CPUS) { int r = dwork_node_schedule(n, self); *queued = r > 0; return r < 0 ? r : 0; }\n\tif (self >= DWORK_NR_CPUS)/' \
 	'the NMI raise links into the lists like dwork_item_raise() (corrupts a list an NMI interrupted)'
 mutant M53-nmi-no-raise src/nmi.c \
 	's/^\t\tdwork_port_raise_softirq_nmi();$/\t\t;/' \

@@ -75,10 +75,10 @@ mutant M19-kill-keeps-pend src/engine.c \
 	'/^int dwork_node_kill/,/^}/ s/(s & ~P) | D/s | D/' \
 	'kill marks dead but does not cancel the pending run'
 mutant M20-kill-no-wait-run src/engine.c \
-	'/^int dwork_node_kill/,/^}/ s/if (!(s & (Q | R)))/if (!(s \& Q))/' \
+	'/^int dwork_node_kill/,/^}/ s/if (!(s & (Q | R)) && !running_on(DWORK_ST_TGT(s), n))/if (!(s \& Q))/' \
 	'kill does not wait for a callback running on another CPU'
 mutant M21-kill-no-wait-unlink src/engine.c \
-	'/^int dwork_node_kill/,/^}/ s/if (!(s & (Q | R)))/if (!(s \& R))/' \
+	'/^int dwork_node_kill/,/^}/ s/if (!(s & (Q | R)) && !running_on(/if (!(s \& R) \&\& !running_on(/' \
 	'kill returns while the node is still linked on another CPU'
 mutant M22-kill-no-service src/engine.c \
 	'/^int dwork_node_kill/,/^}/ s/service_irqoff(me, self);/(void)0;/' \
@@ -87,10 +87,10 @@ mutant M23-self-kill-touches src/engine.c \
 	's/if (me->killed\[lvl\]) {/if (0) {/' \
 	'the runner touches the node after a self-kill (Linux tasklet UAF)'
 mutant M24-no-edeadlk src/engine.c \
-	's/if (irq || lvl != inner)/if (0)/' \
+	's/\*own = lvl == inner && !dwork_port_in_irq();/*own = true;/' \
 	'kill from an outer context on the running CPU is treated as a self-kill'
 mutant M25-edeadlk-ignores-irq src/engine.c \
-	's/if (irq || lvl != inner)/if (lvl != inner)/' \
+	's/\*own = lvl == inner && !dwork_port_in_irq();/*own = lvl == inner;/' \
 	'kill from an IRQ that interrupted the callback is treated as a self-kill'
 mutant M26-schedule-after-kill src/engine.c \
 	'/^int dwork_node_schedule/,/^}/ s/if (s & D) {/if (0) {/' \

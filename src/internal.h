@@ -72,8 +72,9 @@ _Static_assert(DWORK_ADOPT_BATCH >= 1, "DWORK_ADOPT_BATCH must be >= 1");
 #define dwork_port_list_point() ((void)0)
 #endif
 
-/* For the few helpers of the per-callback path. */
-#define DWORK_ALWAYS_INLINE inline __attribute__((always_inline))
+/* For the few helpers of the per-callback path.  __always_inline__, not
+ * always_inline: Xen and Linux define always_inline as a macro. */
+#define DWORK_ALWAYS_INLINE inline __attribute__((__always_inline__))
 
 #define dwork_container_of(ptr, type, member)                             \
 	((type *)(void *)((char *)(ptr) - offsetof(type, member)))

@@ -382,6 +382,10 @@ boot() {	# $1 build name, $2 run label
 	[ -z "$x" ] || { verdict=FAIL why="$x"; }
 	echo "$verdict" >"$log.verdict"
 	say "$lab: $verdict in ${wall}s${why:+: $why}"
+	if [ $verdict = FAIL ] && [ -z "$MUT" ]; then
+		say "last lines of $log:"
+		tail -n 40 "$log" >&2
+	fi
 	[ $verdict = PASS ]
 }
 

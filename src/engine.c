@@ -755,6 +755,21 @@ void dwork_node_init(struct dwork_node *n, enum dwork_kind kind)
 	dwork_atomic_store(&n->state, nw, DWORK_RELEASE);
 }
 
+/*
+ * A schedule for a CPU that does not accept work: a killed tasklet still
+ * answers DWORK_ESHUTDOWN (it refuses every schedule until re-init), any
+ * other node DWORK_ENODEV.  Off the fast path.  Relaxed: a kill that
+ * returned on this thread is seen by coherence; one on another thread
+ * that did not happen before this call may or may not be.
+ */
+static __attribute__((__noinline__, __cold__)) int
+refused_cpu(const struct dwork_node *n)
+{
+	return (dwork_atomic_load(&n->state, DWORK_RELAXED) & D)
+		       ? DWORK_ESHUTDOWN
+		       : DWORK_ENODEV;
+}
+
 int dwork_node_schedule(struct dwork_node *n, unsigned int cpu)
 {
 	unsigned int self = dwork_port_this_cpu();
@@ -766,7 +781,7 @@ int dwork_node_schedule(struct dwork_node *n, unsigned int cpu)
 	if (n->magic != DWORK_NODE_MAGIC)
 		return DWORK_EINVAL;
 	if (!cpu_accepting(cpu))
-		return DWORK_ENODEV;
+		return refused_cpu(n);
 
 	flags = dwork_port_irq_save();
 	s = dwork_atomic_load(&n->state, DWORK_RELAXED);

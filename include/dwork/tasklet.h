@@ -113,7 +113,8 @@ int dwork_tasklet_schedule(struct dwork_tasklet *t);
  * Context: any, including hard IRQ and IRQs disabled.
  * NMI: not safe; use dwork_tasklet_schedule_nmi() (this CPU only).
  * Return: 0 if the tasklet is (now or already) pending; DWORK_ESHUTDOWN
- * after kill; DWORK_ENODEV if @cpu is out of range or not online in dwork;
+ * after kill (whatever @cpu); DWORK_ENODEV if @cpu is out of range or not
+ * online in dwork;
  * DWORK_EINVAL for NULL or an uninitialised tasklet.  On an error nothing
  * is queued.
  */

@@ -73,6 +73,9 @@ static void test_kill_cancels_pending_and_refuses_schedule(void **state)
 	assert_false(dwork_tasklet_is_scheduled(&i1.tl));
 	assert_int_equal(dwork_tasklet_schedule(&s1.tl), DWORK_ESHUTDOWN);
 	assert_int_equal(dwork_tasklet_schedule_on(&s1.tl, 1), DWORK_ESHUTDOWN);
+	/* Killed wins over a CPU that accepts no work. */
+	assert_int_equal(dwork_tasklet_schedule_on(&s1.tl, DWORK_NR_CPUS),
+			 DWORK_ESHUTDOWN);
 	assert_int_equal(dwork_tasklet_schedule(&i1.tl), DWORK_ESHUTDOWN);
 	u_quiesce();
 	assert_int_equal(s1.runs, 0);

@@ -1000,7 +1000,7 @@ static void run_all(const struct opts *o)
 		fprintf(stderr, "\r%60s\r", "");
 }
 
-/* Targets of issue 7, as ratios from this run. */
+/* Performance targets, as ratios from this run. */
 struct target {
 	const char *name;
 	double value;
@@ -1136,7 +1136,7 @@ static void print_table(const struct opts *o)
 	}
 	printf("\n(vs dwork: that implementation's ns/op divided by dwork's; "
 	       ">1 means dwork is faster;\n ops/cpu-s: ops per second of the "
-	       "measuring threads' own CPU time)\n\ntargets (issue 7):\n");
+	       "measuring threads' own CPU time)\n\ntargets:\n");
 	n = compute_targets(t);
 	for (i = 0; i < n; i++) {
 		if (!t[i].known)

@@ -90,7 +90,7 @@
  *     CAS is an acquire.  Every schedule, coalesced or not, is an RMW on the
  *     state word, so it is in the release sequence read by the claim that
  *     follows it in modification order: writes before an accepted schedule
- *     are visible to the callback that follows (contract "Ordering").
+ *     are visible to the callback that follows (tasklet.h and item.h, "Ordering").
  * (2) A push is CAS(inbox, old, n) with release after writing n->next; the
  *     drain is exchange(inbox, NULL) with acquire: the owner sees every
  *     pushed node's next pointer.

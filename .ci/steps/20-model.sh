@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# CI step (issue 5): suite 'model' built with clang (make check already ran
+# CI step: suite 'model' built with clang (make check already ran
 # it with gcc): the exhaustive explorer's 8 scenarios, its mutants of src/
 # (each must be caught), the weak-memory litmus tests and their
 # weakened-order mutants.  Prints the schedules explored per scenario.

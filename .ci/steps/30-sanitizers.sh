@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# CI step (issue 5): suites unit, posix and stress under
+# CI step: suites unit, posix and stress under
 # AddressSanitizer+UndefinedBehaviorSanitizer and, in a separate build
 # directory, under ThreadSanitizer.  Stress runs 5 s per test.  Suites not
 # defined in this tree are skipped (checked with `meson test --list`).

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# CI step (issue 5): freestanding and cross-architecture builds.
+# CI step: freestanding and cross-architecture builds.
 #  1. libdwork.a with -Dport=none for Cortex-M4 (Thumb-2), Cortex-M0
 #     (ARMv6-M: atomics become __atomic_* helper calls) and riscv64 (RV64GC),
 #     with and without debug_checks; meson/cross/check-undefined.sh fails

@@ -9,7 +9,7 @@
  *               IRQ-safe lock, then makes a synchronous cross-call (an
  *               IPI, waiting for it to be handled) whose handler on the
  *               target splices its feeder list onto its local list under
- *               the same lock (contract.md, lesson 5).  With
+ *               the same lock (the 2014 RFC's lost idle wake-up).  With
  *               BL_FEEDER_SYNC=0 ("feeder_nowait") the cross-call is a
  *               plain softirq raise and nobody waits: the lock alone.
  *               On the bench port an IPI is a request word the target

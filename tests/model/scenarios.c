@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
- * Scenarios of the exhaustive explorer, one per lesson of the contract
+ * Scenarios of the exhaustive explorer, one per race from Xen's and Linux's history
  * ("Lessons from Xen's history").  Each is small (2-3 CPUs, 2-4
  * operations) so that every schedule within the preemption bound can be
  * run.  The generic invariants live in sim.c; a scenario adds the checks
- * specific to its lesson.
+ * specific to its race.
  */
 #include <stddef.h>
 
@@ -13,7 +13,7 @@
 static struct sobj *A, *B, *T, *U;
 
 /* --------------------------------------------------------------------
- * Lesson 1 (Xen 104072fc1c): cancel, then raise again, while the owner
+ * (Xen 104072fc1c): cancel, then raise again, while the owner
  * may be running its softirq (and take an interrupt that raises it): the
  * node must never be linked twice.
  */
@@ -41,7 +41,7 @@ static void cancel_reraise_irq0(void)
 
 static const struct scenario cancel_reraise = {
 	.name = "cancel_reraise",
-	.lesson = "lesson 1: no double insertion after cancel",
+	.lesson = "Xen 104072fc1c: no double insertion after cancel",
 	.ncpus = 2,
 	.bound = 3,
 	.setup = cancel_reraise_setup,
@@ -50,7 +50,7 @@ static const struct scenario cancel_reraise = {
 
 static const struct scenario cancel_reraise_irq = {
 	.name = "cancel_reraise_irq",
-	.lesson = "lesson 1, with an IRQ raising it on the owner",
+	.lesson = "Xen 104072fc1c, with an IRQ raising it on the owner",
 	.ncpus = 2,
 	.bound = 3,
 	.setup = cancel_reraise_setup,
@@ -59,7 +59,7 @@ static const struct scenario cancel_reraise_irq = {
 };
 
 /* --------------------------------------------------------------------
- * Lesson 2 (Xen a2a935bc5e): raise on CPU 1 while the item runs on CPU 0,
+ * (Xen a2a935bc5e): raise on CPU 1 while the item runs on CPU 0,
  * and from an interrupt on CPU 0 itself: queued again, never run twice at
  * once, no spinning.
  */
@@ -85,7 +85,7 @@ static void raise_running_irq0(void)
 
 static const struct scenario raise_running = {
 	.name = "raise_running",
-	.lesson = "lesson 2: raise on B while running on A",
+	.lesson = "Xen a2a935bc5e: raise on B while running on A",
 	.ncpus = 2,
 	.bound = 2,
 	.setup = raise_running_setup,
@@ -94,7 +94,7 @@ static const struct scenario raise_running = {
 };
 
 /* --------------------------------------------------------------------
- * Lesson 3 (Xen 29555668b5): CPU 2 goes offline with local work pending
+ * (Xen 29555668b5): CPU 2 goes offline with local work pending
  * (an item and an idle tasklet) while CPU 1 feeds it an item; CPU 0 runs
  * dwork_cpu_dead(2).  Nothing accepted may be lost.
  */
@@ -133,7 +133,7 @@ static void offline_check(void)
 
 static const struct scenario offline_feed = {
 	.name = "offline_feed",
-	.lesson = "lesson 3: CPU offline with work in flight and a racing feed",
+	.lesson = "Xen 29555668b5: CPU offline with work in flight and a racing feed",
 	.ncpus = 3,
 	.bound = 2,
 	.setup = offline_setup,
@@ -142,7 +142,7 @@ static const struct scenario offline_feed = {
 };
 
 /* --------------------------------------------------------------------
- * Lesson 4 (XSA-395): a teardown loop cancels and polls busy() until it
+ * (XSA-395): a teardown loop cancels and polls busy() until it
  * says 0, then frees the item, while the item runs (and re-raises itself
  * once, the dpci pattern).  busy() must not say 0 while any CPU still
  * references the item.
@@ -186,7 +186,7 @@ static void teardown_cpu1(void)
 
 static const struct scenario teardown_busy = {
 	.name = "teardown_busy",
-	.lesson = "lesson 4: busy() never 0 while referenced",
+	.lesson = "XSA-395: busy() never 0 while referenced",
 	.ncpus = 2,
 	.bound = 3,
 	.setup = teardown_setup,
@@ -194,7 +194,7 @@ static const struct scenario teardown_busy = {
 };
 
 /* --------------------------------------------------------------------
- * Lesson 5 (the RFC's feeder): CPU 1 feeds CPU 0 one batch mixing an
+ * (the RFC's feeder): CPU 1 feeds CPU 0 one batch mixing an
  * item, an idle tasklet and a softirq tasklet.  Each runs once, in its
  * own context, idle work is never stranded, and the two softirq-context
  * nodes run in feed order (FIFO per source CPU).
@@ -224,7 +224,7 @@ static void mixed_check(void)
 
 static const struct scenario feed_mixed = {
 	.name = "feed_mixed",
-	.lesson = "lesson 5: feed batch mixing kinds",
+	.lesson = "2014 RFC: feed batch mixing kinds",
 	.ncpus = 2,
 	.bound = 2,
 	.setup = mixed_setup,
@@ -233,7 +233,7 @@ static const struct scenario feed_mixed = {
 };
 
 /* --------------------------------------------------------------------
- * Lesson 6 / kill: CPU 1 kills a tasklet that CPU 0 schedules locally and
+ * Kill: CPU 1 kills a tasklet that CPU 0 schedules locally and
  * then re-targets to CPU 1.  When kill returns, nothing references it and
  * it never runs again; later schedules return ESHUTDOWN.
  */
@@ -256,7 +256,7 @@ static void kill_cpu1(void)
 
 static const struct scenario kill_sched = {
 	.name = "kill_sched",
-	.lesson = "lesson 6: kill racing schedule",
+	.lesson = "kill racing schedule",
 	.ncpus = 2,
 	.bound = 2,
 	.setup = kill_setup,
@@ -264,7 +264,7 @@ static const struct scenario kill_sched = {
 };
 
 /* --------------------------------------------------------------------
- * Lesson 6 (Linux tasklets): callbacks kill and free their own tasklet
+ * (Linux tasklets): callbacks kill and free their own tasklet
  * (softirq and idle kind), among other work fed from CPU 1.  The runner
  * must never touch the object again (it is poisoned).
  */
@@ -296,7 +296,7 @@ static void selfkill_cpu1(void)
 
 static const struct scenario self_kill = {
 	.name = "self_kill",
-	.lesson = "lesson 6: self-kill, runner never touches the object",
+	.lesson = "Linux tasklets: self-kill, runner never touches the object",
 	.ncpus = 2,
 	.bound = 2,
 	.setup = selfkill_setup,
@@ -326,7 +326,7 @@ static void retarget_cpu1(void)
 
 static const struct scenario retarget_running = {
 	.name = "retarget_running",
-	.lesson = "contract: re-target while running runs on the newest target",
+	.lesson = "re-target while running runs on the newest target",
 	.ncpus = 2,
 	.bound = 3,
 	.setup = retarget_setup,
@@ -401,7 +401,7 @@ static void killdead_irq1(void)
 	 * the claim; one that lands earlier, while T still sits in the
 	 * inbox of a dead CPU whose adoption is below it on this stack,
 	 * would spin forever whatever the code does (kill from hard IRQ is
-	 * outside the contract; .notes/bug-model-3.md), so it does nothing.
+	 * not what this scenario checks), so it does nothing.
 	 */
 	if (sim_inbox_closed(0))
 		op_kill(T);

@@ -551,7 +551,7 @@ const struct sim_ev *sim_events(int *n)
 	return evs;
 }
 
-/* Softirqs run between task-context operations (contract "Contexts"). */
+/* Softirqs run between task-context operations (as in Xen and Linux). */
 static void run_softirqs(void)
 {
 	struct simcpu *c = &cpus[sim_cur];

@@ -9,7 +9,7 @@
  *     same object is in progress (atomic in-flight counter);
  *   - never a lost run: after quiesce, the last run of every object started
  *     after the newest accepted schedule was issued (each schedule is
- *     preceded by a ticket increment, which the contract's ordering rule
+ *     preceded by a ticket increment, which the ordering rule of tasklet.h
  *     makes visible to the run that follows it);
  *   - never more runs than accepted schedules.
  * Kill (tasklets) and cancel (items) are done under a per-object "closing"

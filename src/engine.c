@@ -90,7 +90,8 @@
  *     CAS is an acquire.  Every schedule, coalesced or not, is an RMW on the
  *     state word, so it is in the release sequence read by the claim that
  *     follows it in modification order: writes before an accepted schedule
- *     are visible to the callback that follows (tasklet.h and item.h, "Ordering").
+ *     are visible to the callback that follows (the "Ordering" rule of
+ *     tasklet.h and item.h).
  * (2) A push is CAS(inbox, old, n) with release after writing n->next; the
  *     drain is exchange(inbox, NULL) with acquire: the owner sees every
  *     pushed node's next pointer.
@@ -112,12 +113,6 @@
  * (7) The schedule CAS that sets QUEUED is also an acquire of (3): the new
  *     holder of next/prev writes them after the previous holder's
  *     last writes (found by ThreadSanitizer in the posix suite).
- * (9) The runner stores its running[] slot with release, both when the
- *     callback starts and after it returns; an outside kill of a
- *     self-killed node reads the runner's slots with acquire: once it sees
- *     the slot move on from the node, the callback's writes are visible
- *     and it has returned.  The self-kill CAS (release, after the slot was
- *     set) orders the slot store before the DEAD the killer acquires.
  * (8) cpu_init never writes adopter, and reopens the inbox (relaxed) only
  *     after online=1.  A pusher that reads CLOSED follows the adopter that
  *     the dwork_cpu_dead() whose exchange it read from stored (6), or a
@@ -128,6 +123,12 @@
  *     that pusher's CPU).  The new NULL needs no release: pushers publish
  *     nothing through it; the CPU's own first drain follows cpu_init by
  *     the port's bring-up.
+ * (9) The runner stores its running[] slot with release, both when the
+ *     callback starts and after it returns; an outside kill of a
+ *     self-killed node reads the runner's slots with acquire: once it sees
+ *     the slot move on from the node, the callback's writes are visible
+ *     and it has returned.  The self-kill CAS (release, after the slot was
+ *     set) orders the slot store before the DEAD the killer acquires.
  * (10) dwork_node_init's store of INIT is a release; the schedule CAS that
  *     reads it acquires (7), so a schedule on another CPU sees the node
  *     (link fields, kind, callback) initialised.

@@ -144,18 +144,6 @@
 #define D DWORK_ST_DEAD
 #define INIT DWORK_ST_INIT
 
-static inline uint32_t st_set_tgt(uint32_t s, unsigned int cpu)
-{
-	return (s & ~(DWORK_ST_CPU_MASK << DWORK_ST_TGT_SHIFT)) |
-	       ((uint32_t)cpu << DWORK_ST_TGT_SHIFT);
-}
-
-static inline uint32_t st_set_qcpu(uint32_t s, unsigned int cpu)
-{
-	return (s & ~(DWORK_ST_CPU_MASK << DWORK_ST_QCPU_SHIFT)) |
-	       ((uint32_t)cpu << DWORK_ST_QCPU_SHIFT);
-}
-
 static inline struct dwork_cpu *cpu_of(unsigned int cpu)
 {
 	return dwork_port_cpu(cpu);

@@ -33,6 +33,19 @@
 #define DWORK_ST_TGT(s)  (((s) >> DWORK_ST_TGT_SHIFT) & DWORK_ST_CPU_MASK)
 #define DWORK_ST_QCPU(s) (((s) >> DWORK_ST_QCPU_SHIFT) & DWORK_ST_CPU_MASK)
 
+/* The state word with TARGET / QCPU replaced by @cpu. */
+static inline uint32_t st_set_tgt(uint32_t s, unsigned int cpu)
+{
+	return (s & ~(DWORK_ST_CPU_MASK << DWORK_ST_TGT_SHIFT)) |
+	       ((uint32_t)cpu << DWORK_ST_TGT_SHIFT);
+}
+
+static inline uint32_t st_set_qcpu(uint32_t s, unsigned int cpu)
+{
+	return (s & ~(DWORK_ST_CPU_MASK << DWORK_ST_QCPU_SHIFT)) |
+	       ((uint32_t)cpu << DWORK_ST_QCPU_SHIFT);
+}
+
 _Static_assert(DWORK_NR_CPUS >= 1 && DWORK_NR_CPUS <= 4095,
 	       "the state word holds CPU numbers in 12 bits");
 

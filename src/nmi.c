@@ -65,18 +65,6 @@
 #ifdef dwork_port_raise_softirq_nmi
 
 /* As in engine.c. */
-static inline uint32_t nmi_set_tgt(uint32_t s, unsigned int cpu)
-{
-	return (s & ~(DWORK_ST_CPU_MASK << DWORK_ST_TGT_SHIFT)) |
-	       ((uint32_t)cpu << DWORK_ST_TGT_SHIFT);
-}
-
-static inline uint32_t nmi_set_qcpu(uint32_t s, unsigned int cpu)
-{
-	return (s & ~(DWORK_ST_CPU_MASK << DWORK_ST_QCPU_SHIFT)) |
-	       ((uint32_t)cpu << DWORK_ST_QCPU_SHIFT);
-}
-
 /*
  * Push @n, which this call holds (QUEUED on @self), onto this CPU's inbox
  * and raise the softirq if the inbox was empty.
@@ -145,11 +133,11 @@ static int node_schedule_nmi(struct dwork_node *n, bool *queued)
 		link = !(s & (Q | R));
 		if ((s & Q) && DWORK_ST_QCPU(s) != self) {
 			/* Linked on another CPU: the run stays there. */
-			nw = (s & P) ? s : nmi_set_tgt(s | P, DWORK_ST_QCPU(s));
+			nw = (s & P) ? s : st_set_tgt(s | P, DWORK_ST_QCPU(s));
 		} else {
-			nw = nmi_set_tgt(s | P, self);
+			nw = st_set_tgt(s | P, self);
 			if (link)
-				nw = nmi_set_qcpu(nw | Q, self);
+				nw = st_set_qcpu(nw | Q, self);
 		}
 		/*
 		 * Release: publishes the caller's writes to the run that

@@ -9,22 +9,8 @@
 #                with gcc and clang; only the hosted main.c sees libc.
 # Usage: tests/consume/run-ports.sh [WORKDIR]   (default: a fresh temp dir)
 set -eu
-src="$(cd "$(dirname "$0")/../.." && pwd)"
-work="${1:-$(mktemp -d)}"
-mkdir -p "$work"
-work="$(cd "$work" && pwd)"
-echo "consume-ports: working in $work"
-
-copy_tree() {
-	mkdir -p "$1"
-	if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		(cd "$src" && git ls-files -z | tar --null -T - -cf -) |
-			tar -C "$1" -xf -
-	else
-		(cd "$src" && tar --exclude='./build*' --exclude=./.git -cf - .) |
-			tar -C "$1" -xf -
-	fi
-}
+name=consume-ports
+. "$(dirname "$0")/common.sh"
 
 # 1. Meson subproject with -Dport=custom.
 rm -rf "$work/custom"

@@ -6,24 +6,8 @@
 #                pkg-config from a plain Makefile
 # Usage: tests/consume/run.sh [WORKDIR]   (default: a fresh temp dir)
 set -eu
-src="$(cd "$(dirname "$0")/../.." && pwd)"
-work="${1:-$(mktemp -d)}"
-mkdir -p "$work"
-work="$(cd "$work" && pwd)"
-echo "consume: working in $work"
-
-# A clean copy of the tree: tracked files (or everything but build dirs
-# when this is not a git checkout).
-copy_tree() {
-	mkdir -p "$1"
-	if git -C "$src" rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		(cd "$src" && git ls-files -z | tar --null -T - -cf -) |
-			tar -C "$1" -xf -
-	else
-		(cd "$src" && tar --exclude='./build*' --exclude=./.git -cf - .) |
-			tar -C "$1" -xf -
-	fi
-}
+name=consume
+. "$(dirname "$0")/common.sh"
 
 # 1. Subproject.
 rm -rf "$work/sub"

@@ -132,6 +132,18 @@
  * (10) dwork_node_init's store of INIT is a release; the schedule CAS that
  *     reads it acquires (7), so a schedule on another CPU sees the node
  *     (link fields, kind, callback) initialised.
+ * (11) The one schedule that writes nothing: on this CPU, with IRQs off,
+ *     of a node pending for this CPU and queued here (INIT|P|Q, TARGET =
+ *     QCPU = this CPU).  Only this CPU takes a node off its own inbox and
+ *     lists (dwork_cpu_dead() only once it is dead), with IRQs off, so
+ *     the run it owes starts after this schedule in program order: here,
+ *     or on another CPU after this CPU forwarded it with a release push
+ *     (2).  Either way the callback sees the caller's writes, which is
+ *     what (1) gives every other schedule.  A cancel, kill or re-target
+ *     racing on another CPU is ordered after this schedule: the load read
+ *     the word before their CAS in modification order (a stale read
+ *     included), and the node they change still leaves through this CPU.
+ *     Only this CPU clears Q here, so the load cannot miss that.
  * Every other access is relaxed, each with the reason at its site.  Each
  * order above is needed: tests/model/orders.py weakens every order one
  * step and a litmus test of tests/model/wmm.c catches each weakening.
@@ -785,14 +797,27 @@ int dwork_node_schedule(struct dwork_node *n, unsigned int cpu)
 			dwork_port_irq_restore(flags);
 			return DWORK_ESHUTDOWN;
 		}
+		/*
+		 * A run is already owed here and the node is queued here:
+		 * coalesce with no write at all (11).  The word is known
+		 * whole, so one compare; the P test first keeps this off
+		 * the path of a schedule that queues.
+		 */
+		if ((s & P) && cpu == self &&
+		    s == (INIT | P | Q | ((uint32_t)self << DWORK_ST_TGT_SHIFT) |
+			  ((uint32_t)self << DWORK_ST_QCPU_SHIFT))) {
+			link = false;
+			break;
+		}
 		link = !(s & (Q | R));
 		nw = st_set_tgt(s | P, cpu);
 		if (link)
 			nw = st_set_qcpu(nw | Q, cpu);
 		/*
 		 * Release: publishes the caller's writes to the run that
-		 * follows, pairs with the claim's acquire (1).  Even a
-		 * coalesced schedule is this RMW, never a plain load.
+		 * follows, pairs with the claim's acquire (1).  Every
+		 * coalesced schedule but the one above (11) is this RMW,
+		 * never a plain load.
 		 * Acquire: pairs with the release that last cleared QUEUED
 		 * (unlink) or RUN (runner) (3), so when we take the link
 		 * fields (next/prev) our writes come after the previous

@@ -226,3 +226,11 @@ mutant M54-nmi-link-while-running src/nmi.c \
 mutant M55-nmi-moves-node-queued-elsewhere src/nmi.c \
 	's/if ((s \& Q) \&\& DWORK_ST_QCPU(s) != self) {/if (0) {/' \
 	'the NMI raise re-targets a node queued on another CPU (its run moves, with no reap request)'
+
+# The schedule that writes nothing (engine.c ordering (11)).
+mutant M56-coalesce-for-another-cpu src/engine.c \
+	's/if ((s \& P) \&\& cpu == self \&\&/if ((s \& P) \&\&/' \
+	'a schedule for another CPU of a node pending here is absorbed (its re-target is lost)'
+mutant M57-coalesce-cancelled src/engine.c \
+	's/if ((s \& P) \&\& cpu == self \&\&/if (cpu == self \&\&/; s/s == (INIT | P | Q | ((uint32_t)self/s == (INIT | Q | ((uint32_t)self/' \
+	'a schedule of a cancelled node still linked here is absorbed (no run follows)'

@@ -111,9 +111,13 @@ check_stock() {
 		bad="$bad\n  xen/common/Kconfig: no line '$KC_NEW' yet"
 	[ -f "$X/common/tasklet.c" ] ||
 		bad="$bad\n  xen/common/tasklet.c (the stock implementation)"
-	grep -q '^void tasklet_schedule_on_cpu(struct tasklet \*t, unsigned int cpu);' \
-		"$X/include/xen/tasklet.h" 2>/dev/null ||
-		bad="$bad\n  xen/include/xen/tasklet.h declaring 'void tasklet_schedule_on_cpu(struct tasklet *t, unsigned int cpu);'"
+	# dwork's own tasklet.h declares the same function: a tree where it
+	# was left behind is not stock, and backing it up would make
+	# --revert "restore" dwork's header.
+	{ grep -q '^void tasklet_schedule_on_cpu(struct tasklet \*t, unsigned int cpu);' \
+		"$X/include/xen/tasklet.h" &&
+		! grep -q dwork "$X/include/xen/tasklet.h"; } 2>/dev/null ||
+		bad="$bad\n  xen/include/xen/tasklet.h declaring 'void tasklet_schedule_on_cpu(struct tasklet *t, unsigned int cpu);' and not mentioning dwork (the stock header)"
 	for p in common/dwork include/dwork include/dwork_port.h include/dwork_xen_dpci.h .dwork-stock; do
 		[ ! -e "$X/$p" ] || bad="$bad\n  no xen/$p yet (a partial integration?)"
 	done

@@ -14,6 +14,8 @@
 # usage: bench/callgrind.sh path/to/dwork-bench [iters] [--json] [scenarios]
 #   scenarios: space-separated subset of "roundtrip storm feed"
 #   (default: roundtrip only, the historical output).
+# CALLGRIND_IMPLS (environment): space-separated implementations to count
+#   (default: every implementation dwork-bench lists).
 set -eu
 bench=${1:?usage: callgrind.sh path/to/dwork-bench [iters] [--json] [scenarios]}
 iters=${2:-100000}
@@ -25,7 +27,7 @@ command -v valgrind >/dev/null 2>&1 || {
 }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-impls=$("$bench" --help 2>&1 | sed -n 's/^impls: //p')
+impls=${CALLGRIND_IMPLS:-$("$bench" --help 2>&1 | sed -n 's/^impls: //p')}
 # Each loop runs a warm-up of iters/10+1 units, then iters units.
 units=$((iters + iters / 10 + 1))
 [ "$json" = "--json" ] && printf '{"iters": %s, "results": [' "$units"

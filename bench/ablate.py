@@ -1,0 +1,470 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-2-Clause
+"""What each feature of dwork costs in instructions (driver of bench/ablate.sh).
+
+For each feature below: copy the source tree to a temporary directory,
+apply a small edit that takes only that feature off the measured paths,
+build dwork-bench (meson, buildtype debugoptimized), count instructions
+with bench/callgrind.sh (local round trip, storm raise, fed callback) and
+subtract from the unmodified build measured in the same run.  A last
+variant applies every edit at once.
+
+The edited builds exist only to be measured: they are not correct dwork
+(cancel, kill, hotplug... stop working) and nothing here writes to the
+source tree it was started from.
+
+Every edit is an exact text replacement.  An anchor that is not found
+exactly once stops the run with the feature's name and the anchor, so an
+edit can never silently measure the unmodified code.  A build that fails,
+or a measured scenario that no longer runs every callback it should, also
+stops the run.  No result depends on timing: callgrind counts are
+deterministic.
+"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ENGINE = "src/engine.c"
+TASKLET = "src/tasklet.c"
+ITEM = "src/item.c"
+
+SCENARIOS = ("roundtrip", "storm", "feed")
+KEYS = {
+    "roundtrip": "instructions_per_roundtrip",
+    "storm": "instructions_per_storm_raise",
+    "feed": "instructions_per_fed_callback",
+}
+
+# name, what the edit removes, scenarios the edited build cannot run
+# (their path needs the feature), [(file, anchor, replacement), ...]
+FEATURES = [
+    ("counters",
+     "per-CPU statistics: stat_add()/stat_inc() do nothing",
+     (),
+     [(ENGINE,
+       "\tdwork_atomic_store(c, dwork_atomic_load(c, DWORK_RELAXED) + v,\n"
+       "\t\t\t    DWORK_RELAXED);\n",
+       "\t(void)c;\n\t(void)v;\n")]),
+    ("api-checks",
+     "argument checks of the tasklet and item API (tasklet_ok(), "
+     "item_ok()) and the mapping of the engine's return value to 0",
+     (),
+     [(TASKLET,
+       "\treturn t && t->fn &&\n"
+       "\t       (t->node.kind == DWORK_KIND_SOFTIRQ ||\n"
+       "\t\tt->node.kind == DWORK_KIND_IDLE);\n",
+       "\t(void)t;\n\treturn true;\n"),
+      (TASKLET,
+       "\tr = dwork_node_schedule(&t->node, cpu);\n\treturn r < 0 ? r : 0;\n",
+       "\tr = dwork_node_schedule(&t->node, cpu);\n\treturn r;\n"),
+      (TASKLET,
+       "\tr = dwork_node_schedule(&t->node, dwork_port_this_cpu());\n"
+       "\treturn r < 0 ? r : 0;\n",
+       "\tr = dwork_node_schedule(&t->node, dwork_port_this_cpu());\n"
+       "\treturn r;\n"),
+      (ITEM,
+       "\treturn it && it->fn && it->node.kind == DWORK_KIND_ITEM;\n",
+       "\t(void)it;\n\treturn true;\n")]),
+    ("node-checks",
+     "node validation in schedule: the magic compare and the "
+     "INIT/reserved-bits test of the state word",
+     (),
+     [(ENGINE,
+       "\tif (n->magic != DWORK_NODE_MAGIC)\n\t\treturn DWORK_EINVAL;\n",
+       ""),
+      (ENGINE,
+       "if ((s & (INIT | DWORK_ST_RSVD)) != INIT ||\n\t\t    (DWORK_DEBUG",
+       "if ((DWORK_DEBUG")]),
+    ("hotplug",
+     "CPU hotplug: the online test of schedule (the CPU range check "
+     "stays) and of the softirq, the adoption test of service_irqoff(), "
+     "the closed-inbox tests of push and drain",
+     (),
+     [(ENGINE,
+       "\tif (!cpu_accepting(cpu))\n\t\treturn refused_cpu(n);\n",
+       "\tif (cpu >= DWORK_NR_CPUS)\n\t\treturn refused_cpu(n);\n"),
+      (ENGINE,
+       "if (!dwork_atomic_load(&me->online, DWORK_RELAXED) ||",
+       "if (0 ||"),
+      (ENGINE,
+       "\tif (me->adopt || me->adopt_lifo)\n"
+       "\t\tadopt_step_irqoff(me, self);\n\telse if (",
+       "\tif ("),
+      (ENGINE,
+       "\t\t\tif (old == DWORK_INBOX_CLOSED)\n\t\t\t\tbreak;\n", ""),
+      (ENGINE,
+       "\t\tif (old == DWORK_INBOX_CLOSED) {\n"
+       "\t\t\tcpu = dwork_atomic_load(&c->adopter, DWORK_RELAXED);\n"
+       "\t\t\tcontinue;\n\t\t}\n",
+       ""),
+      (ENGINE,
+       "\tif (chain == DWORK_INBOX_CLOSED) {\n\t\t/* Only a dead CPU",
+       "\tif (0) {\n\t\t/* Only a dead CPU")]),
+    ("inbox",
+     "the cross-CPU inbox: the inbox tests of service_irqoff() and of "
+     "the end of a pass, and the local/remote test of enqueue",
+     ("feed",),
+     [(ENGINE,
+       "dwork_atomic_load(&me->inbox, DWORK_RELAXED))\n"
+       "\t\tdrain_irqoff(me, self);\n",
+       "0)\n\t\tdrain_irqoff(me, self);\n"),
+      (ENGINE,
+       "dwork_atomic_load(&me->inbox, DWORK_RELAXED) ||", "0 ||"),
+      (ENGINE,
+       "\tif (cpu == self) {\n\t\tappend_irqoff(cpu_of(self), self, n);",
+       "\tif (1) {\n\t\tappend_irqoff(cpu_of(self), self, n);")]),
+    ("reap",
+     "the reap machinery that cancel, kill and re-targeting use to unlink "
+     "a queued node: the reap tests of service_irqoff() and of the end of "
+     "a pass, and the no-run-owed (dropped) tests of claim and arrive",
+     (),
+     [(ENGINE,
+       "\tif (dwork_atomic_load(&me->reap, DWORK_RELAXED))\n"
+       "\t\treap_irqoff(me, self);\n",
+       ""),
+      (ENGINE,
+       "dwork_atomic_load(&me->reap, DWORK_RELAXED))\n"
+       "\t\tdwork_port_raise_softirq();\n",
+       "0)\n\t\tdwork_port_raise_softirq();\n"),
+      (ENGINE, "if (!(s & P) || (tgt != self", "if (0 || (tgt != self"),
+      (ENGINE, "\t\tif (!(s & P)) {\n", "\t\tif (0) {\n")]),
+    ("retarget",
+     "re-targeting (a schedule for another CPU moves a pending node "
+     "there): the TARGET and QCPU fields of the state word (schedule, "
+     "claim, push), the forward tests of claim and arrive, and the reap "
+     "request of a coalesced schedule",
+     (),
+     [(ENGINE,
+       " || (tgt != self && cpu_accepting(tgt))) {",
+       " || ((void)tgt, 0)) {"),
+      (ENGINE,
+       "uint32_t nw = st_set_tgt((s & ~(P | Q)) | R, self);",
+       "uint32_t nw = (s & ~(P | Q)) | R;"),
+      (ENGINE,
+       "\t\tnw = st_set_tgt(s | P, cpu);\n\t\tif (link)\n"
+       "\t\t\tnw = st_set_qcpu(nw | Q, cpu);\n",
+       "\t\tnw = s | P;\n\t\tif (link)\n\t\t\tnw |= Q;\n"),
+      (ENGINE,
+       "\telse if ((s & Q) && DWORK_ST_QCPU(s) != cpu)\n"
+       "\t\trequest_reap(DWORK_ST_QCPU(s), self);",
+       ""),
+      (ENGINE, "\t\tset_qcpu(n, cpu);\n", ""),
+      (ENGINE,
+       "\t\tif (DWORK_ST_TGT(s) != self && "
+       "cpu_accepting(DWORK_ST_TGT(s))) {\n",
+       "\t\tif (0) {\n"),
+      (ENGINE,
+       "\t\tif (DWORK_ST_TGT(s) == self && DWORK_ST_QCPU(s) == self)\n"
+       "\t\t\tbreak;",
+       "\t\tbreak;")]),
+    ("kill",
+     "kill and self-kill: the running[] slot and killed[] flag stores and "
+     "tests around each callback, and the DEAD test of schedule",
+     (),
+     [(ENGINE,
+       "\tdwork_atomic_store(&me->running[lvl], n, DWORK_RELAXED);\n"
+       "\tme->killed[lvl] = false;\n",
+       ""),
+      (ENGINE,
+       "\tdwork_atomic_store(&me->running[lvl], NULL, DWORK_RELEASE);\n",
+       ""),
+      (ENGINE, "\tif (me->killed[lvl]) {\n", "\tif (0) {\n"),
+      (ENGINE, "\t\tif (s & D) {\n", "\t\tif (0) {\n")]),
+    ("nesting-bound",
+     "the softirq nesting guard (in_softirq) and the pass bounds "
+     "(pass_last: only what was queued when the pass began; "
+     "DWORK_SOFTIRQ_BATCH)",
+     (),
+     [(ENGINE,
+       " me->in_softirq) {\n\t\tdwork_port_irq_restore(flags);\n"
+       "\t\treturn;\n\t}\n\tme->in_softirq = true;\n",
+       " 0) {\n\t\tdwork_port_irq_restore(flags);\n\t\treturn;\n\t}\n"),
+      (ENGINE, "\tme->in_softirq = false;\n", ""),
+      (ENGINE, "if (was_empty && !me->in_softirq)", "if (was_empty)"),
+      (ENGINE, "\tme->pass_last = me->sirq.tail;\n", ""),
+      (ENGINE,
+       "\twhile (me->pass_last) {\n\t\tn = me->sirq.head;\n"
+       "\t\tif (n == me->pass_last)\n\t\t\tme->pass_last = NULL;\n",
+       "\twhile ((n = me->sirq.head) != NULL) {\n"),
+      (ENGINE,
+       "\tme->pass_last = NULL;\n\t/* Still IRQs off", "\t/* Still IRQs off"),
+      (ENGINE,
+       "\t\t\tif (++done == DWORK_SOFTIRQ_BATCH)\n\t\t\t\tbreak;\n",
+       "\t\t\t++done;\n")]),
+    ("irq-window",
+     "the IRQ window around each callback (restore before, save after): "
+     "callbacks would run with IRQs off",
+     (),
+     [(ENGINE,
+       "\tdwork_port_irq_restore(flags);\n\n\tinvoke(n);\n",
+       "\t(void)flags;\n\tinvoke(n);\n"),
+      (ENGINE,
+       "\t(void)dwork_port_irq_save(); /* same value as @flags",
+       "\t; /* same value as @flags")]),
+    ("idle-kind",
+     "idle tasklets: the kind test that sends a node to the idle list "
+     "instead of the softirq list",
+     (),
+     [(ENGINE, "\tif (n->kind == DWORK_KIND_IDLE) {\n",
+       "\tif (0) {\n")]),
+]
+
+ALL = "all"
+
+# Rows that remove several features at once: (name, what, features).
+# "as-global_lock" keeps what the global_lock baseline (a model of Xen's
+# tasklets before dwork) also has: counters, re-targeting, a cross-CPU
+# transport (its lock, where dwork has the inbox) and the IRQ window
+# around callbacks.
+COMPOSITES = [
+    ("as-global_lock",
+     "everything global_lock lacks removed (api-checks, node-checks, "
+     "hotplug, reap, kill, nesting-bound, idle-kind)",
+     ["api-checks", "node-checks", "hotplug", "reap", "kill",
+      "nesting-bound", "idle-kind"]),
+    (ALL, "all of the above removed", None),
+]
+
+
+def die(msg):
+    print("ablate: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def apply_feature(tree, name, edits):
+    """Apply one feature's edits to @tree; die unless each anchor is unique."""
+    for path, old, new in edits:
+        full = os.path.join(tree, path)
+        with open(full) as f:
+            text = f.read()
+        n = text.count(old)
+        if n != 1:
+            die("feature %r: anchor %s in %s (the code changed: update "
+                "bench/ablate.py):\n----\n%s\n----"
+                % (name, "not found" if n == 0 else "found %d times" % n,
+                   path, old))
+        with open(full, "w") as f:
+            f.write(text.replace(old, new))
+
+
+def run(cmd, log, **kw):
+    with open(log, "w") as f:
+        return subprocess.run(cmd, stdout=f, stderr=subprocess.STDOUT,
+                              **kw).returncode
+
+
+def copy_tree(root, dest):
+    """Tracked and untracked (not ignored) files of @root, as they are now."""
+    out = subprocess.run(["git", "-C", root, "ls-files", "-z", "-c", "-o",
+                          "--exclude-standard"], capture_output=True)
+    if out.returncode != 0:
+        die("git ls-files failed in %s" % root)
+    for rel in sorted(set(out.stdout.decode().split("\0"))):
+        if not rel:
+            continue
+        src = os.path.join(root, rel)
+        if not os.path.isfile(src):
+            continue  # deleted in the work tree
+        dst = os.path.join(dest, rel)
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        shutil.copy2(src, dst)
+
+
+def measure(tree, build, label, scens, impls, iters, logdir):
+    """Build dwork-bench in @build and count instructions for @impls."""
+    log = os.path.join(logdir, label + ".build.log")
+    if run(["meson", "compile", "-C", build, "dwork-bench"], log) != 0:
+        with open(log) as f:
+            sys.stderr.write(f.read()[-4000:])
+        die("%s: the build failed (log above)" % (
+            "the unmodified tree" if label == "unmodified"
+            else "feature %r" % label))
+    res = {}
+    if not scens:
+        return res
+    env = dict(os.environ, CALLGRIND_IMPLS=" ".join(impls))
+    log = os.path.join(logdir, label + ".callgrind.log")
+    cmd = ["sh", os.path.join(tree, "bench", "callgrind.sh"),
+           os.path.join(build, "bench", "dwork-bench"), str(iters),
+           "--json", " ".join(scens)]
+    with open(log, "w") as f:
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=f, env=env)
+    if p.returncode != 0:
+        with open(log) as f:
+            sys.stderr.write(f.read()[-4000:])
+        die("feature %r: bench/callgrind.sh failed (a measured scenario "
+            "no longer runs as it should; log above)" % label)
+    for r in json.loads(p.stdout)["results"]:
+        res.setdefault(r["impl"], {})[r["scenario"]] = r[KEYS[r["scenario"]]]
+    for impl in impls:
+        for s in scens:
+            if s not in res.get(impl, {}) and not (
+                    s == "feed" and impl == "floor"):
+                die("feature %r: no %s count for %s" % (label, s, impl))
+    return res
+
+
+def fmt(v):
+    return "%.1f" % v if v is not None else "n/a"
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description="instructions each dwork feature costs (callgrind)")
+    ap.add_argument("--json", action="store_true", help="JSON output")
+    ap.add_argument("--iters", type=int, default=20000,
+                    help="callgrind iterations (default 20000)")
+    ap.add_argument("--only", default="",
+                    help="comma-separated features (default: all)")
+    ap.add_argument("--list", action="store_true",
+                    help="list the features and their edits, then exit")
+    ap.add_argument("--keep", action="store_true",
+                    help="keep the temporary tree and logs")
+    ap.add_argument("--root", default=os.path.dirname(
+        os.path.dirname(os.path.abspath(__file__))),
+        help="source tree to measure (default: this one)")
+    a = ap.parse_args()
+
+    if a.list:
+        for name, what, na, edits in FEATURES:
+            print("%s: %s%s" % (name, what,
+                                " (cannot run: %s)" % ", ".join(na)
+                                if na else ""))
+            for path, old, new in edits:
+                print("  %s:\n    - %s\n    + %s" % (
+                    path, old.strip().replace("\n", "\n      "),
+                    new.strip().replace("\n", "\n      ") or "(nothing)"))
+        return 0
+
+    feats = FEATURES
+    if a.only:
+        want = a.only.split(",")
+        names = [f[0] for f in FEATURES]
+        for w in want:
+            if w not in names:
+                die("unknown feature %r (known: %s)" % (w, ", ".join(names)))
+        feats = [f for f in FEATURES if f[0] in want]
+
+    tmp = tempfile.mkdtemp(prefix="dwork-ablate.")
+    try:
+        tree = os.path.join(tmp, "src")
+        build = os.path.join(tmp, "build")
+        copy_tree(a.root, tree)
+        touched = sorted({e[0] for f in FEATURES for e in f[3]})
+        pristine = {}
+        for p in touched:
+            with open(os.path.join(tree, p)) as f:
+                pristine[p] = f.read()
+
+        def restore():
+            for p in touched:
+                with open(os.path.join(tree, p), "w") as f:
+                    f.write(pristine[p])
+
+        def apply_variant(groups, label):
+            restore()
+            for gname, edits in groups:
+                apply_feature(tree, gname if len(groups) == 1
+                              else "%s (%s)" % (label, gname), edits)
+
+        variants = [(n, w, na, [(n, e)]) for n, w, na, e in feats]
+        for cname, cwhat, cfeats in COMPOSITES if len(feats) > 1 else ():
+            sel = [f for f in feats if cfeats is None or f[0] in cfeats]
+            if cfeats is not None and len(sel) != len(cfeats):
+                continue  # --only left out part of it
+            variants.append((cname, cwhat,
+                             tuple(sorted({s for f in sel for s in f[2]})),
+                             [(n, e) for n, _, _, e in sel]))
+        # Every variant's edits first, so that a missing anchor fails
+        # before anything is built.
+        for name, _, _, groups in variants:
+            apply_variant(groups, name)
+        restore()
+
+        log = os.path.join(tmp, "setup.log")
+        if run(["meson", "setup", build, tree, "--buildtype=debugoptimized",
+                "-Dtests=disabled", "-Dwerror=false"], log) != 0:
+            with open(log) as f:
+                sys.stderr.write(f.read()[-4000:])
+            die("meson setup failed (log above)")
+
+        if not a.json:
+            print("ablate: %d features, callgrind --iters %d, in %s"
+                  % (len(feats), a.iters, tmp), file=sys.stderr)
+        base = measure(tree, build, "unmodified", SCENARIOS,
+                       ["dwork", "global_lock", "floor"], a.iters, tmp)
+        rows = []
+        for name, what, na, groups in variants:
+            apply_variant(groups, name)
+            scens = [s for s in SCENARIOS if s not in na]
+            if not a.json:
+                print("ablate: %s" % name, file=sys.stderr)
+            got = measure(tree, build, name, scens, ["dwork"], a.iters,
+                          tmp)["dwork"]
+            cnt = {s: got.get(s) for s in SCENARIOS}
+            saved = {s: (base["dwork"][s] - cnt[s]) if cnt[s] is not None
+                     else None for s in SCENARIOS}
+            if all(abs(v) < 0.05 for v in saved.values() if v is not None):
+                print("ablate: warning: removing %r changed no count" % name,
+                      file=sys.stderr)
+            rows.append({"feature": name, "removes": what,
+                         "instructions": cnt, "saved": saved,
+                         "not_measured": list(na)})
+        restore()
+    finally:
+        if a.keep:
+            print("ablate: kept %s" % tmp, file=sys.stderr)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    if a.json:
+        json.dump({"iters": a.iters, "unmodified": base, "features": rows},
+                  sys.stdout, indent=1)
+        print()
+        return 0
+
+    hdr = ("%-16s %22s %22s %22s" % ("", "round trip", "storm raise",
+                                     "fed callback"))
+    print("Instructions per operation (callgrind, --iters %d); in "
+          "parentheses the change against the unmodified build" % a.iters)
+    print(hdr)
+
+    def line(label, cnt, saved=None):
+        cells = []
+        for s in SCENARIOS:
+            c = cnt.get(s)
+            if c is None:
+                cells.append("%22s" % "n/a")
+            elif saved is None:
+                cells.append("%22s" % fmt(c))
+            else:
+                cells.append("%22s" % ("%s (%+.1f)" % (fmt(c), -saved[s])))
+        print("%-16s %s" % (label, " ".join(cells)))
+
+    line("dwork", base["dwork"])
+    for r in rows:
+        line(r["feature"], r["instructions"], r["saved"])
+    line("global_lock", base["global_lock"])
+    line("floor", base["floor"])
+    print()
+    composites = {c[0] for c in COMPOSITES}
+    print("Sum of the single-feature savings: " + ", ".join(
+        "%s %s" % (s, fmt(sum(r["saved"][s] for r in rows
+                              if r["feature"] not in composites
+                              and r["saved"][s] is not None)))
+        for s in SCENARIOS))
+    print()
+    for r in rows:
+        print("%-16s %s%s" % (r["feature"], r["removes"],
+                              " (the edited build cannot run: %s)"
+                              % ", ".join(r["not_measured"])
+                              if r["not_measured"] else ""))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

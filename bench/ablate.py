@@ -152,6 +152,10 @@ FEATURES = [
        "\telse if ((s & Q) && DWORK_ST_QCPU(s) != cpu)\n"
        "\t\trequest_reap(DWORK_ST_QCPU(s), self);",
        ""),
+      (ENGINE,
+       "s == (INIT | P | Q | ((uint32_t)self << DWORK_ST_TGT_SHIFT) |\n"
+       "\t\t\t  ((uint32_t)self << DWORK_ST_QCPU_SHIFT))",
+       "s == (INIT | P | Q)"),
       (ENGINE, "\t\tset_qcpu(n, cpu);\n", ""),
       (ENGINE,
        "\t\tif (DWORK_ST_TGT(s) != self && "
@@ -322,12 +326,23 @@ def main():
                     help="comma-separated features (default: all)")
     ap.add_argument("--list", action="store_true",
                     help="list the features and their edits, then exit")
+    ap.add_argument("--check", action="store_true",
+                    help="only check that every edit applies, then exit")
+    ap.add_argument("--format", choices=("text", "markdown"),
+                    default="text", help="output (default text)")
+    ap.add_argument("--from", dest="from_json", metavar="FILE",
+                    help="print the results of an earlier --json run")
     ap.add_argument("--keep", action="store_true",
                     help="keep the temporary tree and logs")
     ap.add_argument("--root", default=os.path.dirname(
         os.path.dirname(os.path.abspath(__file__))),
         help="source tree to measure (default: this one)")
     a = ap.parse_args()
+
+    if a.from_json:
+        with open(a.from_json) as f:
+            render(json.load(f), a.format)
+        return 0
 
     if a.list:
         for name, what, na, edits in FEATURES:
@@ -384,6 +399,10 @@ def main():
         for name, _, _, groups in variants:
             apply_variant(groups, name)
         restore()
+        if a.check:
+            print("ablate: every edit of %d variants applies"
+                  % len(variants), file=sys.stderr)
+            return 0
 
         log = os.path.join(tmp, "setup.log")
         if run(["meson", "setup", build, tree, "--buildtype=debugoptimized",
@@ -421,49 +440,66 @@ def main():
         else:
             shutil.rmtree(tmp, ignore_errors=True)
 
+    res = {"iters": a.iters, "unmodified": base, "features": rows}
     if a.json:
-        json.dump({"iters": a.iters, "unmodified": base, "features": rows},
-                  sys.stdout, indent=1)
+        json.dump(res, sys.stdout, indent=1)
         print()
-        return 0
-
-    hdr = ("%-16s %22s %22s %22s" % ("", "round trip", "storm raise",
-                                     "fed callback"))
-    print("Instructions per operation (callgrind, --iters %d); in "
-          "parentheses the change against the unmodified build" % a.iters)
-    print(hdr)
-
-    def line(label, cnt, saved=None):
-        cells = []
-        for s in SCENARIOS:
-            c = cnt.get(s)
-            if c is None:
-                cells.append("%22s" % "n/a")
-            elif saved is None:
-                cells.append("%22s" % fmt(c))
-            else:
-                cells.append("%22s" % ("%s (%+.1f)" % (fmt(c), -saved[s])))
-        print("%-16s %s" % (label, " ".join(cells)))
-
-    line("dwork", base["dwork"])
-    for r in rows:
-        line(r["feature"], r["instructions"], r["saved"])
-    line("global_lock", base["global_lock"])
-    line("floor", base["floor"])
-    print()
-    composites = {c[0] for c in COMPOSITES}
-    print("Sum of the single-feature savings: " + ", ".join(
-        "%s %s" % (s, fmt(sum(r["saved"][s] for r in rows
-                              if r["feature"] not in composites
-                              and r["saved"][s] is not None)))
-        for s in SCENARIOS))
-    print()
-    for r in rows:
-        print("%-16s %s%s" % (r["feature"], r["removes"],
-                              " (the edited build cannot run: %s)"
-                              % ", ".join(r["not_measured"])
-                              if r["not_measured"] else ""))
+    else:
+        render(res, a.format)
     return 0
+
+
+def render(res, form):
+    """Print the results of a run (or of its --json) as text or Markdown."""
+    base, rows = res["unmodified"], res["features"]
+    composites = {c[0] for c in COMPOSITES}
+
+    def cell(r, s):
+        c = r["instructions"].get(s)
+        if c is None:
+            return "n/a"
+        return "%s (%+.1f)" % (fmt(c), -r["saved"][s])
+
+    if form == "markdown":
+        print("| build | what the edit takes off the measured paths | "
+              "round trip | storm raise | fed callback |")
+        print("| --- | --- | --- | --- | --- |")
+        print("| **dwork**, unmodified | | **%s** | **%s** | **%s** |"
+              % tuple(fmt(base["dwork"][s]) for s in SCENARIOS))
+        for r in rows:
+            print("| %s | %s | %s |" % (
+                "`%s`" % r["feature"] if r["feature"] not in composites
+                else "**%s**" % r["feature"],
+                r["removes"], " | ".join(cell(r, s) for s in SCENARIOS)))
+        for impl in ("global_lock", "floor"):
+            print("| %s (baseline) | | %s |" % (impl, " | ".join(
+                fmt(base[impl].get(s)) for s in SCENARIOS)))
+    else:
+        print("Instructions per operation (callgrind, --iters %d); in "
+              "parentheses the change against the unmodified build"
+              % res["iters"])
+        print("%-16s %22s %22s %22s" % ("", "round trip", "storm raise",
+                                        "fed callback"))
+        print("%-16s %s" % ("dwork", " ".join(
+            "%22s" % fmt(base["dwork"][s]) for s in SCENARIOS)))
+        for r in rows:
+            print("%-16s %s" % (r["feature"], " ".join(
+                "%22s" % cell(r, s) for s in SCENARIOS)))
+        for impl in ("global_lock", "floor"):
+            print("%-16s %s" % (impl, " ".join(
+                "%22s" % fmt(base[impl].get(s)) for s in SCENARIOS)))
+        print()
+        for r in rows:
+            print("%-16s %s%s" % (r["feature"], r["removes"],
+                                  " (the edited build cannot run: %s)"
+                                  % ", ".join(r["not_measured"])
+                                  if r["not_measured"] else ""))
+    print()
+    print("Sum of the single-feature rows: " + ", ".join(
+        "%s %+.1f" % (s, -sum(r["saved"][s] for r in rows
+                              if r["feature"] not in composites
+                              and r["saved"][s] is not None))
+        for s in SCENARIOS) + " (feed: without inbox)")
 
 
 if __name__ == "__main__":

@@ -1,20 +1,36 @@
 // SPDX-License-Identifier: BSD-2-Clause
 /*
  * The dpci pattern on dwork items (see <dwork_xen_dpci.h>).
+ *
+ * @owner is the only state besides the item.  Its transitions:
+ *
+ *   NULL -> d    dwork_dpci_raise(), CAS, after taking a reference on d
+ *   d -> NULL    dpci_run() (then calls @assist), dwork_dpci_reset() and a
+ *                refused raise, by exchange; each drops the reference
+ *
+ * A run is queued after every NULL -> d (and at most one is owed), so a
+ * run that finds NULL has nothing to do: a reset or an earlier run took
+ * its work.
  */
 #include <xen/lib.h>
 #include <xen/sched.h>
+#include <dwork/atomic.h>
 #include <dwork_xen_dpci.h>
 
 static void cf_check dpci_run(struct dwork_item *it)
 {
 	struct dwork_dpci *p = container_of(it, struct dwork_dpci, item);
-	struct domain *d = p->dom;
+	/*
+	 * Claim the owed run and learn its domain in one step.  SEQ_CST:
+	 * pairs with the fence in dwork_dpci_raise(), so that a raise
+	 * absorbed because this run was owed has what it wrote before (Xen:
+	 * "masked = 1") seen by @assist; its acquire half pairs with the
+	 * raise's release CAS (the reference was taken before @owner was
+	 * set).
+	 */
+	struct domain *d = dwork_atomic_xchg(&p->owner, NULL, DWORK_SEQ_CST);
 
-	/* Read @dom before taking SCHED: reset may clear it right after. */
-	smp_mb();
-	if (test_and_clear_bit(DWORK_DPCI_SCHED, &p->state)) {
-		/* We cleared SCHED: the reference it held is ours to drop. */
+	if (d) {
 		p->assist(d, p);
 		put_domain(d);
 	}
@@ -23,45 +39,80 @@ static void cf_check dpci_run(struct dwork_item *it)
 void dwork_dpci_init(struct dwork_dpci *p,
 		     void (*assist)(struct domain *d, struct dwork_dpci *p))
 {
-	p->state = 0;
-	p->dom = NULL;
+	p->owner = NULL;
 	p->assist = assist;
 	dwork_item_init(&p->item, dpci_run);
 }
 
-void dwork_dpci_raise(struct dwork_dpci *p)
+void dwork_dpci_raise(struct dwork_dpci *p, struct domain *d)
 {
-	if (test_and_set_bit(DWORK_DPCI_SCHED, &p->state))
+	struct domain *none = NULL, *o;
+
+	if (!d) {
+		ASSERT_UNREACHABLE();
 		return;
-	get_knownalive_domain(p->dom);
+	}
 	/*
-	 * 0 (absorbed) when a run is already owed (queued before a reset
-	 * that has since cleared SCHED): that run will see SCHED and do the
-	 * work.  An error (this CPU is not online in dwork: before
-	 * dwork_cpu_init() or after dwork_cpu_dead()) queues nothing, so no
-	 * run would ever drop the reference: take SCHED back and drop it
-	 * here, unless a reset got there first.
+	 * Pairs with the SEQ_CST exchange in dpci_run(): if the load (or the
+	 * failed CAS) below still sees a run owed, that run's exchange comes
+	 * after this fence, so its @assist sees what this CPU wrote before
+	 * the raise.  Stock Xen gets the same from its locked
+	 * test_and_set_bit().
+	 */
+	dwork_atomic_fence(DWORK_SEQ_CST);
+	if (dwork_atomic_load(&p->owner, DWORK_RELAXED))
+		return;	/* absorbed: a run is owed */
+	get_knownalive_domain(d);
+	/*
+	 * Release: the reference is taken before anyone can take @owner over
+	 * (pairs with the exchanges in dpci_run() and dwork_dpci_reset()).
+	 * A failed CAS publishes nothing: we keep our reference and drop it.
+	 */
+	if (!dwork_atomic_cas(&p->owner, &none, d, DWORK_RELEASE,
+			      DWORK_RELAXED)) {
+		put_domain(d);	/* a raise on another CPU got there first */
+		return;
+	}
+	/*
+	 * 0 (absorbed) when a run is still pending from before a reset: that
+	 * run finds @owner set and does the work.  An error (this CPU is not
+	 * online in dwork: before dwork_cpu_init() or after dwork_cpu_dead())
+	 * queues nothing, so no run would ever drop the reference: take the
+	 * run back (unless a run or a reset already took it) and drop it.
 	 */
 	if (dwork_item_raise(&p->item) < 0) {
-		if (test_and_clear_bit(DWORK_DPCI_SCHED, &p->state))
-			put_domain(p->dom);
+		/* Acquire: pairs with the release CAS that set @owner. */
+		o = dwork_atomic_xchg(&p->owner, NULL, DWORK_ACQUIRE);
+		if (o)
+			put_domain(o);
 		ASSERT_UNREACHABLE();
 	}
 }
 
 bool dwork_dpci_active(const struct dwork_dpci *p)
 {
-	return test_bit(DWORK_DPCI_SCHED, &p->state) ||
+	/*
+	 * Relaxed: a caller that frees @p after a false answer is ordered
+	 * after the last run by dwork_item_busy(), not by this load.
+	 */
+	return dwork_atomic_load(&p->owner, DWORK_RELAXED) != NULL ||
 	       dwork_item_busy(&p->item) != 0;
 }
 
 void dwork_dpci_reset(struct dwork_dpci *p)
 {
-	struct domain *d = p->dom;
+	struct domain *d;
 
-	if (test_and_clear_bit(DWORK_DPCI_SCHED, &p->state))
-		put_domain(d);
-	/* The owed run has nothing left to do: let dwork drop it early. */
+	/*
+	 * Cancel first, then take @owner.  A raise in between finds @owner
+	 * set (absorbed), or sets it and queues a new run after the cancel;
+	 * either way the exchange below drops its reference and that run, if
+	 * any, finds NULL.  The other order could cancel the run queued by a
+	 * raise in between and leave @owner set with no run to clear it.
+	 */
 	dwork_item_cancel(&p->item);
-	p->dom = NULL;
+	/* Acquire: pairs with the release CAS in dwork_dpci_raise(). */
+	d = dwork_atomic_xchg(&p->owner, NULL, DWORK_ACQUIRE);
+	if (d)
+		put_domain(d);
 }

@@ -2,20 +2,21 @@
 /*
  * The dpci helper: raise_softirq_for / pt_pirq_softirq_active /
  * pt_pirq_softirq_reset on dwork items, with Xen's reference-counting rule
- * (whoever sets SCHED takes a domain reference, whoever clears it drops
- * it) and the -ERESTART continuation.
+ * (whoever sets the owed run's domain takes a reference on it, whoever
+ * takes it back drops it) and the -ERESTART continuation.
  */
 #include "xentest.h"
 #include <dwork_xen_dpci.h>
 
-static struct domain dom;
+static struct domain dom, dom2;
+static struct domain *expect;
 static unsigned int assists, assist_cpu;
 static bool in_assist;
 static void (*assist_hook)(struct dwork_dpci *p);
 
 static void cf_check assist(struct domain *d, struct dwork_dpci *p)
 {
-	assert_ptr_equal(d, &dom);
+	assert_ptr_equal(d, expect);
 	assert_false(in_assist); /* never concurrently */
 	assert_true(d->refcnt >= 2); /* we hold one */
 	in_assist = true;
@@ -30,6 +31,8 @@ static int setup(void **s)
 {
 	test_setup(s);
 	dom.refcnt = 1;
+	dom2.refcnt = 1;
+	expect = &dom;
 	assists = 0;
 	assist_hook = NULL;
 	return 0;
@@ -39,12 +42,18 @@ static int teardown(void **s)
 {
 	test_teardown(s);
 	assert_int_equal(dom.refcnt, 1); /* references balanced */
+	assert_int_equal(dom2.refcnt, 1);
 	return 0;
 }
 
 static void irq_raise(void *p)
 {
-	dwork_dpci_raise(p);
+	dwork_dpci_raise(p, &dom);
+}
+
+static void irq_raise2(void *p)
+{
+	dwork_dpci_raise(p, &dom2);
 }
 
 static void raises_coalesce_and_hold_one_reference(void **s)
@@ -53,7 +62,6 @@ static void raises_coalesce_and_hold_one_reference(void **s)
 
 	(void)s;
 	dwork_dpci_init(&p, assist);
-	p.dom = &dom;
 	assert_int_equal(dwork_dpci_restart(&p), 0);
 	sim_irq(1, irq_raise, &p);
 	sim_irq(1, irq_raise, &p);
@@ -82,7 +90,6 @@ static void raise_while_running_elsewhere_runs_again_after(void **s)
 
 	(void)s;
 	dwork_dpci_init(&p, assist);
-	p.dom = &dom;
 	assist_hook = raise_on_cpu2;
 	sim_irq(1, irq_raise, &p);
 	sim_softirq(1);
@@ -101,11 +108,10 @@ static void reset_before_the_run_drops_run_and_reference(void **s)
 
 	(void)s;
 	dwork_dpci_init(&p, assist);
-	p.dom = &dom;
 	sim_irq(3, irq_raise, &p);
 	dwork_dpci_reset(&p); /* from CPU 0, "event lock held" */
 	assert_int_equal(dom.refcnt, 1);
-	assert_null(p.dom);
+	assert_null(p.owner);
 	/* Teardown polls with continuations until CPU 3 let go of it. */
 	while (dwork_dpci_restart(&p) == -ERESTART) {
 		sim_idle(3);
@@ -113,7 +119,6 @@ static void reset_before_the_run_drops_run_and_reference(void **s)
 	}
 	assert_int_equal(assists, 0);
 	/* Raising again after a reset is safe (Xen 104072fc1c). */
-	p.dom = &dom;
 	sim_irq(3, irq_raise, &p);
 	sim_settle();
 	assert_int_equal(assists, 1);
@@ -127,7 +132,6 @@ static void teardown_loop_never_loses_a_continuation(void **s)
 	(void)s;
 	dwork_dpci_init(&busy, assist);
 	dwork_dpci_init(&idle, assist);
-	busy.dom = &dom;
 	sim_irq(1, irq_raise, &busy);
 
 	rc = 0; /* XSA-395: a later idle pirq must not overwrite it */
@@ -153,7 +157,6 @@ static void pending_dpci_on_a_dead_cpu_runs_elsewhere(void **s)
 
 	(void)s;
 	dwork_dpci_init(&p, assist);
-	p.dom = &dom;
 	sim_irq(3, irq_raise, &p);
 	assert_int_equal(sim_cpu_down(3), 0);
 	sim_settle();
@@ -175,16 +178,89 @@ static void refused_raise_drops_its_reference(void **s)
 
 	(void)s;
 	dwork_dpci_init(&p, assist);
-	p.dom = &dom;
 	assert_int_equal(sim_cpu_down(3), 0);
 	prev = sim_on(3);
-	bugged = SIM_EXPECT_BUG(dwork_dpci_raise(&p));
+	bugged = SIM_EXPECT_BUG(dwork_dpci_raise(&p, &dom));
 	sim_on(prev);
 	assert_true(bugged);
 	sim_bugs = 0;
 	assert_int_equal(dom.refcnt, 1);
 	assert_false(dwork_dpci_active(&p));
 	assert_int_equal(sim_cpu_up(3), 0);
+}
+
+/*
+ * Stock Xen's RUN|SCHED case: while CPU 1 runs the assist, an interrupt on
+ * CPU 2 owes another run, and then the pirq is unbound and reset.  The
+ * owed run and its reference are dropped; the running assist keeps its
+ * own reference until it returns.
+ */
+static void raise_then_reset_during_assist(struct dwork_dpci *p)
+{
+	if (assists != 1)
+		return;
+	sim_irq(2, irq_raise, p);
+	assert_int_equal(dom.refcnt, 3); /* the running one's and the owed one's */
+	dwork_dpci_reset(p);
+	assert_int_equal(dom.refcnt, 2); /* the running one's */
+	assert_true(dwork_dpci_active(p)); /* still running */
+}
+
+static void reset_during_the_assist_drops_the_owed_rerun(void **s)
+{
+	static struct dwork_dpci p;
+
+	(void)s;
+	dwork_dpci_init(&p, assist);
+	assist_hook = raise_then_reset_during_assist;
+	sim_irq(1, irq_raise, &p);
+	sim_settle();
+	assert_int_equal(assists, 1);
+	assert_false(dwork_dpci_active(&p));
+}
+
+/*
+ * Unbind, reset and re-bind to another domain while the old run is inside
+ * the assist: the next run is for the new domain and holds its reference.
+ */
+static void rebind_during_assist(struct dwork_dpci *p)
+{
+	if (assists != 1)
+		return;
+	dwork_dpci_reset(p);
+	sim_irq(2, irq_raise2, p);
+	assert_int_equal(dom2.refcnt, 2);
+	expect = &dom2;
+}
+
+static void a_rebound_pirq_runs_for_the_new_domain(void **s)
+{
+	static struct dwork_dpci p;
+
+	(void)s;
+	dwork_dpci_init(&p, assist);
+	assist_hook = rebind_during_assist;
+	sim_irq(1, irq_raise, &p);
+	sim_settle();
+	assert_int_equal(assists, 2);
+	assert_int_equal(assist_cpu, 2);
+	assert_false(dwork_dpci_active(&p));
+}
+
+/* A raise with no domain (->dom cleared) owes nothing. */
+static void a_raise_without_a_domain_is_refused(void **s)
+{
+	static struct dwork_dpci p;
+	bool bugged;
+
+	(void)s;
+	dwork_dpci_init(&p, assist);
+	bugged = SIM_EXPECT_BUG(dwork_dpci_raise(&p, NULL));
+	assert_true(bugged);
+	sim_bugs = 0;
+	assert_false(dwork_dpci_active(&p));
+	sim_settle();
+	assert_int_equal(assists, 0);
 }
 
 int main(void)
@@ -197,6 +273,9 @@ int main(void)
 		D(teardown_loop_never_loses_a_continuation),
 		D(pending_dpci_on_a_dead_cpu_runs_elsewhere),
 		D(refused_raise_drops_its_reference),
+		D(reset_during_the_assist_drops_the_owed_rerun),
+		D(a_rebound_pirq_runs_for_the_new_domain),
+		D(a_raise_without_a_domain_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, boot4, NULL);

@@ -6,6 +6,9 @@
 #   port/xen/integrate.sh XEN_TREE            integrate (or refresh) dwork
 #   port/xen/integrate.sh --check XEN_TREE    is XEN_TREE integrated?
 #   port/xen/integrate.sh --revert XEN_TREE   restore the stock files
+#   port/xen/integrate.sh --dpci XEN_TREE     integrate, and move the dpci
+#                                             softirq onto dwork items
+#                                             (port/xen/integrate-dpci.py)
 #
 # XEN_TREE is the top of a Xen checkout (the directory holding xen/) or its
 # xen/ directory.  What it does (docs/xen.md, "Integration"):
@@ -35,13 +38,19 @@ MIN_SUB=17	# Xen 4.17 (Debian 12) ...
 MAX_SUB=23	# ... to 4.23-unstable (upstream staging, 2026)
 
 die() { echo "$me: $*" >&2; exit 2; }
-usage() { echo "usage: $me [--check|--revert] XEN_TREE" >&2; exit 2; }
+usage() { echo "usage: $me [--check|--revert|--dpci] XEN_TREE" >&2; exit 2; }
+# The dpci conversion (xen/drivers/passthrough/x86/hvm.c) is its own script.
+dpci() {
+	command -v python3 >/dev/null 2>&1 || die "the dpci conversion needs python3"
+	python3 "$D/port/xen/integrate-dpci.py" "$@"
+}
 
-mode=integrate
+mode=integrate dpci=
 case "${1:-}" in
+--dpci) dpci=1; shift ;;
 --check) mode=check; shift ;;
 --revert) mode=revert; shift ;;
--h|--help) sed -n '4,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+-h|--help) sed -n '4,32p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 -*) usage ;;
 esac
 [ $# -eq 1 ] || usage
@@ -118,7 +127,7 @@ check_stock() {
 		"$X/include/xen/tasklet.h" &&
 		! grep -q dwork "$X/include/xen/tasklet.h"; } 2>/dev/null ||
 		bad="$bad\n  xen/include/xen/tasklet.h declaring 'void tasklet_schedule_on_cpu(struct tasklet *t, unsigned int cpu);' and not mentioning dwork (the stock header)"
-	for p in common/dwork include/dwork include/dwork_port.h include/dwork_xen_dpci.h .dwork-stock; do
+	for p in common/dwork include/dwork include/dwork_port.h include/dwork_xen_dpci.h .dwork-stock .dwork-dpci-stock; do
 		[ ! -e "$X/$p" ] || bad="$bad\n  no xen/$p yet (a partial integration?)"
 	done
 	if [ -n "$bad" ]; then
@@ -255,14 +264,21 @@ check)
 		s=$(stale)
 		echo "$me: $X: Xen $XV, integrated ($(cat "$STAMP"))"
 		[ -z "$s" ] || { echo "  differs from this dwork checkout (run $me to refresh):"; echo "$s" | sed 's/^/    /'; }
+		[ ! -d "$X/.dwork-dpci-stock" ] || dpci --check "$X" || true
 		exit 0
 	fi
 	[ ! -e "$X/common/dwork" ] || die "$X: xen/common/dwork exists but no $STAMP: a partial integration not made by this script"
 	echo "$me: $X: Xen $XV, stock (not integrated)"
 	exit 1
 	;;
-revert) do_revert ;;
+revert)
+	# dpci first: its hvm.c calls dwork.
+	[ ! -d "$X/.dwork-dpci-stock" ] || dpci --revert "$X" || exit 2
+	do_revert
+	;;
 integrate)
 	if is_integrated; then do_refresh; else do_integrate; fi
+	[ -z "$dpci" ] || dpci "$X" ||
+		die "dwork is integrated in $X, but its dpci code is still stock (see above)"
 	;;
 esac

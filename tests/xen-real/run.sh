@@ -21,7 +21,13 @@
 # Environment:
 #   XEN_CHECK_OPS=N        hotplug operations per run (default 60)
 #   XEN_CHECK_BUILDS="..." which of stock-release dwork-release stock-debug
-#                          dwork-debug to build and boot (default: all four)
+#                          dwork-debug dwork-dpci-release dwork-dpci-debug
+#                          to build and boot (default: the first four and
+#                          dwork-dpci-debug).  dwork-dpci-*: integrated with
+#                          integrate.sh --dpci; its dpci code is compiled
+#                          and booted but never runs (no passthrough here)
+#   XEN_CHECK_BUILD_ONLY="..." builds of XEN_CHECK_BUILDS to build (and
+#                          check) but not boot (default: none)
 #   XEN_CHECK_RUNS=N       boot each hypervisor N times (default 1)
 #   XEN_CHECK_MUTATION=M   boot only a dwork debug hypervisor with mutation M
 #                          applied to its port/xen code (see mutate() below;
@@ -48,7 +54,8 @@ mkdir -p "$B"
 B=$(cd "$B" && pwd)
 
 OPS=${XEN_CHECK_OPS:-60}
-BUILDS=${XEN_CHECK_BUILDS:-stock-release dwork-release stock-debug dwork-debug}
+BUILDS=${XEN_CHECK_BUILDS:-stock-release dwork-release stock-debug dwork-debug dwork-dpci-debug}
+BUILD_ONLY=${XEN_CHECK_BUILD_ONLY:-}
 RUNS=${XEN_CHECK_RUNS:-1}
 MUT=${XEN_CHECK_MUTATION:-}
 SCHED=${XEN_CHECK_SCHED:-credit}
@@ -183,6 +190,14 @@ prepare_trees() {
 		echo "$S" >"$TD/.complete"
 	fi
 	"$D/port/xen/integrate.sh" "$TD" >&2
+	case " $BUILDS " in *" dwork-dpci-"*)	# dpci on dwork items too
+		TP=$B/trees/dwork-dpci
+		if [ ! -f "$TP/.complete" ] || [ "$(cat "$TP/.complete")" != "$S" ]; then
+			copy_tree "$TP"
+			echo "$S" >"$TP/.complete"
+		fi
+		"$D/port/xen/integrate.sh" --dpci "$TP" >&2 ;;
+	esac
 	if [ -n "$MUT" ]; then
 		# One mutant tree, synced file by file so that its out-of-tree
 		# build stays incremental: only what differs gets a new mtime.
@@ -236,6 +251,11 @@ build() {	# $1 name (stock|dwork|mut-*)-(release|debug)
 		tail -n 40 "$o/build.log" >&2
 		die "$n: build failed (log: $o/build.log)"
 	fi
+	case $kind in dwork-dpci)	# the dpci conversion is in the binary
+		syms=$(nm "$o/xen-syms" | awk '{ print $3 }')
+		echo "$syms" | grep -qx dpci_dwork_assist && ! echo "$syms" | grep -qx dpci_softirq ||
+			die "$n: xen-syms lacks dpci_dwork_assist or still has dpci_softirq (integrate.sh --dpci)" ;;
+	esac
 	gzip -dc "$o/xen.gz" >"$o/xen.elf" 2>/dev/null || cp "$o/xen" "$o/xen.elf"
 	# xen.gz is what gets installed; -kernel needs the multiboot ELF "xen".
 	[ -f "$o/xen" ] && cp "$o/xen" "$o/xen.elf"
@@ -424,6 +444,7 @@ labels=""
 i=1
 while [ $i -le "$RUNS" ]; do
 	for n in $BUILDS; do
+		case " $BUILD_ONLY " in *" $n "*) continue ;; esac
 		lab=$n
 		[ "$RUNS" -eq 1 ] || lab=$n.$i
 		boot "$n" "$lab" || fails=$((fails + 1))
@@ -437,6 +458,7 @@ echo "Xen $(basename "$S"), sched=$SCHED, qemu -accel $ACCEL -smp $SMP, $OPS hot
 printf "%-22s %-4s %5s %7s %7s %9s %9s %9s\n" run result ops hotplug wall "median ms" "max ms" "any max"
 for l in $labels; do summary "$l"; done
 echo "(ops: every checked operation; hotplug: xen-hptool cpu-offline/online; times from dom0's clock, 10 ms resolution)"
+[ -z "$BUILD_ONLY" ] || echo "built, not booted:$(for n in $BUILDS; do case " $BUILD_ONLY " in *" $n "*) printf ' %s' "$n" ;; esac; done)"
 echo "build $((t_built - t_start)) s, total $(($(now) - t_start)) s"
 if [ -n "$MUT" ]; then
 	if [ $fails -gt 0 ]; then

@@ -40,6 +40,7 @@ static int setup(void **s)
 
 static int teardown(void **s)
 {
+	sim_put_domain_hook = NULL;
 	test_teardown(s);
 	assert_int_equal(dom.refcnt, 1); /* references balanced */
 	assert_int_equal(dom2.refcnt, 1);
@@ -247,6 +248,36 @@ static void a_rebound_pirq_runs_for_the_new_domain(void **s)
 	assert_false(dwork_dpci_active(&p));
 }
 
+/*
+ * A raise that comes while a reset is dropping the owed run's reference
+ * (another CPU's interrupt, played here from put_domain()) owes a new run,
+ * which runs: the reset left nothing behind that no run would clear.
+ */
+static struct dwork_dpci *racing;
+
+static void raise_from_put(struct domain *d)
+{
+	(void)d;
+	sim_put_domain_hook = NULL;
+	sim_irq(3, irq_raise, racing);
+}
+
+static void a_raise_racing_a_reset_leaves_no_reference(void **s)
+{
+	static struct dwork_dpci p;
+
+	(void)s;
+	dwork_dpci_init(&p, assist);
+	racing = &p;
+	sim_irq(3, irq_raise, &p);	/* pending on CPU 3 */
+	sim_put_domain_hook = raise_from_put;
+	dwork_dpci_reset(&p);		/* from CPU 0 */
+	assert_null(sim_put_domain_hook);	/* the raise happened */
+	sim_settle();
+	assert_int_equal(assists, 1);
+	assert_false(dwork_dpci_active(&p));
+}
+
 /* A raise with no domain (->dom cleared) owes nothing. */
 static void a_raise_without_a_domain_is_refused(void **s)
 {
@@ -276,6 +307,7 @@ int main(void)
 		D(reset_during_the_assist_drops_the_owed_rerun),
 		D(a_rebound_pirq_runs_for_the_new_domain),
 		D(a_raise_without_a_domain_is_refused),
+		D(a_raise_racing_a_reset_leaves_no_reference),
 	};
 
 	return cmocka_run_group_tests(tests, boot4, NULL);

@@ -99,9 +99,13 @@ void get_knownalive_domain(struct domain *d)
 	BUG_ON(!d || __atomic_fetch_add(&d->refcnt, 1, __ATOMIC_SEQ_CST) <= 0);
 }
 
+void (*sim_put_domain_hook)(struct domain *d);
+
 void put_domain(struct domain *d)
 {
 	BUG_ON(!d || __atomic_sub_fetch(&d->refcnt, 1, __ATOMIC_SEQ_CST) < 0);
+	if (sim_put_domain_hook)
+		sim_put_domain_hook(d);
 }
 
 /* ---- softirqs ---------------------------------------------------------- */

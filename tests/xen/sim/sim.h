@@ -37,6 +37,8 @@ extern struct sim_cpu sim_cpus[NR_CPUS];
 extern unsigned int sim_relax_calls;
 extern void (*sim_relax_hook)(void *arg);
 extern void *sim_relax_arg;
+/* Called at the end of every put_domain(), to act at that point. */
+extern void (*sim_put_domain_hook)(struct domain *d);
 
 /* A BUG()/ASSERT() longjmps here when armed (see SIM_EXPECT_BUG). */
 extern jmp_buf *sim_bug_jmp;

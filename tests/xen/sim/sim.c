@@ -347,7 +347,8 @@ bool sim_idle(unsigned int cpu)
 			do_tasklet();
 			did = true;
 		}
-		if (sim_cpus[cpu].pending) {
+		/* Relaxed: a hint; do_softirq() takes the bits atomically. */
+		if (__atomic_load_n(&sim_cpus[cpu].pending, __ATOMIC_RELAXED)) {
 			do_softirq();
 			did = true;
 		}

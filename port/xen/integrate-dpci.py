@@ -430,14 +430,15 @@ def convert(xdir):
     bk, stage = os.path.join(xdir, BK), os.path.join(xdir, STAGE)
     xv = xen_version(xdir)
     if not os.path.isfile(os.path.join(xdir, DWORK_STAMP)):
-        raise Refused("%s: dwork is not integrated (no xen/%s): run "
-                      "integrate.sh first" % (xdir, DWORK_STAMP))
+        raise Refused("dwork is not integrated (no xen/%s): run "
+                      "integrate.sh first" % DWORK_STAMP)
     if os.path.isdir(bk):
         # Converted before: refresh from the kept stock files.
         ch = changed_since(xdir)
         if ch:
-            raise Refused("converted, but changed since: %s; revert or "
-                          "restore them first" % ", ".join("xen/" + f for f in ch))
+            raise Refused("converted, but changed since: %s; restore them "
+                          "first (xen/%s/%s has the SHA-256 of what was "
+                          "written)" % (", ".join("xen/" + f for f in ch), BK, STAMP))
         out = generate(xdir, [read(os.path.join(bk, os.path.basename(f)))
                               for f in FILES])
         cur = [read(os.path.join(xdir, f)) for f in FILES]

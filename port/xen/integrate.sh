@@ -279,6 +279,6 @@ revert)
 integrate)
 	if is_integrated; then do_refresh; else do_integrate; fi
 	[ -z "$dpci" ] || dpci "$X" ||
-		die "dwork is integrated in $X, but its dpci code is still stock (see above)"
+		die "dwork is integrated in $X; the dpci step changed nothing (see above)"
 	;;
 esac

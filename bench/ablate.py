@@ -6,8 +6,10 @@ For each feature below: copy the source tree to a temporary directory,
 apply a small edit that takes only that feature off the measured paths,
 build dwork-bench (meson, buildtype debugoptimized), count instructions
 with bench/callgrind.sh (local round trip, storm raise, fed callback) and
-subtract from the unmodified build measured in the same run.  A last
-variant applies every edit at once.
+subtract from the unmodified build measured in the same run.  Composite
+variants remove several features at once (every feature: "all"; what the
+global_lock baseline lacks: "as-global_lock"); --alone, --with and --fit
+measure builds that keep only some features (see --help).
 
 The edited builds exist only to be measured: they are not correct dwork
 (cancel, kill, hotplug... stop working) and nothing here writes to the
@@ -326,13 +328,23 @@ def main():
                     help="comma-separated features (default: all)")
     ap.add_argument("--list", action="store_true",
                     help="list the features and their edits, then exit")
+    ap.add_argument("--alone", action="store_true",
+                    help="also each feature alone on the build without "
+                    "any (one more build per feature)")
+    ap.add_argument("--fit", action="store_true",
+                    help="also keep features, cheapest alone first, while "
+                    "the round trip stays within global_lock's, then add "
+                    "each one left out to that set (implies --alone)")
     ap.add_argument("--check", action="store_true",
                     help="only check that every edit applies, then exit")
     ap.add_argument("--format", choices=("text", "markdown"),
                     default="text", help="output (default text)")
     ap.add_argument("--from", dest="from_json", metavar="FILE",
                     help="print the results of an earlier --json run")
-    ap.add_argument("--keep", action="store_true",
+    ap.add_argument("--with", dest="with_", action="append", default=[],
+                    metavar="F1,F2", help="also the build with every "
+                    "feature removed but these (may repeat)")
+    ap.add_argument("--keep-tmp", action="store_true",
                     help="keep the temporary tree and logs")
     ap.add_argument("--root", default=os.path.dirname(
         os.path.dirname(os.path.abspath(__file__))),
@@ -386,23 +398,48 @@ def main():
                 apply_feature(tree, gname if len(groups) == 1
                               else "%s (%s)" % (label, gname), edits)
 
-        variants = [(n, w, na, [(n, e)]) for n, w, na, e in feats]
+        variants = [(n, w, na, [(n, e)], "unmodified")
+                    for n, w, na, e in feats]
         for cname, cwhat, cfeats in COMPOSITES if len(feats) > 1 else ():
             sel = [f for f in feats if cfeats is None or f[0] in cfeats]
             if cfeats is not None and len(sel) != len(cfeats):
                 continue  # --only left out part of it
             variants.append((cname, cwhat,
                              tuple(sorted({s for f in sel for s in f[2]})),
-                             [(n, e) for n, _, _, e in sel]))
+                             [(n, e) for n, _, _, e in sel], "unmodified"))
+        # --alone and --with: the build without any feature, plus one
+        # feature (what that feature alone costs on the feature-free
+        # path) or the features given.  Against "all", which has no
+        # fed-callback count.  Their edits are checked even when they
+        # are not measured.
+        if (a.with_ or a.fit) and len(feats) < 2:
+            die("--with and --fit need at least two features")
+        keeps = [[n] for n, _, _, _ in feats] if len(feats) > 1 else []
+        for w in a.with_:
+            keeps.append(w.split(","))
+            for n in keeps[-1]:
+                if n not in [f[0] for f in feats]:
+                    die("--with: unknown feature %r" % n)
+        alone = []
+        for k in keeps:
+            alone.append(("with:" + ",".join(k), "every feature removed but "
+                          + ", ".join(k), ("feed",),
+                          [(m, e) for m, _, _, e in feats if m not in k],
+                          ALL))
         # Every variant's edits first, so that a missing anchor fails
         # before anything is built.
-        for name, _, _, groups in variants:
+        for name, _, _, groups, _ in variants + alone:
             apply_variant(groups, name)
         restore()
         if a.check:
             print("ablate: every edit of %d variants applies"
-                  % len(variants), file=sys.stderr)
+                  % len(variants + alone), file=sys.stderr)
             return 0
+        for v in alone:
+            one = "," not in v[0]
+            if ((a.alone or a.fit) and one) or v[0][5:] in a.with_:
+                if v[0] not in [u[0] for u in variants]:
+                    variants.append(v)
 
         log = os.path.join(tmp, "setup.log")
         if run(["meson", "setup", build, tree, "--buildtype=debugoptimized",
@@ -417,7 +454,8 @@ def main():
         base = measure(tree, build, "unmodified", SCENARIOS,
                        ["dwork", "global_lock", "floor"], a.iters, tmp)
         rows = []
-        for name, what, na, groups in variants:
+
+        def measure_variant(name, what, na, groups, refname):
             apply_variant(groups, name)
             scens = [s for s in SCENARIOS if s not in na]
             if not a.json:
@@ -425,22 +463,67 @@ def main():
             got = measure(tree, build, name, scens, ["dwork"], a.iters,
                           tmp)["dwork"]
             cnt = {s: got.get(s) for s in SCENARIOS}
-            saved = {s: (base["dwork"][s] - cnt[s]) if cnt[s] is not None
+            ref = base["dwork"] if refname == "unmodified" else next(
+                r for r in rows if r["feature"] == refname)["instructions"]
+            saved = {s: (ref[s] - cnt[s]) if cnt[s] is not None
                      else None for s in SCENARIOS}
-            if all(abs(v) < 0.05 for v in saved.values() if v is not None):
+            if refname == "unmodified" and all(
+                    abs(v) < 0.05 for v in saved.values() if v is not None):
                 print("ablate: warning: removing %r changed no count" % name,
                       file=sys.stderr)
             rows.append({"feature": name, "removes": what,
                          "instructions": cnt, "saved": saved,
+                         "relative_to": refname,
                          "not_measured": list(na)})
+            return cnt
+
+        for v in variants:
+            measure_variant(*v)
+
+        # --fit: keep features, cheapest alone first, while the round
+        # trip stays within global_lock's count (greedy, so not proved
+        # the largest such set); then add each feature left out to the
+        # final set once more, so every one was tried against it.
+        if a.fit:
+            limit = base["global_lock"]["roundtrip"]
+            cost = {r["feature"][5:]: r["instructions"]["roundtrip"]
+                    for r in rows if r["feature"].startswith("with:")
+                    and "," not in r["feature"]}
+            order = sorted(cost, key=lambda f: (cost[f], [
+                x[0] for x in feats].index(f)))
+            kept, tried = [], {}
+
+            def attempt(k):
+                name = "fit:" + ",".join(k)
+                if len(k) == 1:
+                    name = "with:" + k[0]  # measured by --alone
+                if any(r["feature"] == name for r in rows):
+                    return next(r for r in rows if r["feature"] == name)[
+                        "instructions"]["roundtrip"]
+                return measure_variant(
+                    name, "every feature removed but " + ", ".join(k),
+                    ("feed",), [(m, e) for m, _, _, e in feats
+                                if m not in k], ALL)["roundtrip"]
+            for f in order:
+                k = [x[0] for x in feats if x[0] in kept + [f]]
+                tried[f] = list(kept)
+                if attempt(k) <= limit:
+                    kept.append(f)
+            for f in order:
+                if f not in kept and tried[f] != kept:
+                    attempt([x[0] for x in feats if x[0] in kept + [f]])
+            fit = {"limit": limit, "kept": [x[0] for x in feats
+                                            if x[0] in kept]}
         restore()
     finally:
-        if a.keep:
+        if a.keep_tmp:
             print("ablate: kept %s" % tmp, file=sys.stderr)
         else:
             shutil.rmtree(tmp, ignore_errors=True)
 
     res = {"iters": a.iters, "unmodified": base, "features": rows}
+    if a.fit:
+        res["fit"] = fit
     if a.json:
         json.dump(res, sys.stdout, indent=1)
         print()
@@ -451,14 +534,18 @@ def main():
 
 def render(res, form):
     """Print the results of a run (or of its --json) as text or Markdown."""
-    base, rows = res["unmodified"], res["features"]
+    base = res["unmodified"]
+    alone = [r for r in res["features"]
+             if r.get("relative_to", "unmodified") != "unmodified"]
+    rows = [r for r in res["features"] if r not in alone]
     composites = {c[0] for c in COMPOSITES}
+    singles = [r for r in rows if r["feature"] not in composites]
 
     def cell(r, s):
         c = r["instructions"].get(s)
         if c is None:
             return "n/a"
-        return "%s (%+.1f)" % (fmt(c), -r["saved"][s])
+        return "%s (%+.1f)" % (fmt(c), 0.0 - r["saved"][s])
 
     if form == "markdown":
         print("| build | what the edit takes off the measured paths | "
@@ -468,12 +555,22 @@ def render(res, form):
               % tuple(fmt(base["dwork"][s]) for s in SCENARIOS))
         for r in rows:
             print("| %s | %s | %s |" % (
-                "`%s`" % r["feature"] if r["feature"] not in composites
+                "`%s`" % r["feature"] if r in singles
                 else "**%s**" % r["feature"],
                 r["removes"], " | ".join(cell(r, s) for s in SCENARIOS)))
         for impl in ("global_lock", "floor"):
             print("| %s (baseline) | | %s |" % (impl, " | ".join(
                 fmt(base[impl].get(s)) for s in SCENARIOS)))
+        if alone:
+            print()
+            print("| features kept (every other one removed) | "
+                  "round trip | storm raise |")
+            print("| --- | --- | --- |")
+            for r in alone:
+                print("| %s | %s |" % (", ".join(
+                    "`%s`" % f for f in r["feature"].split(":", 1)[1]
+                    .split(",")),
+                    " | ".join(cell(r, s) for s in SCENARIOS[:2])))
     else:
         print("Instructions per operation (callgrind, --iters %d); in "
               "parentheses the change against the unmodified build"
@@ -488,6 +585,17 @@ def render(res, form):
         for impl in ("global_lock", "floor"):
             print("%-16s %s" % (impl, " ".join(
                 "%22s" % fmt(base[impl].get(s)) for s in SCENARIOS)))
+        if alone:
+            print()
+            print("Features kept (every other feature removed); in "
+                  "parentheses the change against all")
+            for r in alone:
+                label = r["feature"].split(":", 1)[1]
+                if len(label) > 16:
+                    print(label)
+                    label = ""
+                print("%-16s %s" % (label, " ".join(
+                    "%22s" % cell(r, s) for s in SCENARIOS[:2])))
         print()
         for r in rows:
             print("%-16s %s%s" % (r["feature"], r["removes"],
@@ -496,10 +604,33 @@ def render(res, form):
                                   if r["not_measured"] else ""))
     print()
     print("Sum of the single-feature rows: " + ", ".join(
-        "%s %+.1f" % (s, -sum(r["saved"][s] for r in rows
-                              if r["feature"] not in composites
-                              and r["saved"][s] is not None))
+        "%s %+.1f" % (s, -sum(r["saved"][s] for r in singles
+                              if r["saved"][s] is not None))
         for s in SCENARIOS) + " (feed: without inbox)")
+    if "fit" in res:
+        names = [f[0] for f in FEATURES]
+        kept = res["fit"]["kept"]
+        more = []
+        for f in names:
+            if f in kept:
+                continue
+            k = "fit:" + ",".join(x for x in names if x in kept + [f])
+            more += [r["instructions"]["roundtrip"] for r in alone
+                     if r["feature"] == k]
+        print()
+        print("Within global_lock's round trip (%s), cheapest first: %s "
+              "(%d of %d features kept)%s" % (
+                  fmt(res["fit"]["limit"]), ", ".join(kept) or "none",
+                  len(kept), len(names),
+                  "; any other feature added to them: %s..%s" % (
+                      fmt(min(more)), fmt(max(more))) if more else ""))
+    if alone:
+        print()
+        print("Sum of the rows that keep one feature: " + ", ".join(
+            "%s %+.1f" % (s, -sum(r["saved"][s] for r in alone
+                                  if r["feature"].startswith("with:")
+                                  and "," not in r["feature"]))
+            for s in SCENARIOS[:2]))
 
 
 if __name__ == "__main__":

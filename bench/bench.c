@@ -14,7 +14,7 @@
  *                    [--cpus N] [--scenario a,b] [--impl a,b]
  *        (--cpus: CPU threads of feed_many and feed_all; default all host
  *        CPUs, one thread pinned to each)
- *        dwork-bench --rt-only IMPL --iters N [--cg storm|feed]  (callgrind)
+ *        dwork-bench --rt-only IMPL --iters N [--cg storm|lt|feed]  (callgrind)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -378,9 +378,12 @@ static void storm_body(struct run_ctx *rc, unsigned int cpu)
 
 /*
  * Deterministic loops for callgrind (dwork-bench --rt-only IMPL --cg
- * storm|feed, see bench/callgrind.sh): one thread, no clock, no stop flag.
+ * storm|lt|feed, see bench/callgrind.sh): one thread, no clock, no stop
+ * flag.
  *   storm: the storm scenario's bursts (STORM_BURST raises of STORM_ITEMS
  *          items, each in simulated hard IRQ, then the softirq);
+ *   lt:    local_throughput's batches (LT_BATCH tasklets scheduled, then
+ *          the softirq runs them);
  *   feed:  the thread plays CPU 0 and schedules CG_FEED_BATCH objects on
  *          CPU 1, then plays CPU 1 and runs its softirq: the push, the
  *          drain and the runs of the feed scenario, without contention.
@@ -402,6 +405,18 @@ __attribute__((noinline)) void bench_storm_loop(const struct bench_impl *im,
 			dwork_port_irq_restore(f);
 			bp_in_irq--;
 		}
+		poll_softirq(im);
+	}
+}
+
+__attribute__((noinline)) void bench_lt_loop(const struct bench_impl *im,
+					     void *objs, uint64_t batches)
+{
+	unsigned int k;
+
+	for (; batches; batches--) {
+		for (k = 0; k < LT_BATCH; k++)
+			im->schedule(obj_at(objs, im, k));
 		poll_softirq(im);
 	}
 }
@@ -431,8 +446,9 @@ static void cg_body(struct run_ctx *rc, unsigned int cpu)
 {
 	struct cg_priv *p = rc->priv;
 	const struct bench_impl *im = rc->im;
-	bool storm = !strcmp(p->what, "storm");
-	unsigned int nobj = storm ? STORM_ITEMS : CG_FEED_BATCH, k;
+	bool storm = !strcmp(p->what, "storm"), lt = !strcmp(p->what, "lt");
+	unsigned int nobj = storm ? STORM_ITEMS : lt ? LT_BATCH : CG_FEED_BATCH;
+	unsigned int k;
 	void *objs = xalloc(obj_stride(im) * nobj);
 
 	(void)cpu;
@@ -445,6 +461,10 @@ static void cg_body(struct run_ctx *rc, unsigned int cpu)
 		bench_storm_loop(im, objs, p->iters);
 		/* Every burst raises each item at least once: one run each. */
 		p->want = (p->iters + p->iters / 10 + 1) * STORM_ITEMS;
+	} else if (lt) {
+		bench_lt_loop(im, objs, p->iters / 10 + 1);
+		bench_lt_loop(im, objs, p->iters);
+		p->want = (p->iters + p->iters / 10 + 1) * LT_BATCH;
 	} else {
 		bench_feed_loop(im, objs, p->iters / 10 + 1);
 		bench_feed_loop(im, objs, p->iters);
@@ -1211,7 +1231,7 @@ static void usage(void)
 		"usage: dwork-bench [--json [--table FILE]] [--quick] [--reps N] "
 		"[--ms N] [--rt] [--cpus N]\n"
 		"                   [--scenario a,b,...] [--impl a,b,...]\n"
-		"       dwork-bench --rt-only IMPL [--iters N] [--cg storm|feed]\n"
+		"       dwork-bench --rt-only IMPL [--iters N] [--cg storm|lt|feed]\n"
 		"scenarios:");
 	for (i = 0; i < NR_SCEN; i++)
 		fprintf(stderr, " %s", scen_name[i]);
@@ -1279,7 +1299,8 @@ int main(int argc, char **argv)
 			rt_only = argv[++a];
 		} else if (!strcmp(s, "--cg") && a + 1 < argc) {
 			cg = argv[++a];
-			if (strcmp(cg, "storm") && strcmp(cg, "feed"))
+			if (strcmp(cg, "storm") && strcmp(cg, "feed") &&
+			    strcmp(cg, "lt"))
 				usage();
 		} else {
 			usage();
@@ -1330,7 +1351,7 @@ int main(int argc, char **argv)
 			usage();
 		rc->im = all_impls[i];
 		if (cg) {
-			/* bench_storm_loop / bench_feed_loop, for callgrind. */
+			/* bench_storm/lt/feed_loop, for callgrind. */
 			struct cg_priv q = { .what = cg, .iters = o.rt_iters };
 
 			/*

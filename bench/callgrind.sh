@@ -6,13 +6,15 @@
 #   storm      per raise in a storm burst (hard IRQ, 8 items raised 32
 #              times, then the softirq: 3 of 4 raises coalesce),
 #              bench_storm_loop()
+#   lt         per local_throughput operation (32 tasklets scheduled,
+#              then the softirq runs them), bench_lt_loop()
 #   feed       per callback fed from CPU 0 to CPU 1 (schedule_on, drain,
 #              run; one thread plays both CPUs, batches of 16),
 #              bench_feed_loop()
 # Deterministic: the count does not depend on timing or machine load.
 #
 # usage: bench/callgrind.sh path/to/dwork-bench [iters] [--json] [scenarios]
-#   scenarios: space-separated subset of "roundtrip storm feed"
+#   scenarios: space-separated subset of "roundtrip storm lt feed"
 #   (default: roundtrip only, the historical output).
 # CALLGRIND_IMPLS (environment): space-separated implementations to count
 #   (default: every implementation dwork-bench lists).
@@ -38,6 +40,8 @@ for scen in $scens; do
 		key=instructions_per_roundtrip ;;
 	storm) fn=bench_storm_loop; arg="--cg storm"; per=32
 		what="storm raise"; key=instructions_per_storm_raise ;;
+	lt) fn=bench_lt_loop; arg="--cg lt"; per=32
+		what="local_throughput op"; key=instructions_per_lt_op ;;
 	feed) fn=bench_feed_loop; arg="--cg feed"; per=16
 		what="fed callback"; key=instructions_per_fed_callback ;;
 	*) echo "callgrind.sh: unknown scenario $scen" >&2; exit 2 ;;

@@ -177,11 +177,16 @@ static inline bool cpu_accepting(unsigned int cpu)
 	       dwork_atomic_load(&cpu_of(cpu)->online, DWORK_RELAXED);
 }
 
-/* Single-writer counter: only the owning CPU increments, with IRQs off. */
+/*
+ * Single-writer counter: only the owning CPU increments, with IRQs off.
+ * Nothing at all without DWORK_STATS (the pointer and the value are then
+ * dead code, and so is the caller's test of which counter).
+ */
 static inline void stat_add(unsigned long *c, unsigned long v)
 {
-	dwork_atomic_store(c, dwork_atomic_load(c, DWORK_RELAXED) + v,
-			    DWORK_RELAXED);
+	if (DWORK_STATS)
+		dwork_atomic_store(c, dwork_atomic_load(c, DWORK_RELAXED) + v,
+				    DWORK_RELAXED);
 }
 
 static inline void stat_inc(unsigned long *c)
@@ -512,12 +517,14 @@ static DWORK_ALWAYS_INLINE bool claim_irqoff(struct dwork_cpu *me,
 
 	for (;;) {
 		uint32_t tgt = DWORK_ST_TGT(s);
-		uint32_t nw = st_set_tgt((s & ~(P | Q)) | R, self);
+		uint32_t nw = (s & ~(P | Q)) | R;
 
 		if (!(s & P) || (tgt != self && cpu_accepting(tgt))) {
 			arrive_irqoff(me, self, n); /* drops or forwards */
 			return false;
 		}
+		if (tgt != self) /* its target went offline: we adopt it */
+			nw = st_set_tgt(nw, self);
 		/*
 		 * Acquire: pairs with every scheduler's release CAS (1); the
 		 * callback sees what was written before each schedule.
@@ -771,7 +778,14 @@ refused_cpu(const struct dwork_node *n)
 		       : DWORK_ENODEV;
 }
 
-int dwork_node_schedule(struct dwork_node *n, unsigned int cpu)
+/*
+ * The schedule of every item and tasklet.  @queued: what to return when a
+ * new run was queued (DWORK_QUEUED for items, 0 for tasklets, whose API
+ * does not tell the two apart), so that each entry point below is this
+ * body with no wrapper frame around it.
+ */
+static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
+					     unsigned int cpu, int queued)
 {
 	unsigned int self = dwork_port_this_cpu();
 	unsigned long flags;
@@ -834,7 +848,17 @@ int dwork_node_schedule(struct dwork_node *n, unsigned int cpu)
 		stat_inc((s & P) ? &cpu_of(self)->stats.coalesced
 				 : &cpu_of(self)->stats.raised);
 	dwork_port_irq_restore(flags);
-	return (s & P) ? 0 : DWORK_QUEUED;
+	return (s & P) ? 0 : queued;
+}
+
+int dwork_node_schedule(struct dwork_node *n, unsigned int cpu)
+{
+	return node_schedule(n, cpu, DWORK_QUEUED);
+}
+
+int dwork_node_schedule_tasklet(struct dwork_node *n, unsigned int cpu)
+{
+	return node_schedule(n, cpu, 0);
 }
 
 void dwork_node_cancel(struct dwork_node *n)
@@ -1245,6 +1269,10 @@ int dwork_cpu_stats(unsigned int cpu, struct dwork_stats *out)
 
 	if (!out || cpu >= DWORK_NR_CPUS)
 		return DWORK_EINVAL;
+	if (!DWORK_STATS) {
+		*out = (struct dwork_stats){ 0 };
+		return DWORK_EOPNOTSUPP;
+	}
 	st = &cpu_of(cpu)->stats;
 	out->raised = dwork_atomic_load(&st->raised, DWORK_RELAXED);
 	out->coalesced = dwork_atomic_load(&st->coalesced, DWORK_RELAXED);

@@ -95,6 +95,8 @@ _Static_assert(DWORK_ADOPT_BATCH >= 1, "DWORK_ADOPT_BATCH must be >= 1");
 /* engine.c */
 /* DWORK_QUEUED if a new run was queued, 0 if one was pending, or DWORK_E*. */
 int dwork_node_schedule(struct dwork_node *n, unsigned int cpu);
+/* The same, but 0 whether or not a new run was queued (tasklets). */
+int dwork_node_schedule_tasklet(struct dwork_node *n, unsigned int cpu);
 void dwork_node_cancel(struct dwork_node *n);
 int dwork_node_kill(struct dwork_node *n);
 void dwork_node_init(struct dwork_node *n, enum dwork_kind kind);

@@ -26,22 +26,16 @@ static bool tasklet_ok(const struct dwork_tasklet *t)
 
 int dwork_tasklet_schedule_on(struct dwork_tasklet *t, unsigned int cpu)
 {
-	int r;
-
 	if (!tasklet_ok(t))
 		return DWORK_EINVAL;
-	r = dwork_node_schedule(&t->node, cpu);
-	return r < 0 ? r : 0;
+	return dwork_node_schedule_tasklet(&t->node, cpu);
 }
 
 int dwork_tasklet_schedule(struct dwork_tasklet *t)
 {
-	int r;
-
 	if (!tasklet_ok(t))
 		return DWORK_EINVAL;
-	r = dwork_node_schedule(&t->node, dwork_port_this_cpu());
-	return r < 0 ? r : 0;
+	return dwork_node_schedule_tasklet(&t->node, dwork_port_this_cpu());
 }
 
 bool dwork_tasklet_is_scheduled(const struct dwork_tasklet *t)

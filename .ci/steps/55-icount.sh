@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # Instruction-count budget: bench/callgrind.sh counts dwork's instructions
-# per local round trip, per storm raise and per fed callback under
+# per local round trip, per storm raise, per local_throughput operation
+# and per fed callback under
 # valgrind's callgrind (deterministic: no timing, no load dependence) and
 # this step fails if one exceeds bench/icount-budget.txt.
 set -euo pipefail
@@ -17,7 +18,7 @@ meson compile -C "$B" dwork-bench >/dev/null
 
 out="$B/callgrind.txt"
 timeout 600 bench/callgrind.sh "$B/bench/dwork-bench" 20000 "" \
-	"roundtrip storm feed" | tee "$out"
+	"roundtrip storm lt feed" | tee "$out"
 
 fail=0
 while read -r scen impl max; do
@@ -25,6 +26,7 @@ while read -r scen impl max; do
 	case $scen in
 	roundtrip) what="local round trip" ;;
 	storm) what="storm raise" ;;
+	lt) what="local_throughput op" ;;
 	feed) what="fed callback" ;;
 	*) echo "icount: unknown scenario $scen in budget" >&2; exit 1 ;;
 	esac

@@ -98,9 +98,13 @@ void dwork_idle_run(void);
  * @cpu: the CPU
  * @out: where to store them
  *
+ * The counters exist only in a core built with DWORK_STATS=1 (the
+ * default; meson option stats).
+ *
  * Context: any.
  * NMI-safe (relaxed loads; a counter may be read mid-update).
- * Return: 0, or DWORK_EINVAL for NULL @out or an out-of-range @cpu.
+ * Return: 0, or DWORK_EINVAL for NULL @out or an out-of-range @cpu, or
+ * DWORK_EOPNOTSUPP (with *@out zeroed) in a core built with DWORK_STATS=0.
  */
 int dwork_cpu_stats(unsigned int cpu, struct dwork_stats *out);
 

@@ -54,6 +54,16 @@
 #define DWORK_NR_CPUS 64
 #endif
 
+/*
+ * Per-CPU counters (meson option stats): 1 keeps them, 0 compiles every
+ * update out of the fast paths, like Xen's perf counters without
+ * CONFIG_PERF_COUNTERS; dwork_cpu_stats() then returns DWORK_EOPNOTSUPP.
+ * struct dwork_cpu keeps its layout either way.
+ */
+#ifndef DWORK_STATS
+#define DWORK_STATS 1
+#endif
+
 /* Most softirq callbacks run by one dwork_softirq() pass. */
 #ifndef DWORK_SOFTIRQ_BATCH
 #define DWORK_SOFTIRQ_BATCH 64

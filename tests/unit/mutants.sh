@@ -93,7 +93,7 @@ mutant M25-edeadlk-ignores-irq src/engine.c \
 	's/\*own = lvl == inner && !dwork_port_in_irq();/*own = lvl == inner;/' \
 	'kill from an IRQ that interrupted the callback is treated as a self-kill'
 mutant M26-schedule-after-kill src/engine.c \
-	'/^int dwork_node_schedule/,/^}/ s/if (s & D) {/if (0) {/' \
+	'/^static DWORK_ALWAYS_INLINE int node_schedule/,/^}/ s/if (s & D) {/if (0) {/' \
 	'schedule accepts a dead tasklet'
 
 # Hotplug.
@@ -124,7 +124,7 @@ mutant M34-raise-true-when-absorbed src/engine.c \
 	's/return (s \& P) ? 0 : DWORK_QUEUED;/return DWORK_QUEUED;/' \
 	'raise returns DWORK_QUEUED for an absorbed (already pending) raise'
 mutant M34b-raise-error-as-absorbed src/engine.c \
-	'/^int dwork_node_schedule/,/^}/ s/return DWORK_E[A-Z]*;/return 0;/' \
+	'/^static DWORK_ALWAYS_INLINE int node_schedule/,/^}/ s/return DWORK_E[A-Z]*;/return 0;/' \
 	'raise reports a refused raise (offline CPU, uninitialised) as absorbed (0)'
 mutant M35-no-cancel-reap src/engine.c \
 	'/^void dwork_node_cancel/,/^}/ s/request_reap(DWORK_ST_QCPU(s), self);/(void)0;/' \

@@ -43,6 +43,12 @@
 #undef DWORK_NR_CPUS
 #define DWORK_NR_CPUS NR_CPUS
 
+/* Counters only with Xen's own perf counters, as perfc_incr() does. */
+#ifndef CONFIG_PERF_COUNTERS
+#undef DWORK_STATS
+#define DWORK_STATS 0
+#endif
+
 #ifdef CONFIG_DWORK_SOFTIRQ_BATCH
 #undef DWORK_SOFTIRQ_BATCH
 #define DWORK_SOFTIRQ_BATCH CONFIG_DWORK_SOFTIRQ_BATCH

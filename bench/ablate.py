@@ -264,11 +264,20 @@ def run(cmd, log, **kw):
 
 
 def copy_tree(root, dest):
-    """Tracked and untracked (not ignored) files of @root, as they are now."""
-    out = subprocess.run(["git", "-C", root, "ls-files", "-z", "-c", "-o",
-                          "--exclude-standard"], capture_output=True)
-    if out.returncode != 0:
-        die("git ls-files failed in %s" % root)
+    """Tracked and untracked (not ignored) files of @root, as they are now.
+
+    Without git (or outside a work tree): everything but .git and build*.
+    """
+    try:
+        out = subprocess.run(["git", "-C", root, "ls-files", "-z", "-c",
+                              "-o", "--exclude-standard"],
+                             capture_output=True)
+    except FileNotFoundError:
+        out = None
+    if out is None or out.returncode != 0:
+        shutil.copytree(root, dest, symlinks=True,
+                        ignore=shutil.ignore_patterns(".git", "build*"))
+        return
     for rel in sorted(set(out.stdout.decode().split("\0"))):
         if not rel:
             continue

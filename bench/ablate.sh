@@ -19,7 +19,7 @@
 # a measured scenario; never on timing (callgrind counts are deterministic).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-for t in python3 meson ninja valgrind git; do
+for t in python3 meson ninja valgrind; do
 	command -v "$t" >/dev/null 2>&1 || {
 		echo "ablate.sh: $t not installed" >&2
 		exit 1

@@ -45,29 +45,23 @@ KEYS = {
 # (their path needs the feature), [(file, anchor, replacement), ...]
 FEATURES = [
     ("counters",
-     "per-CPU statistics: stat_add()/stat_inc() do nothing",
+     "per-CPU statistics: stat_add()/stat_inc() do nothing (what "
+     "-Dstats=false builds)",
      (),
      [(ENGINE,
-       "\tdwork_atomic_store(c, dwork_atomic_load(c, DWORK_RELAXED) + v,\n"
-       "\t\t\t    DWORK_RELAXED);\n",
-       "\t(void)c;\n\t(void)v;\n")]),
+       "\tif (DWORK_STATS)\n"
+       "\t\tdwork_atomic_store(c, dwork_atomic_load(c, DWORK_RELAXED) + v,",
+       "\tif (0)\n"
+       "\t\tdwork_atomic_store(c, dwork_atomic_load(c, DWORK_RELAXED) + v,")]),
     ("api-checks",
      "argument checks of the tasklet and item API (tasklet_ok(), "
-     "item_ok()) and the mapping of the engine's return value to 0",
+     "item_ok())",
      (),
      [(TASKLET,
        "\treturn t && t->fn &&\n"
        "\t       (t->node.kind == DWORK_KIND_SOFTIRQ ||\n"
        "\t\tt->node.kind == DWORK_KIND_IDLE);\n",
        "\t(void)t;\n\treturn true;\n"),
-      (TASKLET,
-       "\tr = dwork_node_schedule(&t->node, cpu);\n\treturn r < 0 ? r : 0;\n",
-       "\tr = dwork_node_schedule(&t->node, cpu);\n\treturn r;\n"),
-      (TASKLET,
-       "\tr = dwork_node_schedule(&t->node, dwork_port_this_cpu());\n"
-       "\treturn r < 0 ? r : 0;\n",
-       "\tr = dwork_node_schedule(&t->node, dwork_port_this_cpu());\n"
-       "\treturn r;\n"),
       (ITEM,
        "\treturn it && it->fn && it->node.kind == DWORK_KIND_ITEM;\n",
        "\t(void)it;\n\treturn true;\n")]),
@@ -144,8 +138,9 @@ FEATURES = [
        " || (tgt != self && cpu_accepting(tgt))) {",
        " || ((void)tgt, 0)) {"),
       (ENGINE,
-       "uint32_t nw = st_set_tgt((s & ~(P | Q)) | R, self);",
-       "uint32_t nw = (s & ~(P | Q)) | R;"),
+       "\t\tif (tgt != self) /* its target went offline: we adopt it */\n"
+       "\t\t\tnw = st_set_tgt(nw, self);\n",
+       ""),
       (ENGINE,
        "\t\tnw = st_set_tgt(s | P, cpu);\n\t\tif (link)\n"
        "\t\t\tnw = st_set_qcpu(nw | Q, cpu);\n",

@@ -14,7 +14,7 @@ meson compile -C "$build" dwork-bench dwork-demo dwork-irqoff >/dev/null
 # One run, printed both ways: JSON on stdout, the table into a file.
 "$build/bench/dwork-bench" --json --table "$out/results.txt" "$@" \
 	>"$out/results.json"
-bench/callgrind.sh "$build/bench/dwork-bench" 20000 "" "roundtrip storm feed" \
+bench/callgrind.sh "$build/bench/dwork-bench" 20000 "" "roundtrip storm lt feed" \
 	>"$out/callgrind.txt"
 "$build/demo/dwork-demo" --json "$out/demo.json" 2>/dev/null >"$out/demo.txt"
 rt=

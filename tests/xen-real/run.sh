@@ -179,6 +179,15 @@ sed_must() {	# $1 file, $2 sed script: must change the file
 	rm "$1.orig"
 }
 
+# The test-only CPU notifier of selftest.c, in a tree built for testing:
+# copied only when it changed, so that builds stay incremental.
+add_selftest() {	# $1 tree
+	f=$1/xen/common/xen_check_selftest.c
+	cmp -s "$T/selftest.c" "$f" || cp "$T/selftest.c" "$f"
+	grep -qx 'obj-y += xen_check_selftest.o' "$1/xen/common/Makefile" ||
+		echo 'obj-y += xen_check_selftest.o' >>"$1/xen/common/Makefile"
+}
+
 prepare_trees() {
 	TS=$B/trees/stock TD=$B/trees/dwork
 	if [ ! -f "$TS/.complete" ] || [ "$(cat "$TS/.complete")" != "$S" ]; then
@@ -190,13 +199,16 @@ prepare_trees() {
 		echo "$S" >"$TD/.complete"
 	fi
 	"$D/port/xen/integrate.sh" "$TD" >&2
+	add_selftest "$TS"
+	add_selftest "$TD"
 	case " $BUILDS " in *" dwork-dpci-"*)	# dpci on dwork items too
 		TP=$B/trees/dwork-dpci
 		if [ ! -f "$TP/.complete" ] || [ "$(cat "$TP/.complete")" != "$S" ]; then
 			copy_tree "$TP"
 			echo "$S" >"$TP/.complete"
 		fi
-		"$D/port/xen/integrate.sh" --dpci "$TP" >&2 ;;
+		"$D/port/xen/integrate.sh" --dpci "$TP" >&2
+		add_selftest "$TP" ;;
 	esac
 	if [ -n "$MUT" ]; then
 		# One mutant tree, synced file by file so that its out-of-tree
@@ -400,6 +412,17 @@ boot() {	# $1 build name, $2 run label
 	[ -n "$x" ] || x=$(grep -E '(BUG:|Oops|soft lockup|Kernel panic)' "$log" |
 		grep -v '^(XEN)' | head -n 1 || true)
 	[ -z "$x" ] || { verdict=FAIL why="$x"; }
+	# selftest.c: the tasklets it queued on every dying CPU ran elsewhere,
+	# two per CPU offline operation, checked before the next operation.
+	if grep -q '^XC PASS' "$log"; then
+		nd=$(grep -c '^XC op cpu-offline ' "$log" || true)
+		st=$(grep -a 'xen-check selftest: scheduled ' "$log" | tail -n 1 | tr -d '\r' | sed 's/.*xen-check selftest: //')
+		want="scheduled $((2 * nd)) ran $((2 * nd)) lost 0 late 0 pending 0 checks $((2 * nd))"
+		[ "$st" = "$want" ] ||
+			{ verdict=FAIL why="selftest counters '${st:-none printed}', expected '$want'"; }
+	fi
+	st=$(grep -a -m 1 'xen-check selftest: LOST' "$log" || true)
+	[ -z "$st" ] || { verdict=FAIL why="$st"; }
 	echo "$verdict" >"$log.verdict"
 	say "$lab: $verdict in ${wall}s${why:+: $why}"
 	if [ $verdict = FAIL ] && [ -z "$MUT" ]; then

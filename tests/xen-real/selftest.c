@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: BSD-2-Clause
+/*
+ * tests/xen-real/selftest.c - a test-only CPU notifier for make xen-check.
+ *
+ * tests/xen-real/run.sh copies this file into every Xen tree it builds for
+ * testing, stock and dwork alike, as xen/common/xen_check_selftest.c and
+ * adds it to xen/common/Makefile.  It is not part of what
+ * port/xen/integrate.sh installs.
+ *
+ * What it checks: tasklets queued on a CPU that is going down are moved
+ * to a live CPU and run there, none lost.  dom0's hotplug loop
+ * (tests/xen-real/init.sh) rarely leaves anything queued on a CPU when it
+ * dies, so this file queues work there on purpose, every time:
+ *
+ * - At CPU_DYING (on the dying CPU, in stop_machine context with IRQs
+ *   off) it schedules one softirq tasklet and one idle tasklet of that
+ *   CPU's slot on the dying CPU itself.  The CPU never runs them: it
+ *   leaves cpu_online_map right after CPU_DYING (__cpu_disable()), and an
+ *   offline CPU runs no softirq (do_softirq() stops) and no tasklet
+ *   (play_dead() at the top of the idle loop).  Only the CPU_DEAD
+ *   notifier of the tasklet implementation can move them to a live CPU:
+ *   to the one running cpu_down(), which for XEN_SYSCTL_cpu_hotplug is
+ *   always CPU 0 (the sysctl continues on CPU 0 through
+ *   continue_hypercall_on_cpu()).
+ *
+ * - At the next hotplug operation, in its CPU_DOWN_PREPARE or
+ *   CPU_UP_PREPARE (any CPU), both must have run.  That follows from the
+ *   order of events alone, not from timing:
+ *     - the idle tasklet joined CPU 0's idle-tasklet list at CPU_DEAD,
+ *       inside the previous operation's continuation, so before dom0
+ *       could issue the next operation; idle tasklets of one CPU run in
+ *       the order they were queued, and the next operation's notifiers
+ *       run in its own continuation tasklet on CPU 0, queued later;
+ *     - the softirq tasklet was moved to CPU 0 with TASKLET_SOFTIRQ
+ *       raised there.  While idle-tasklet work is queued on CPU 0 its
+ *       scheduler keeps running the idle vCPU, whose loop calls
+ *       do_softirq() after every do_tasklet(), and do_softirq() returns
+ *       only when no softirq is pending; so TASKLET_SOFTIRQ, and the
+ *       softirq tasklet with it, was handled before the do_tasklet() that
+ *       ran the idle tasklet above.
+ *   Anything not run by then is reported as lost, once per slot: a line
+ *   "xen-check selftest: LOST ..." and a WARN (Xen's own "Xen WARN at"
+ *   with a stack trace) for the first loss.
+ *
+ * - Debug key 'y' prints "xen-check selftest: scheduled N ran N lost N
+ *   late N pending N checks N"; dom0 presses it at the end of its run and
+ *   run.sh requires scheduled = ran = 2 x the CPU offline operations and
+ *   lost = late = pending = 0.  "late" counts tasklets that ran after
+ *   being reported lost (e.g. when their CPU came back); "pending" those
+ *   not checked yet.
+ *
+ * Counters are atomic_t: the dying CPU, CPU 0's softirq and idle contexts
+ * and the key handler touch them.  stop_machine orders the dying CPU's
+ * writes before CPU_DEAD (every CPU passes its rendezvous).
+ */
+#include <xen/bitops.h>
+#include <xen/cpu.h>
+#include <xen/init.h>
+#include <xen/keyhandler.h>
+#include <xen/lib.h>
+#include <xen/smp.h>
+#include <xen/tasklet.h>
+#include <asm/atomic.h>
+
+#define XC_SOFTIRQ 0
+#define XC_IDLE    1
+
+struct xc_slot {
+	struct tasklet t[2];	/* [XC_SOFTIRQ], [XC_IDLE] */
+	unsigned long armed;	/* bit per kind: scheduled, not yet checked */
+	unsigned long ran;	/* bit per kind: ran since it was scheduled */
+	unsigned int ran_on[2];	/* the CPU it last ran on */
+};
+
+static struct xc_slot xc_slots[NR_CPUS];
+static atomic_t xc_scheduled, xc_ran, xc_lost, xc_late, xc_checks;
+static bool xc_warned;
+
+static void xc_fn(struct xc_slot *s, unsigned int kind)
+{
+	s->ran_on[kind] = smp_processor_id();
+	atomic_inc(&xc_ran);
+	if (!test_bit(kind, &s->armed))
+		atomic_inc(&xc_late);	/* ran after its check: reported lost */
+	set_bit(kind, &s->ran);
+}
+
+static void cf_check xc_softirq_fn(void *data)
+{
+	xc_fn(data, XC_SOFTIRQ);
+}
+
+static void cf_check xc_idle_fn(void *data)
+{
+	xc_fn(data, XC_IDLE);
+}
+
+/* On the dying CPU, IRQs off, inside stop_machine: no printk here. */
+static void xc_dying(unsigned int cpu)
+{
+	struct xc_slot *s = &xc_slots[cpu];
+	unsigned int kind;
+
+	if (cpu != smp_processor_id())
+		return;	/* never: CPU_DYING runs on the dying CPU */
+	for (kind = XC_SOFTIRQ; kind <= XC_IDLE; kind++) {
+		clear_bit(kind, &s->ran);
+		set_bit(kind, &s->armed);
+		atomic_inc(&xc_scheduled);
+		tasklet_schedule_on_cpu(&s->t[kind], cpu);
+	}
+}
+
+/* At the start of a hotplug operation: everything queued earlier ran. */
+static void xc_check(unsigned long action, unsigned int cpu)
+{
+	unsigned int c, kind;
+
+	for (c = 0; c < nr_cpu_ids; c++) {
+		struct xc_slot *s = &xc_slots[c];
+		bool lost = false;
+
+		for (kind = XC_SOFTIRQ; kind <= XC_IDLE; kind++) {
+			if (!test_bit(kind, &s->armed))
+				continue;
+			atomic_inc(&xc_checks);
+			if (!test_bit(kind, &s->ran)) {
+				atomic_inc(&xc_lost);
+				lost = true;
+			}
+			clear_bit(kind, &s->armed);
+		}
+		if (!lost)
+			continue;
+		printk(XENLOG_ERR "xen-check selftest: LOST work queued on CPU%u "
+		       "at its CPU_DYING: not run by the %s of CPU%u "
+		       "(softirq tasklet %s, idle tasklet %s)\n",
+		       c, action == CPU_UP_PREPARE ? "CPU_UP_PREPARE"
+						   : "CPU_DOWN_PREPARE",
+		       cpu, test_bit(XC_SOFTIRQ, &s->ran) ? "ran" : "not run",
+		       test_bit(XC_IDLE, &s->ran) ? "ran" : "not run");
+		if (!xc_warned) {
+			xc_warned = true;
+			WARN();
+		}
+	}
+}
+
+static int cf_check xc_cpu_callback(struct notifier_block *nfb,
+				    unsigned long action, void *hcpu)
+{
+	unsigned int cpu = (unsigned long)hcpu;
+
+	(void)nfb;
+	switch (action) {
+	case CPU_DYING:
+		xc_dying(cpu);
+		break;
+	case CPU_DOWN_PREPARE:
+	case CPU_UP_PREPARE:
+		xc_check(action, cpu);
+		break;
+	default:
+		break;
+	}
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block xc_cpu_nfb = {
+	.notifier_call = xc_cpu_callback,
+};
+
+static void cf_check xc_key(unsigned char key)
+{
+	unsigned int c, kind, pending = 0;
+
+	(void)key;
+	for (c = 0; c < nr_cpu_ids; c++)
+		for (kind = XC_SOFTIRQ; kind <= XC_IDLE; kind++)
+			pending += test_bit(kind, &xc_slots[c].armed);
+	printk("xen-check selftest: scheduled %d ran %d lost %d late %d "
+	       "pending %u checks %d\n", atomic_read(&xc_scheduled),
+	       atomic_read(&xc_ran), atomic_read(&xc_lost),
+	       atomic_read(&xc_late), pending, atomic_read(&xc_checks));
+}
+
+static int __init cf_check xc_selftest_init(void)
+{
+	unsigned int c;
+
+	for (c = 0; c < NR_CPUS; c++) {
+		softirq_tasklet_init(&xc_slots[c].t[XC_SOFTIRQ], xc_softirq_fn,
+				     &xc_slots[c]);
+		tasklet_init(&xc_slots[c].t[XC_IDLE], xc_idle_fn, &xc_slots[c]);
+	}
+	register_cpu_notifier(&xc_cpu_nfb);
+	register_keyhandler('y', xc_key, "xen-check selftest counters", 0);
+	printk("xen-check selftest: tasklets queued at CPU_DYING must run "
+	       "elsewhere (debug key 'y')\n");
+	return 0;
+}
+__initcall(xc_selftest_init);

@@ -127,6 +127,7 @@ while [ $h -lt "$ops_target" ]; do
 	if [ $((loop % 5)) -eq 0 ]; then
 		run debug-keys "" xl debug-keys r
 		run debug-keys "" xl debug-keys t
+		run debug-keys "" xl debug-keys y
 	fi
 	c=$last
 	while [ $c -ge 1 ]; do

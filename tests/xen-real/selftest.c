@@ -42,12 +42,26 @@
  *   "xen-check selftest: LOST ..." and a WARN (Xen's own "Xen WARN at"
  *   with a stack trace) for the first loss.
  *
- * - Debug key 'y' prints "xen-check selftest: scheduled N ran N lost N
- *   late N pending N checks N"; dom0 presses it at the end of its run and
- *   run.sh requires scheduled = ran = 2 x the CPU offline operations and
- *   lost = late = pending = 0.  "late" counts tasklets that ran after
- *   being reported lost (e.g. when their CPU came back); "pending" those
- *   not checked yet.
+ * - The idle-tasklet handshake with the scheduler: queueing an idle
+ *   tasklet on a CPU that has none queued (TASKLET_enqueued clear) must set
+ *   TASKLET_enqueued and raise SCHEDULE_SOFTIRQ on that CPU; without the
+ *   raise the scheduler does not switch to the idle vCPU, and the tasklet
+ *   waits for whatever next runs the scheduler there.  Debug key 'y'
+ *   probes this on the CPU it runs on (dom0's hypercall, a guest vCPU
+ *   running): with IRQs off, when TASKLET_enqueued is clear and
+ *   SCHEDULE_SOFTIRQ is not pending, it schedules an idle tasklet there
+ *   (a fresh one each time, so that none is running) and reads both bits
+ *   back.  A probe where either bit was already set proves nothing and
+ *   is not counted.  (Another CPU may raise SCHEDULE_SOFTIRQ here between
+ *   the two reads; that can hide a missing raise, never invent one.)
+ *
+ * - Debug key 'y' then prints "xen-check selftest: scheduled N ran N lost
+ *   N late N pending N checks N kick-probes N kick-failed N"; dom0
+ *   presses it every fifth hotplug loop and at the end of its run, and
+ *   run.sh requires, in the last line, scheduled = ran = checks = 2 x the
+ *   CPU offline operations and lost = late = pending = kick-failed = 0.
+ *   "late" counts tasklets that ran after being reported lost (e.g. when
+ *   their CPU came back); "pending" those not checked yet.
  *
  * Counters are atomic_t: the dying CPU, CPU 0's softirq and idle contexts
  * and the key handler touch them.  stop_machine orders the dying CPU's
@@ -59,6 +73,7 @@
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
 #include <xen/smp.h>
+#include <xen/softirq.h>
 #include <xen/tasklet.h>
 #include <asm/atomic.h>
 
@@ -75,6 +90,11 @@ struct xc_slot {
 static struct xc_slot xc_slots[NR_CPUS];
 static atomic_t xc_scheduled, xc_ran, xc_lost, xc_late, xc_checks;
 static bool xc_warned;
+
+/* One idle tasklet per handshake probe: never running when scheduled. */
+#define XC_PROBES 256
+static struct tasklet xc_probe[XC_PROBES];
+static unsigned int xc_probes, xc_kick_failed;	/* key handler only */
 
 static void xc_fn(struct xc_slot *s, unsigned int kind)
 {
@@ -170,18 +190,52 @@ static struct notifier_block xc_cpu_nfb = {
 	.notifier_call = xc_cpu_callback,
 };
 
+static void cf_check xc_probe_fn(void *data)
+{
+	(void)data;
+}
+
+static void xc_probe_kick(void)
+{
+	unsigned int cpu = smp_processor_id();
+	unsigned long *todo = &per_cpu(tasklet_work_to_do, cpu);
+	unsigned long flags;
+	bool failed = false;
+
+	if (xc_probes == XC_PROBES)
+		return;
+	local_irq_save(flags);
+	if (!test_bit(_TASKLET_enqueued, todo) &&
+	    !(ACCESS_ONCE(softirq_pending(cpu)) & (1U << SCHEDULE_SOFTIRQ))) {
+		tasklet_schedule(&xc_probe[xc_probes++]);
+		failed = !test_bit(_TASKLET_enqueued, todo) ||
+			 !(ACCESS_ONCE(softirq_pending(cpu)) &
+			   (1U << SCHEDULE_SOFTIRQ));
+	}
+	local_irq_restore(flags);
+	if (failed && ++xc_kick_failed == 1)
+		printk(XENLOG_ERR "xen-check selftest: KICK: an idle tasklet "
+		       "queued on CPU%u, which had no idle-tasklet work, left "
+		       "TASKLET_enqueued %s and SCHEDULE_SOFTIRQ %s\n", cpu,
+		       test_bit(_TASKLET_enqueued, todo) ? "set" : "clear",
+		       (ACCESS_ONCE(softirq_pending(cpu)) &
+			(1U << SCHEDULE_SOFTIRQ)) ? "raised" : "not raised");
+}
+
 static void cf_check xc_key(unsigned char key)
 {
 	unsigned int c, kind, pending = 0;
 
 	(void)key;
+	xc_probe_kick();
 	for (c = 0; c < nr_cpu_ids; c++)
 		for (kind = XC_SOFTIRQ; kind <= XC_IDLE; kind++)
 			pending += test_bit(kind, &xc_slots[c].armed);
 	printk("xen-check selftest: scheduled %d ran %d lost %d late %d "
-	       "pending %u checks %d\n", atomic_read(&xc_scheduled),
-	       atomic_read(&xc_ran), atomic_read(&xc_lost),
-	       atomic_read(&xc_late), pending, atomic_read(&xc_checks));
+	       "pending %u checks %d kick-probes %u kick-failed %u\n",
+	       atomic_read(&xc_scheduled), atomic_read(&xc_ran),
+	       atomic_read(&xc_lost), atomic_read(&xc_late), pending,
+	       atomic_read(&xc_checks), xc_probes, xc_kick_failed);
 }
 
 static int __init cf_check xc_selftest_init(void)
@@ -193,6 +247,8 @@ static int __init cf_check xc_selftest_init(void)
 				     &xc_slots[c]);
 		tasklet_init(&xc_slots[c].t[XC_IDLE], xc_idle_fn, &xc_slots[c]);
 	}
+	for (c = 0; c < XC_PROBES; c++)
+		tasklet_init(&xc_probe[c], xc_probe_fn, NULL);
 	register_cpu_notifier(&xc_cpu_nfb);
 	register_keyhandler('y', xc_key, "xen-check selftest counters", 0);
 	printk("xen-check selftest: tasklets queued at CPU_DYING must run "

@@ -8,15 +8,19 @@
 #    the host's apt setup is not touched) and caches it in BUILD_DIR.
 # 2. Builds stock and dwork hypervisors from that source (dwork integrated
 #    with port/xen/integrate.sh), release and debug (CONFIG_DEBUG, which
-#    turns on CONFIG_DWORK_DEBUG_CHECKS).
+#    turns on CONFIG_DWORK_DEBUG_CHECKS).  Every tree built here, stock
+#    too, gets selftest.c (a test-only CPU notifier, see its header) as
+#    xen/common/xen_check_selftest.c.
 # 3. Builds a dom0 initramfs from Debian packages only: linux-image-amd64,
 #    busybox-static, xen-utils-4.17 and the libraries its tools need.
 # 4. Boots each hypervisor under qemu-system-x86_64 (TCG); dom0 runs
 #    tests/xen-real/init.sh: CPU offline/online loops, cpupools, vCPU
 #    pinning, debug keys, every result checked.
 # 5. Passes when every run printed its pass line, every operation
-#    succeeded, and no (XEN) line reports BUG, Assertion, WARN, panic or a
-#    call trace.  Prints the runs side by side.
+#    succeeded, no (XEN) line reports BUG, Assertion, WARN, panic or a
+#    call trace, and the selftest's last counters line shows every tasklet
+#    it queued on a dying CPU run in time and no failed idle-kick probe.
+#    Prints the runs side by side.
 #
 # Environment:
 #   XEN_CHECK_OPS=N        hotplug operations per run (default 60)

@@ -549,9 +549,49 @@ static const struct scenario reonline_chain = {
 	.irq = { chain_irq0 },
 };
 
+/* --------------------------------------------------------------------
+ * The schedule that writes nothing (engine.c ordering (11)): CPU 0 raises
+ * an item twice (the second may find it pending and queued there, and
+ * then writes nothing), then re-targets it to CPU 1; CPU 1 re-targets it
+ * back and cancels nothing; an interrupt on CPU 0 raises it in the middle
+ * of anything.  Every accepted raise runs after it, on the newest target,
+ * never twice at once.
+ */
+static void coalesce_setup(void)
+{
+	A = sim_item("A", NULL);
+}
+
+static void coalesce_cpu0(void)
+{
+	op_raise(A);
+	op_raise(A);
+	op_raise_on(A, 1);
+}
+
+static void coalesce_cpu1(void)
+{
+	op_raise_on(A, 0);
+}
+
+static void coalesce_irq0(void)
+{
+	op_raise(A);
+}
+
+static const struct scenario coalesce_local = {
+	.name = "coalesce_local",
+	.lesson = "a local coalesced raise writes nothing; re-targets still move",
+	.ncpus = 2,
+	.bound = 3,
+	.setup = coalesce_setup,
+	.prog = { coalesce_cpu0, coalesce_cpu1 },
+	.irq = { coalesce_irq0 },
+};
+
 const struct scenario *const model_scenarios[] = {
 	&cancel_reraise, &cancel_reraise_irq, &raise_running, &offline_feed, &teardown_busy,
 	&feed_mixed, &kill_sched, &self_kill, &retarget_running, &kill_offline,
 	&kill_in_irq_during_dead, &adopt_window, &irq_under_lock,
-	&reonline_chain, NULL,
+	&reonline_chain, &coalesce_local, NULL,
 };

@@ -192,6 +192,11 @@ restore() {	# $1 backup, $2 file: put the backup back if it differs
 	cmp -s "$1" "$2" || cp "$1" "$2"
 }
 
+# The stamp: which Xen, and which dwork the files came from.
+stamp_text() {
+	echo "Xen $XV, dwork $(git -C "$D" describe --always --dirty 2>/dev/null || echo unknown)"
+}
+
 do_integrate() {
 	check_stock
 	rm -rf "$STAGE"
@@ -206,8 +211,7 @@ do_integrate() {
 	cp "$X/include/xen/tasklet.h" "$STAGE/stock/tasklet.h"
 	cp "$X/common/Makefile" "$STAGE/stock/Makefile.common"
 	cp "$X/common/Kconfig" "$STAGE/stock/Kconfig.common"
-	echo "Xen $XV, dwork $(git -C "$D" describe --always --dirty 2>/dev/null || echo unknown)" \
-		>"$STAGE/stock/integrated-by-dwork.tmp"
+	stamp_text >"$STAGE/stock/integrated-by-dwork.tmp"
 	# 2. Move into place; any failure rolls back.
 	trap rollback EXIT INT TERM HUP
 	mv "$STAGE/stock" "$BK"
@@ -238,6 +242,7 @@ do_refresh() {
 		cmp -s "$STAGE/$d" "$X/$d" || cp "$STAGE/$d" "$X/$d"
 	done
 	rm -rf "$STAGE"
+	stamp_text >"$STAMP"	# --check names the dwork the files now come from
 	echo "$me: refreshed dwork files in Xen $XV at $X:"
 	echo "$s" | sed 's/^/  /'
 }

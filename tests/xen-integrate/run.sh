@@ -9,8 +9,8 @@
 #   - calls the stock tree stock (--check exits 1), integrates it, then
 #     calls it integrated (--check exits 0);
 #   - is idempotent: a second run changes no file;
-#   - refreshes a dwork file that differs from this checkout, and --check
-#     names that file first;
+#   - refreshes a dwork file that differs from this checkout, and the
+#     stamp naming the dwork version; --check names that file first;
 #   - reverts to a tree byte-identical to the original (diff -r), after
 #     which --check exits 1 and a second --revert changes nothing;
 #   - refuses, with exit status 2 and no file changed, a Xen version it
@@ -117,12 +117,14 @@ for src in "$@"; do
 	has "up to date; nothing to do" "a second run says there is nothing to do"
 	same "$B/snap" "$X" "a second run changed no file"
 
+	# As if integrated by an older dwork: one file and the stamp differ.
 	echo "/* stale */" >>"$X/xen/common/dwork/engine.c"
+	echo "Xen $v.$s, dwork older" >"$X/xen/.dwork-stock/integrated-by-dwork"
 	expect 0 "--check with a stale dwork file" "$I" --check "$X" || true
 	has "xen/common/dwork/engine.c" "--check names the stale file"
 	expect 0 "refreshes" "$I" "$X" || true
 	has "refreshed dwork files" "the refresh says so"
-	same "$B/snap" "$X" "the refresh restored the file and changed nothing else"
+	same "$B/snap" "$X" "the refresh restored the file and the stamp and changed nothing else"
 
 	expect 0 "--revert" "$I" --revert "$X" || true
 	same "$O" "$X" "--revert gives a tree byte-identical to the original"

@@ -5,7 +5,8 @@
 For each feature below: copy the source tree to a temporary directory,
 apply a small edit that takes only that feature off the measured paths,
 build dwork-bench (meson, buildtype debugoptimized), count instructions
-with bench/callgrind.sh (local round trip, storm raise, fed callback) and
+with bench/callgrind.sh (local round trip, storm raise, local_throughput
+operation, fed callback) and
 subtract from the unmodified build measured in the same run.  Composite
 variants remove several features at once (every feature: "all"; what the
 global_lock baseline lacks: "as-global_lock"); --alone, --with and --fit
@@ -34,10 +35,12 @@ ENGINE = "src/engine.c"
 TASKLET = "src/tasklet.c"
 ITEM = "src/item.c"
 
-SCENARIOS = ("roundtrip", "storm", "feed")
+SCENARIOS = ("roundtrip", "storm", "lt", "feed")
+TITLES = ("round trip", "storm raise", "local_throughput op", "fed callback")
 KEYS = {
     "roundtrip": "instructions_per_roundtrip",
     "storm": "instructions_per_storm_raise",
+    "lt": "instructions_per_lt_op",
     "feed": "instructions_per_fed_callback",
 }
 
@@ -552,11 +555,11 @@ def render(res, form):
         return "%s (%+.1f)" % (fmt(c), 0.0 - r["saved"][s])
 
     if form == "markdown":
-        print("| build | what the edit takes off the measured paths | "
-              "round trip | storm raise | fed callback |")
-        print("| --- | --- | --- | --- | --- |")
-        print("| **dwork**, unmodified | | **%s** | **%s** | **%s** |"
-              % tuple(fmt(base["dwork"][s]) for s in SCENARIOS))
+        print("| build | what the edit takes off the measured paths | %s |"
+              % " | ".join(TITLES))
+        print("| --- | --- |%s" % (" --- |" * len(SCENARIOS)))
+        print("| **dwork**, unmodified | | %s |" % " | ".join(
+            "**%s**" % fmt(base["dwork"][s]) for s in SCENARIOS))
         for r in rows:
             print("| %s | %s | %s |" % (
                 "`%s`" % r["feature"] if r in singles
@@ -567,28 +570,27 @@ def render(res, form):
                 fmt(base[impl].get(s)) for s in SCENARIOS)))
         if alone:
             print()
-            print("| features kept (every other one removed) | "
-                  "round trip | storm raise |")
-            print("| --- | --- | --- |")
+            print("| features kept (every other one removed) | %s |"
+                  % " | ".join(TITLES[:-1]))
+            print("| --- |%s" % (" --- |" * (len(SCENARIOS) - 1)))
             for r in alone:
                 print("| %s | %s |" % (", ".join(
                     "`%s`" % f for f in r["feature"].split(":", 1)[1]
                     .split(",")),
-                    " | ".join(cell(r, s) for s in SCENARIOS[:2])))
+                    " | ".join(cell(r, s) for s in SCENARIOS[:-1])))
     else:
         print("Instructions per operation (callgrind, --iters %d); in "
               "parentheses the change against the unmodified build"
               % res["iters"])
-        print("%-16s %22s %22s %22s" % ("", "round trip", "storm raise",
-                                        "fed callback"))
+        print("%-16s %s" % ("", " ".join("%20s" % t for t in TITLES)))
         print("%-16s %s" % ("dwork", " ".join(
-            "%22s" % fmt(base["dwork"][s]) for s in SCENARIOS)))
+            "%20s" % fmt(base["dwork"][s]) for s in SCENARIOS)))
         for r in rows:
             print("%-16s %s" % (r["feature"], " ".join(
-                "%22s" % cell(r, s) for s in SCENARIOS)))
+                "%20s" % cell(r, s) for s in SCENARIOS)))
         for impl in ("global_lock", "floor"):
             print("%-16s %s" % (impl, " ".join(
-                "%22s" % fmt(base[impl].get(s)) for s in SCENARIOS)))
+                "%20s" % fmt(base[impl].get(s)) for s in SCENARIOS)))
         if alone:
             print()
             print("Features kept (every other feature removed); in "
@@ -599,7 +601,7 @@ def render(res, form):
                     print(label)
                     label = ""
                 print("%-16s %s" % (label, " ".join(
-                    "%22s" % cell(r, s) for s in SCENARIOS[:2])))
+                    "%20s" % cell(r, s) for s in SCENARIOS[:-1])))
         print()
         for r in rows:
             print("%-16s %s%s" % (r["feature"], r["removes"],
@@ -634,7 +636,7 @@ def render(res, form):
             "%s %+.1f" % (s, -sum(r["saved"][s] for r in alone
                                   if r["feature"].startswith("with:")
                                   and "," not in r["feature"]))
-            for s in SCENARIOS[:2]))
+            for s in SCENARIOS[:-1]))
 
 
 if __name__ == "__main__":

@@ -92,6 +92,9 @@ echo "XC pcpus=$pcpus dom0-vcpus=$ncpu"
 # Debug keys go through printk and the console; 'q' and 'h' print a lot.
 run debug-keys "" xl debug-keys h
 run debug-keys "" xl debug-keys q
+# The selftest's idle-kick probe (selftest.c) before the first hotplug
+# operation, which needs every CPU's idle tasklet handshake to work.
+run debug-keys "" xl debug-keys y
 
 # vCPU pinning: every dom0 vCPU to every pCPU in turn, then back to all.
 v=0

@@ -121,7 +121,7 @@ mutant M33-busy-ignores-queued src/item.c \
 	's/(DWORK_ST_PEND | DWORK_ST_QUEUED | DWORK_ST_RUN)/(DWORK_ST_PEND | DWORK_ST_RUN)/' \
 	'busy returns 0 while a cancelled node is still linked'
 mutant M34-raise-true-when-absorbed src/engine.c \
-	's/return (s \& P) ? 0 : DWORK_QUEUED;/return DWORK_QUEUED;/' \
+	's/return (s \& P) ? 0 : queued;/return queued;/' \
 	'raise returns DWORK_QUEUED for an absorbed (already pending) raise'
 mutant M34b-raise-error-as-absorbed src/engine.c \
 	'/^static DWORK_ALWAYS_INLINE int node_schedule/,/^}/ s/return DWORK_E[A-Z]*;/return 0;/' \

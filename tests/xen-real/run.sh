@@ -429,6 +429,11 @@ boot() {	# $1 build name, $2 run label
 	[ -z "$st" ] || { verdict=FAIL why="$st"; }
 	echo "$verdict" >"$log.verdict"
 	say "$lab: $verdict in ${wall}s${why:+: $why}"
+	# Open, not a failure yet (docs/xen.md): a dom0 process dying of
+	# SIGSEGV, seen in dwork-debug boots only.  Said, so it is counted.
+	sv=$(grep -a -c '^Segmentation fault' "$log" || true)
+	[ "${sv:-0}" -eq 0 ] ||
+		say "$lab: NOTE: a dom0 process died of SIGSEGV $sv time(s); not counted as a failure (open, see docs/xen.md)"
 	if [ $verdict = FAIL ] && [ -z "$MUT" ]; then
 		say "last lines of $log:"
 		tail -n 40 "$log" >&2

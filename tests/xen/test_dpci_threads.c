@@ -12,16 +12,13 @@
  * by an owed run is seen by that run); the domain's reference count is
  * back where it started; nothing is active; no BUG().
  */
-#include <pthread.h>
-#include <sched.h>
 #include "xentest.h"
+#include "threads.h"
 #include <dwork_xen_dpci.h>
 
 #define NCPU 4
 #define NP 16
 #define OPS 100000
-#define QUIET_LOOKS 1000
-#define MAX_LOOKS 5000000u	/* a bound on the wait, not a timing */
 
 struct tp {
 	struct dwork_dpci dp;
@@ -32,13 +29,7 @@ struct tp {
 
 static struct domain dom;
 static struct tp tps[NP];
-static unsigned int stop, done_threads, started, overlap, bad;
-
-static unsigned int rnd(unsigned int *s)
-{
-	*s = *s * 1103515245u + 12345u;
-	return *s >> 8;
-}
+static unsigned int overlap, bad;
 
 static void raise_one(struct tp *x)
 {
@@ -59,8 +50,8 @@ static void cf_check th_assist(struct domain *d, struct dwork_dpci *p)
 	/* Xen: test_and_clear_bool(pirq_dpci->masked). */
 	__atomic_exchange_n(&x->masked, 0, __ATOMIC_SEQ_CST);
 	x->runs++;
-	if ((rnd(&seed) & 7) == 0)
-		raise_one(&tps[rnd(&seed) % NP]);
+	if ((xt_rnd(&seed) & 7) == 0)
+		raise_one(&tps[xt_rnd(&seed) % NP]);
 	__atomic_fetch_sub(&x->inside, 1, __ATOMIC_SEQ_CST);
 }
 
@@ -69,44 +60,21 @@ static void irq_raise(void *arg)
 	raise_one(arg);
 }
 
-static void *cpu_thread(void *arg)
+/* One operation of a CPU: a reset, or a raise from an IRQ or from task. */
+static void cpu_op(unsigned int cpu, unsigned int *seed)
 {
-	unsigned int cpu = (unsigned int)(unsigned long)arg;
-	unsigned int seed = cpu * 2654435761u + 1, i;
+	struct tp *x = &tps[xt_rnd(seed) % NP];
+	unsigned int r = xt_rnd(seed);
 
-	sim_on(cpu);
-	__atomic_fetch_add(&started, 1, __ATOMIC_SEQ_CST);
-	while (__atomic_load_n(&started, __ATOMIC_SEQ_CST) < NCPU)
-		sched_yield();
-	for (i = 0; i < OPS; i++) {
-		struct tp *x = &tps[rnd(&seed) % NP];
-		unsigned int r = rnd(&seed);
-
-		if ((r & 7) == 0) {
-			/* Unbind: drop an owed run, then forget "masked". */
-			dwork_dpci_reset(&x->dp);
-			__atomic_store_n(&x->masked, 0, __ATOMIC_SEQ_CST);
-		} else if (r & 2) {
-			sim_irq(cpu, irq_raise, x);
-		} else {
-			raise_one(x);
-		}
-		sim_idle(cpu);
-		if ((i & 7) == 0)
-			sched_yield();
+	if ((r & 7) == 0) {
+		/* Unbind: drop an owed run, then forget "masked". */
+		dwork_dpci_reset(&x->dp);
+		__atomic_store_n(&x->masked, 0, __ATOMIC_SEQ_CST);
+	} else if (r & 2) {
+		sim_irq(cpu, irq_raise, x);
+	} else {
+		raise_one(x);
 	}
-	__atomic_fetch_add(&done_threads, 1, __ATOMIC_SEQ_CST);
-	while (!__atomic_load_n(&stop, __ATOMIC_SEQ_CST)) {
-		if (!sim_idle(cpu))
-			sched_yield();
-	}
-	return NULL;
-}
-
-static void noop_relax(void *arg)
-{
-	(void)arg;
-	sched_yield();
 }
 
 static bool quiet(void)
@@ -117,39 +85,20 @@ static bool quiet(void)
 		if (dwork_dpci_active(&tps[i].dp) ||
 		    __atomic_load_n(&tps[i].inside, __ATOMIC_SEQ_CST))
 			return false;
-	for (i = 0; i < NCPU; i++)
-		if (__atomic_load_n(&sim_cpus[i].pending, __ATOMIC_SEQ_CST))
-			return false;
 	return true;
 }
 
 static void every_raise_is_seen_and_references_balance_on_real_threads(void **s)
 {
-	pthread_t th[NCPU];
 	unsigned long total = 0;
-	unsigned int i, q = 0, looks = 0;
+	unsigned int i;
 
 	(void)s;
 	dom.refcnt = 1;
-	sim_relax_hook = noop_relax;
 	for (i = 0; i < NP; i++)
 		dwork_dpci_init(&tps[i].dp, th_assist);
-	for (i = 0; i < NCPU; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, cpu_thread,
-						(void *)(unsigned long)i), 0);
-	while (q < QUIET_LOOKS && ++looks < MAX_LOOKS) {
-		if (__atomic_load_n(&done_threads, __ATOMIC_SEQ_CST) == NCPU &&
-		    quiet())
-			q++;
-		else
-			q = 0;
-		sched_yield();
-	}
-	__atomic_store_n(&stop, 1, __ATOMIC_SEQ_CST);
-	for (i = 0; i < NCPU; i++)
-		pthread_join(th[i], NULL);
-
-	assert_true(q == QUIET_LOOKS); /* else something stayed active */
+	/* False: something stayed active. */
+	assert_true(xt_run_cpus(NCPU, OPS, cpu_op, quiet));
 	assert_int_equal(overlap, 0);
 	assert_int_equal(bad, 0);
 	for (i = 0; i < NP; i++) {

@@ -10,9 +10,8 @@
  * it" (a per-tasklet owed flag, set before each schedule and taken by the
  * callback, must be clear once everything is quiet), plus no BUG().
  */
-#include <pthread.h>
-#include <sched.h>
 #include "xentest.h"
+#include "threads.h"
 
 #define NCPU 4
 #define NT 64
@@ -26,13 +25,7 @@ struct tt {
 };
 
 static struct tt tts[NT];
-static unsigned int stop, done_threads, overlap, started;
-
-static unsigned int rnd(unsigned int *s)
-{
-	*s = *s * 1103515245u + 12345u;
-	return *s >> 8;
-}
+static unsigned int overlap;
 
 static void sched_one(struct tt *x, unsigned int cpu)
 {
@@ -50,8 +43,8 @@ static void cf_check tt_fn(void *data)
 	__atomic_exchange_n(&x->owed, 0, __ATOMIC_SEQ_CST);
 	x->runs++;
 	/* Sometimes re-schedule another tasklet (or itself) from here. */
-	if ((rnd(&seed) & 7) == 0)
-		sched_one(&tts[rnd(&seed) % NT], rnd(&seed) % NCPU);
+	if ((xt_rnd(&seed) & 7) == 0)
+		sched_one(&tts[xt_rnd(&seed) % NT], xt_rnd(&seed) % NCPU);
 	__atomic_fetch_sub(&x->inside, 1, __ATOMIC_SEQ_CST);
 }
 
@@ -62,43 +55,16 @@ static void irq_sched(void *arg)
 	sched_one(x, smp_processor_id());
 }
 
-static void *cpu_thread(void *arg)
+/* One operation of a CPU: half local, half to a random CPU; some from an IRQ. */
+static void cpu_op(unsigned int cpu, unsigned int *seed)
 {
-	unsigned int cpu = (unsigned int)(unsigned long)arg;
-	unsigned int seed = cpu * 2654435761u + 1, i;
+	struct tt *x = &tts[xt_rnd(seed) % NT];
+	unsigned int r = xt_rnd(seed);
 
-	sim_on(cpu);
-	/* Start together, so that the CPUs really overlap. */
-	__atomic_fetch_add(&started, 1, __ATOMIC_SEQ_CST);
-	while (__atomic_load_n(&started, __ATOMIC_SEQ_CST) < NCPU)
-		sched_yield();
-	for (i = 0; i < OPS; i++) {
-		struct tt *x = &tts[rnd(&seed) % NT];
-		unsigned int r = rnd(&seed);
-
-		/* Half local, half to a random CPU; some from an IRQ. */
-		if ((r & 15) == 0)
-			sim_irq(cpu, irq_sched, x);
-		else
-			sched_one(x, (r & 16) ? cpu : (r >> 5) % NCPU);
-		sim_idle(cpu);
-		/* 2 host cores, 4 CPUs: without this a thread's whole loop
-		 * fits in one time slice and the CPUs barely overlap. */
-		if ((i & 7) == 0)
-			sched_yield();
-	}
-	__atomic_fetch_add(&done_threads, 1, __ATOMIC_SEQ_CST);
-	while (!__atomic_load_n(&stop, __ATOMIC_SEQ_CST)) {
-		if (!sim_idle(cpu))
-			sched_yield();
-	}
-	return NULL;
-}
-
-static void noop_relax(void *arg)
-{
-	(void)arg;
-	sched_yield();
+	if ((r & 15) == 0)
+		sim_irq(cpu, irq_sched, x);
+	else
+		sched_one(x, (r & 16) ? cpu : (r >> 5) % NCPU);
 }
 
 static bool quiet(void)
@@ -110,42 +76,25 @@ static bool quiet(void)
 		    __atomic_load_n(&tts[i].inside, __ATOMIC_SEQ_CST))
 			return false;
 	for (i = 0; i < NCPU; i++)
-		if (__atomic_load_n(&sim_cpus[i].pending, __ATOMIC_SEQ_CST) ||
-		    __atomic_load_n(&per_cpu(tasklet_work_to_do, i), __ATOMIC_SEQ_CST))
+		if (__atomic_load_n(&per_cpu(tasklet_work_to_do, i), __ATOMIC_SEQ_CST))
 			return false;
 	return true;
 }
 
 static void every_schedule_runs_and_never_concurrently_on_real_threads(void **s)
 {
-	pthread_t th[NCPU];
 	unsigned long total = 0;
-	unsigned int i, q = 0;
+	unsigned int i;
 
 	(void)s;
-	sim_relax_hook = noop_relax; /* the other CPUs really run */
 	for (i = 0; i < NT; i++) {
 		if (i & 1)
 			softirq_tasklet_init(&tts[i].t, tt_fn, &tts[i]);
 		else
 			tasklet_init(&tts[i].t, tt_fn, &tts[i]);
 	}
-	for (i = 0; i < NCPU; i++)
-		assert_int_equal(pthread_create(&th[i], NULL, cpu_thread,
-						(void *)(unsigned long)i), 0);
-	/* Quiet must hold on many consecutive looks, after all are done. */
-	while (q < 1000) {
-		if (__atomic_load_n(&done_threads, __ATOMIC_SEQ_CST) == NCPU &&
-		    quiet())
-			q++;
-		else
-			q = 0;
-		sched_yield();
-	}
-	__atomic_store_n(&stop, 1, __ATOMIC_SEQ_CST);
-	for (i = 0; i < NCPU; i++)
-		pthread_join(th[i], NULL);
-
+	/* False: something stayed active. */
+	assert_true(xt_run_cpus(NCPU, OPS, cpu_op, quiet));
 	assert_int_equal(overlap, 0);
 	for (i = 0; i < NT; i++) {
 		assert_int_equal(tts[i].owed, 0);

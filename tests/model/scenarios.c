@@ -589,9 +589,59 @@ static const struct scenario coalesce_local = {
 	.irq = { coalesce_irq0 },
 };
 
+/* --------------------------------------------------------------------
+ * The dpci helper (port/xen/dwork_xen_dpci.c): CPU 0 raises P for domain
+ * D1 and runs the softirq pass; CPU 1 unbinds P (reset) and binds it again
+ * to D2 (raise for D2: @owner re-targeted); an interrupt on CPU 0 raises P
+ * for D1 in the middle of anything (the pass, the assist, a raise).  Its
+ * fence, CAS and exchanges race each other here.  Checked by sim.c: every
+ * assist holds a reference on the domain it is given, and that domain is
+ * one a raise since the last reset asked for; no reference is dropped
+ * twice or kept at the end; every raise is seen ("masked" cleared by an
+ * assist or by the reset); nothing is owed at the end.
+ *
+ * Under the explorer's sequential consistency the fence in
+ * dwork_dpci_raise() orders nothing: dropping it changes no execution
+ * (docs/verification.md, "The dpci helper"), so no mutant here removes it.
+ */
+static struct domain *D1, *D2;
+
+static void dpci_setup(void)
+{
+	A = sim_dpci("P");
+	D1 = sim_domain("D1");
+	D2 = sim_domain("D2");
+}
+
+static void dpci_cpu0(void)
+{
+	op_dpci_raise(A, D1);
+}
+
+static void dpci_cpu1(void)
+{
+	op_dpci_reset(A);
+	op_dpci_raise(A, D2);
+}
+
+static void dpci_irq0(void)
+{
+	op_dpci_raise(A, D1);
+}
+
+static const struct scenario dpci_rebind = {
+	.name = "dpci_rebind",
+	.lesson = "dpci helper: raise vs. reset vs. the pass, owner re-targeted",
+	.ncpus = 2,
+	.bound = 3,
+	.setup = dpci_setup,
+	.prog = { dpci_cpu0, dpci_cpu1 },
+	.irq = { dpci_irq0 },
+};
+
 const struct scenario *const model_scenarios[] = {
 	&cancel_reraise, &cancel_reraise_irq, &raise_running, &offline_feed, &teardown_busy,
 	&feed_mixed, &kill_sched, &self_kill, &retarget_running, &kill_offline,
 	&kill_in_irq_during_dead, &adopt_window, &irq_under_lock,
-	&reonline_chain, &coalesce_local, NULL,
+	&reonline_chain, &coalesce_local, &dpci_rebind, NULL,
 };

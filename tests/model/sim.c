@@ -33,10 +33,16 @@
  * without a schedule (k-th run after the k-th accepted schedule), no run
  * or acceptance after kill, and the last run happens on the newest
  * target.
+ *
+ * The Xen port's dpci helper (port/xen/dwork_xen_dpci.c) is compiled in
+ * too, against the stand-in Xen headers of tests/model/xen/; its objects
+ * (OBJ_DPCI) get their own checks instead of the schedule accounting:
+ * see check_dpci_final() and dpci_assist().
  */
 #define _GNU_SOURCE
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -658,6 +664,108 @@ void op_teardown(struct sobj *o)
 		run_softirqs();
 }
 
+/* ------------------------------------------------------------------
+ * The dpci helper (port/xen/dwork_xen_dpci.c, compiled in unchanged) and
+ * the domains whose references it takes and drops.
+ */
+
+static struct domain doms[SIM_MAX_DOMS];
+static int ndoms;
+
+static bool is_dom(const struct domain *d)
+{
+	return d >= doms && d < doms + ndoms;
+}
+
+struct domain *sim_domain(const char *name)
+{
+	struct domain *d;
+
+	if (ndoms >= SIM_MAX_DOMS) {
+		fprintf(stderr, "model: too many domains\n");
+		exit(2);
+	}
+	d = &doms[ndoms++];
+	d->name = name;
+	d->refcnt = 1; /* the scenario's own, never dropped */
+	return d;
+}
+
+/* Xen: an atomic increment of the domain's reference count. */
+void get_knownalive_domain(struct domain *d)
+{
+	if (!is_dom(d))
+		FAIL_RET("get_knownalive_domain(%p): not a domain", (void *)d);
+	sim_point(SIM_RMW, &d->refcnt, "get_domain");
+	d->refcnt++;
+}
+
+/* Xen: an atomic decrement; the scenario's own reference is never dropped. */
+void put_domain(struct domain *d)
+{
+	if (!is_dom(d))
+		FAIL_RET("put_domain(%p): not a domain", (void *)d);
+	sim_point(SIM_RMW, &d->refcnt, "put_domain");
+	if (d->refcnt <= 1)
+		FAIL_RET("put_domain(%s) drops a reference nobody took",
+			 d->name);
+	d->refcnt--;
+}
+
+static void dpci_assist(struct domain *d, struct dwork_dpci *p)
+{
+	struct sobj *o = (struct sobj *)(void *)((char *)p -
+						 offsetof(struct sobj, u.dp));
+
+	if (!is_dom(d))
+		FAIL_RET("%s: assist for %p, not a domain", o->name, (void *)d);
+	/* The run holds a reference of its own, beside the scenario's. */
+	if (d->refcnt < 2)
+		FAIL_RET("%s: assist for %s without a reference (count %d)",
+			 o->name, d->name, d->refcnt);
+	if (o->runs < SIM_MAX_RUNS)
+		o->run_dom[o->runs] = d;
+	callback_common(o);
+}
+
+/* Xen: test_and_clear_bool(pirq_dpci->masked) in hvm_dirq_assist(). */
+static void dpci_body(struct sobj *o, int run)
+{
+	(void)run;
+	sim_point(SIM_RMW, &o->masked, "xchg masked");
+	o->masked = 0;
+}
+
+struct sobj *sim_dpci(const char *name)
+{
+	struct sobj *o = new_obj(name, OBJ_DPCI, dpci_body);
+
+	dwork_dpci_init(&o->u.dp, dpci_assist);
+	return o;
+}
+
+void op_dpci_raise(struct sobj *o, struct domain *d)
+{
+	struct sim_ev *e = ev_begin(EV_DPCI_RAISE, o);
+
+	e->dom = d;
+	e->target = (int)sim_cur;
+	sim_point(SIM_STORE, &o->masked, "store masked");
+	o->masked = 1;
+	dwork_dpci_raise(&o->u.dp, d);
+	op_end(e);
+}
+
+void op_dpci_reset(struct sobj *o)
+{
+	struct sim_ev *e = ev_begin(EV_DPCI_RESET, o);
+
+	dwork_dpci_reset(&o->u.dp);
+	sim_point(SIM_STORE, &o->masked, "store masked");
+	o->masked = 0;
+	op_end(e);
+}
+
 void sim_wait_until(bool (*cond)(int arg), int arg)
 {
 	struct simcpu *c = &cpus[sim_cur];
@@ -1007,6 +1115,51 @@ static void check_obj_final(struct sobj *o)
 	}
 }
 
+/*
+ * A dpci object at the end: no run owed (@owner NULL, so no reference
+ * kept), every raise seen by an assist or cleared by a reset ("masked"
+ * clear), no more assists than raises, and each assist for the domain of
+ * a raise that could have set @owner: one that began before the assist
+ * and ended after the start of the last reset that ended before it (a
+ * reset takes whatever owner was set before it).
+ */
+static void check_dpci_final(struct sobj *o)
+{
+	int i, r, raises = 0;
+
+	if (o->poisoned)
+		return;
+	if (__atomic_load_n(&o->u.dp.owner, __ATOMIC_SEQ_CST))
+		FAIL_RET("%s: owner %s left at the end (a run and a reference lost)",
+			 o->name, o->u.dp.owner->name);
+	if (o->masked)
+		FAIL_RET("%s: a raise was never seen (masked still set at the end)",
+			 o->name);
+	for (i = 0; i < nevs; i++)
+		if (evs[i].o == o && evs[i].type == EV_DPCI_RAISE)
+			raises++;
+	if (o->runs > raises)
+		FAIL_RET("%s: %d assists for %d raises", o->name, o->runs,
+			 raises);
+	for (r = 0; r < o->runs && r < SIM_MAX_RUNS; r++) {
+		unsigned long t = o->run_begin[r], since = 0;
+		bool found = false;
+
+		for (i = 0; i < nevs; i++)
+			if (evs[i].o == o && evs[i].type == EV_DPCI_RESET &&
+			    evs[i].te && evs[i].te < t && evs[i].tb > since)
+				since = evs[i].tb;
+		for (i = 0; i < nevs; i++)
+			if (evs[i].o == o && evs[i].type == EV_DPCI_RAISE &&
+			    evs[i].dom == o->run_dom[r] && evs[i].tb < t &&
+			    (!evs[i].te || evs[i].te > since))
+				found = true;
+		if (!found)
+			FAIL_RET("%s: assist %d for %s, which no raise since the last reset asked for",
+				 o->name, r, o->run_dom[r]->name);
+	}
+}
+
 static void check_final(void)
 {
 	unsigned int i;
@@ -1038,9 +1191,15 @@ static void check_final(void)
 				sim_fail("%s still owes work at the end (state %#x)",
 					 o->name, s);
 		}
-		if (!failed)
+		if (!failed && o->type == OBJ_DPCI)
+			check_dpci_final(o);
+		else if (!failed)
 			check_obj_final(o);
 	}
+	for (k = 0; k < ndoms && !failed; k++)
+		if (doms[k].refcnt != 1)
+			sim_fail("domain %s: %d references at the end, want 1 (the scenario's)",
+				 doms[k].name, doms[k].refcnt);
 	if (!failed && scn->check)
 		scn->check();
 }
@@ -1085,6 +1244,8 @@ static void reset(void)
 	memset(sim_rt_mutex, 0, sizeof(sim_rt_mutex));
 	memset(objs, 0, sizeof(objs));
 	nobjs = 0;
+	memset(doms, 0, sizeof(doms));
+	ndoms = 0;
 	nevs = 0;
 	now = 0;
 	write_ver = 0;

@@ -2,10 +2,11 @@
 /*
  * The exhaustive explorer's interface to its scenarios (tests/model).
  *
- * A scenario declares objects (items, tasklets), one task-context program
- * per virtual CPU, optionally one interrupt handler per CPU (delivered
- * exactly once, at any point where that CPU has IRQs enabled) and extra
- * final checks.  The explorer (sim.c) runs the scenario under every
+ * A scenario declares objects (items, tasklets, dpci objects of the Xen
+ * port's helper, and the domains these hold references on), one
+ * task-context program per virtual CPU, optionally one interrupt handler
+ * per CPU (delivered exactly once, at any point where that CPU has IRQs
+ * enabled) and extra final checks.  The explorer (sim.c) runs the scenario under every
  * schedule within its preemption bound and checks the invariants after
  * every step and at the end of each execution.
  */
@@ -13,12 +14,15 @@
 #define DWORK_MODEL_SIM_H
 
 #include <dwork/dwork.h>
+#include <xen/sched.h>
+#include <dwork_xen_dpci.h>
 
 #define SIM_MAX_OBJS 4
 #define SIM_MAX_RUNS 16
 #define SIM_MAX_EVS 64
+#define SIM_MAX_DOMS 2
 
-enum sobj_type { OBJ_ITEM, OBJ_TSOFT, OBJ_TIDLE };
+enum sobj_type { OBJ_ITEM, OBJ_TSOFT, OBJ_TIDLE, OBJ_DPCI };
 enum sim_ctx { CTX_TASK, CTX_SOFTIRQ, CTX_IDLE };
 
 struct sobj;
@@ -29,6 +33,7 @@ struct sobj {
 	union {
 		struct dwork_item it;
 		struct dwork_tasklet t;
+		struct dwork_dpci dp;	/* its item is at offset 0, as u.it */
 	} u;
 	enum sobj_type type;
 	const char *name;
@@ -39,9 +44,13 @@ struct sobj {
 	bool poisoned;
 	int run_cpu[SIM_MAX_RUNS];
 	unsigned long run_begin[SIM_MAX_RUNS];
+	/* OBJ_DPCI: Xen's pirq_dpci->masked, and the domain of each run. */
+	unsigned int masked;
+	struct domain *run_dom[SIM_MAX_RUNS];
 };
 
-enum sim_ev_type { EV_SCHED, EV_CANCEL, EV_KILL, EV_FREE };
+enum sim_ev_type { EV_SCHED, EV_CANCEL, EV_KILL, EV_FREE, EV_DPCI_RAISE,
+		   EV_DPCI_RESET };
 
 struct sim_ev {
 	enum sim_ev_type type;
@@ -52,6 +61,7 @@ struct sim_ev {
 	int ret;
 	bool accepted;        /* EV_SCHED: queued a run / returned 0 */
 	bool in_irq;
+	struct domain *dom;   /* EV_DPCI_RAISE: the domain raised for */
 };
 
 struct scenario {
@@ -70,6 +80,14 @@ struct sobj *sim_item(const char *name, sobj_body_fn body);
 struct sobj *sim_tasklet(const char *name, enum sobj_type type,
 			 sobj_body_fn body);
 
+/*
+ * The dpci helper (port/xen/dwork_xen_dpci.c): a dpci object whose assist
+ * clears its "masked" flag (Xen: test_and_clear_bool(pirq_dpci->masked)),
+ * and a domain, which starts with the one reference the scenario holds.
+ */
+struct sobj *sim_dpci(const char *name);
+struct domain *sim_domain(const char *name);
+
 /* Operations: task context, IRQ handlers or callbacks. */
 bool op_raise_on(struct sobj *o, unsigned int cpu);
 bool op_raise(struct sobj *o);
@@ -79,6 +97,10 @@ void op_cancel(struct sobj *o);
 int op_kill(struct sobj *o);
 /* Teardown: loop while dwork_item_busy() says EAGAIN, then free @o. */
 void op_teardown(struct sobj *o);
+/* Set "masked", then dwork_dpci_raise(@o, @d) (Xen: hvm_do_IRQ_dpci()). */
+void op_dpci_raise(struct sobj *o, struct domain *d);
+/* dwork_dpci_reset(@o), then clear "masked" (Xen: unbinding the pirq). */
+void op_dpci_reset(struct sobj *o);
 /* Free @o: any later access to it by dwork is a violation. */
 void op_free(struct sobj *o);
 /* Wait until @cpu stopped, then dwork_cpu_dead(@cpu) from this CPU. */

@@ -21,16 +21,24 @@ static void cf_check dpci_run(struct dwork_item *it)
 {
 	struct dwork_dpci *p = container_of(it, struct dwork_dpci, item);
 	/*
-	 * Claim the owed run and learn its domain in one step.  SEQ_CST:
-	 * pairs with the fence in dwork_dpci_raise(), so that a raise
-	 * absorbed because this run was owed has what it wrote before (Xen:
-	 * "masked = 1") seen by @assist; its acquire half pairs with the
-	 * raise's release CAS (the reference was taken before @owner was
-	 * set).
+	 * Claim the owed run and learn its domain in one step.  SEQ_CST, and
+	 * the fence below: together with the fence in dwork_dpci_raise(),
+	 * so that a raise absorbed because this run was owed has what it
+	 * wrote before (Xen: "masked = 1") seen by @assist.  Its acquire
+	 * half pairs with the raise's release CAS (the reference was taken
+	 * before @owner was set).
 	 */
 	struct domain *d = dwork_atomic_xchg(&p->owner, NULL, DWORK_SEQ_CST);
 
 	if (d) {
+		/*
+		 * Pairs with the fence in dwork_dpci_raise(): if that raise's
+		 * load saw @owner still set, this fence comes after the raise's
+		 * in their total order, so @assist sees what the raise wrote
+		 * before it.  A SEQ_CST exchange alone does not order it against
+		 * the assist's reads (store buffering).
+		 */
+		dwork_atomic_fence(DWORK_SEQ_CST);
 		p->assist(d, p);
 		put_domain(d);
 	}
@@ -53,11 +61,11 @@ void dwork_dpci_raise(struct dwork_dpci *p, struct domain *d)
 		return;
 	}
 	/*
-	 * Pairs with the SEQ_CST exchange in dpci_run(): if the load (or the
-	 * failed CAS) below still sees a run owed, that run's exchange comes
-	 * after this fence, so its @assist sees what this CPU wrote before
-	 * the raise.  Stock Xen gets the same from its locked
-	 * test_and_set_bit().
+	 * Pairs with the fence in dpci_run(): if the load (or the failed
+	 * CAS) below still sees a run owed, that run's exchange, and so its
+	 * fence, comes after this fence, so its @assist sees what this CPU
+	 * wrote before the raise.  Stock Xen gets the same from its
+	 * locked test_and_set_bit().
 	 */
 	dwork_atomic_fence(DWORK_SEQ_CST);
 	if (dwork_atomic_load(&p->owner, DWORK_RELAXED))

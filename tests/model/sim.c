@@ -221,7 +221,7 @@ static void deliver_irq(void)
 
 void sim_point(enum sim_access a, const volatile void *addr, const char *what)
 {
-	struct sobj *o;
+	struct sobj *o = NULL;
 
 	if (addr && (o = obj_of_addr(addr)) && o->poisoned)
 		sim_fail("dwork touched freed object %s (%s)", o->name, what);
@@ -238,6 +238,14 @@ void sim_point(enum sim_access a, const volatile void *addr, const char *what)
 	/* The access happens now, before any other CPU runs. */
 	if (a == SIM_STORE || a == SIM_RMW || a == SIM_HOOK)
 		write_ver++;
+	/*
+	 * A dpci run's claim: its exchange of owner from the softirq (or,
+	 * were it split, the load that read the value it passes on).
+	 */
+	if ((a == SIM_RMW || a == SIM_LOAD) && o && o->type == OBJ_DPCI &&
+	    addr == &o->u.dp.owner && !cpus[sim_cur].in_irq &&
+	    cpus[sim_cur].ctx_kind == CTX_SOFTIRQ)
+		o->claim_at[sim_cur] = now;
 }
 
 /* ------------------------------------------------------------------
@@ -723,8 +731,10 @@ static void dpci_assist(struct domain *d, struct dwork_dpci *p)
 	if (d->refcnt < 2)
 		FAIL_RET("%s: assist for %s without a reference (count %d)",
 			 o->name, d->name, d->refcnt);
-	if (o->runs < SIM_MAX_RUNS)
+	if (o->runs < SIM_MAX_RUNS) {
 		o->run_dom[o->runs] = d;
+		o->run_claim[o->runs] = o->claim_at[sim_cur];
+	}
 	callback_common(o);
 }
 
@@ -1118,10 +1128,10 @@ static void check_obj_final(struct sobj *o)
 /*
  * A dpci object at the end: no run owed (@owner NULL, so no reference
  * kept), every raise seen by an assist or cleared by a reset ("masked"
- * clear), no more assists than raises, and each assist for the domain of
- * a raise that could have set @owner: one that began before the assist
- * and ended after the start of the last reset that ended before it (a
- * reset takes whatever owner was set before it).
+ * clear), no more assists than raises, and each assist is for the domain
+ * of a raise that could have set @owner: one that began before the run's
+ * claim and ended after the start of the last reset that ended before the
+ * claim (a reset takes whatever owner was set before it).
  */
 static void check_dpci_final(struct sobj *o)
 {
@@ -1142,7 +1152,7 @@ static void check_dpci_final(struct sobj *o)
 		FAIL_RET("%s: %d assists for %d raises", o->name, o->runs,
 			 raises);
 	for (r = 0; r < o->runs && r < SIM_MAX_RUNS; r++) {
-		unsigned long t = o->run_begin[r], since = 0;
+		unsigned long t = o->run_claim[r], since = 0;
 		bool found = false;
 
 		for (i = 0; i < nevs; i++)

@@ -44,9 +44,15 @@ struct sobj {
 	bool poisoned;
 	int run_cpu[SIM_MAX_RUNS];
 	unsigned long run_begin[SIM_MAX_RUNS];
-	/* OBJ_DPCI: Xen's pirq_dpci->masked, and the domain of each run. */
+	/*
+	 * OBJ_DPCI: Xen's pirq_dpci->masked; the domain of each run and the
+	 * step of its claim (the run's exchange of owner); per CPU, the step
+	 * of its last softirq-context read-modify-write of owner.
+	 */
 	unsigned int masked;
 	struct domain *run_dom[SIM_MAX_RUNS];
+	unsigned long run_claim[SIM_MAX_RUNS];
+	unsigned long claim_at[SIM_MAX_CPUS];
 };
 
 enum sim_ev_type { EV_SCHED, EV_CANCEL, EV_KILL, EV_FREE, EV_DPCI_RAISE,

@@ -35,11 +35,18 @@
  *    value always writes;
  *  - a load reads only messages already in mo, so po u rf is acyclic: no
  *    load buffering, which is RC11's no-thin-air axiom;
- *  - seq_cst is treated as acq_rel: that allows MORE outcomes than C11
- *    (it drops the SC order), so a test that passes is still correct, but
- *    a protocol that needs seq_cst would be reported as broken; src/ has
- *    no seq_cst access and no fence, which this model does not implement
- *    (tests/model/orders.py would then find fences it cannot check);
+ *  - seq_cst accesses are treated as acq_rel: that allows MORE outcomes
+ *    than C11 (it drops the SC order), so a test that passes is still
+ *    correct, but a protocol that needs seq_cst accesses would be reported
+ *    as broken; src/ has no seq_cst access and no fence;
+ *  - a seq_cst fence, as in the promising machine, joins a global SC view
+ *    into the thread's view and then makes the thread's view the global
+ *    one: fences are totally ordered, and of two seq_cst fences the later
+ *    sees everything the earlier's thread had seen (RC11's psc on fences:
+ *    store buffering with a seq_cst fence on both sides is forbidden, with
+ *    one side's fence only it is allowed).  Weaker fences are not
+ *    modelled (no-ops: more outcomes, so still sound).  Only the dpci
+ *    helper of port/xen (--dpci) has fences;
  *  - plain (non-atomic) accesses are relaxed accesses: a plain read that
  *    may return a stale value is reported as the bug it would be (in C11,
  *    a data race).
@@ -142,6 +149,16 @@ static struct site sites[] = {
 	  { 0 } },
 	{ "nmi_sched_cas", "nmi.c",
 	  "} while (!dwork_atomic_cas(&n->state, &s, nw,", { 0 } },
+	/* port/xen's dpci helper (--dpci), read only when given. */
+	{ "dpci_raise_fence", "dwork_xen_dpci.c",
+	  "locked test_and_set_bit(). */ dwork_atomic_fence(", { 0 } },
+	{ "dpci_raise_load", "dwork_xen_dpci.c",
+	  "if (dwork_atomic_load(&p->owner,", { 0 } },
+	{ "dpci_run_xchg", "dwork_xen_dpci.c",
+	  "struct domain *d = dwork_atomic_xchg(&p->owner, NULL,", { 0 } },
+	{ "dpci_run_fence", "dwork_xen_dpci.c",
+	  "the assist's reads (store buffering). */ dwork_atomic_fence(",
+	  { 0 } },
 };
 #define NSITES (sizeof(sites) / sizeof(sites[0]))
 
@@ -194,18 +211,25 @@ static char *normalise(const char *s)
 	return out;
 }
 
-static void load_sites(const char *engine, const char *item, const char *nmi)
+static void load_sites(const char *engine, const char *item, const char *nmi,
+		       const char *dpci)
 {
-	char *src[3] = { slurp_normalised(engine), slurp_normalised(item),
-			 slurp_normalised(nmi) };
+	char *src[4] = { slurp_normalised(engine), slurp_normalised(item),
+			 slurp_normalised(nmi),
+			 dpci ? slurp_normalised(dpci) : NULL };
 	size_t i;
 
 	for (i = 0; i < NSITES; i++) {
 		char *text = src[!strcmp(sites[i].file, "engine.c") ? 0
-				 : !strcmp(sites[i].file, "item.c") ? 1 : 2];
-		char *key = normalise(sites[i].key);
-		char *p = strstr(text, key), *q;
+				 : !strcmp(sites[i].file, "item.c") ? 1
+				 : !strcmp(sites[i].file, "nmi.c") ? 2 : 3];
+		char *key, *p, *q;
 		int k;
+
+		if (!text)
+			continue; /* the dpci helper's, without --dpci */
+		key = normalise(sites[i].key);
+		p = strstr(text, key);
 
 		if (!p || strstr(p + 1, key)) {
 			fprintf(stderr,
@@ -243,6 +267,7 @@ static void load_sites(const char *engine, const char *item, const char *nmi)
 	free(src[0]);
 	free(src[1]);
 	free(src[2]);
+	free(src[3]);
 }
 
 static enum mo O(const char *id, int k)
@@ -287,6 +312,7 @@ struct loc {
 static struct loc mem[MAXLOC];
 static int nlocs, next_id;
 static int view[MAXT][MAXLOC];
+static int scview[MAXLOC]; /* the view of the last seq_cst fence */
 
 static ucontext_t main_ctx, tctx[MAXT];
 static char tstack[MAXT][128 * 1024] __attribute__((aligned(16)));
@@ -365,6 +391,8 @@ static void shift(int l, int pos)
 	for (t = 0; t < nthreads; t++)
 		if (view[t][l] >= pos)
 			view[t][l]++;
+	if (scview[l] >= pos)
+		scview[l]++;
 	for (k = 0; k < nlocs; k++)
 		for (i = 0; i < mem[k].n; i++)
 			if (mem[k].m[i].view[l] >= pos)
@@ -500,6 +528,19 @@ static bool cas(int l, long *expp, long val, enum mo mo, enum mo mo_fail)
 static long fetch_or(int l, long val, enum mo mo)
 {
 	return rmw(l, RMW_OR, val, 0, mo, mo, NULL);
+}
+
+/*
+ * A seq_cst fence: the global SC view joins the thread's, which becomes
+ * the new global SC view.  Other fences are no-ops (not modelled).
+ */
+static void fence(enum mo mo)
+{
+	yield();
+	if (mo != SC)
+		return;
+	join(view[cur], scview);
+	memcpy(scview, view[cur], sizeof(scview));
 }
 
 #define CHECK(cond, ...)                                                   \
@@ -953,6 +994,46 @@ static void chain_pusher(void)
 	      "pusher saw B's inbox closed but not B's adopter");
 }
 
+/*
+ * The dpci helper (port/xen/dwork_xen_dpci.c): a raise absorbed because a
+ * run is owed must have what it wrote before ("masked = 1") seen by that
+ * run's assist.  Store buffering: the raise stores masked, then loads
+ * owner; the run exchanges owner, then the assist loads masked.  A run is
+ * owed at the start (owner = 1, set by an earlier raise).
+ */
+static int L_owner, L_masked;
+static long dpci_absorbed, dpci_took, dpci_seen;
+
+static void dpci_setup(void)
+{
+	L_owner = new_loc(1);
+	L_masked = new_loc(0);
+	dpci_absorbed = dpci_took = dpci_seen = 0;
+}
+
+static void dpci_raiser(void)
+{
+	st(L_masked, 1, RLX); /* Xen: pirq_dpci->masked = 1 (plain) */
+	fence(O("dpci_raise_fence", 0));
+	dpci_absorbed = ld(L_owner, O("dpci_raise_load", 0)) != 0;
+}
+
+static void dpci_runner(void)
+{
+	dpci_took = xchg(L_owner, 0, O("dpci_run_xchg", 0));
+	if (!dpci_took)
+		return;
+	fence(O("dpci_run_fence", 0));
+	dpci_seen = ld(L_masked, RLX); /* the assist reads masked */
+}
+
+static const char *dpci_final(void)
+{
+	return dpci_absorbed && dpci_took && !dpci_seen
+		       ? "an absorbed raise's write (masked = 1) was not seen by the owed run's assist"
+		       : NULL;
+}
+
 static void chain_setup_engine(void) { use_engine(); chain_setup(); }
 static void chain_setup_nmi(void) { use_nmi(); chain_setup(); }
 static void mp_setup_nmi(void) { use_nmi(); mp_setup(); }
@@ -991,6 +1072,9 @@ static const struct litmus tests[] = {
 	  pub_setup_nmi, { pub_t1, pub_t2, pub_claim }, NULL },
 	{ "nmi_link_handoff", "(7) as link_handoff, NMI-safe schedule", 3,
 	  handoff_setup_nmi, { handoff_owner, handoff_kill, handoff_sched }, NULL },
+	/* Run only with --dpci (the name starts with "dpci_"). */
+	{ "dpci_absorb", "dpci helper: absorbed raise / owed run's assist (fences)", 2,
+	  dpci_setup, { dpci_raiser, dpci_runner }, dpci_final },
 };
 #define NTESTS (sizeof(tests) / sizeof(tests[0]))
 
@@ -1028,6 +1112,10 @@ static const char *sb_final(void)
 {
 	return r1 == 0 && r2 == 0 ? "SB: r1=0 r2=0" : NULL;
 }
+
+/* SB with a seq_cst fence between store and load: on both sides forbidden, on one side allowed. */
+static void sbf_0(void) { st(L_x, 1, RLX); fence(SC); r1 = ld(L_y, RLX); }
+static void sbf_1(void) { st(L_y, 1, RLX); fence(st_mo); r2 = ld(L_x, RLX); }
 
 /* 2+2W: x=1; y=2 || y=1; x=2.  Final x=1,y=1 allowed under rel/acq. */
 static void w22_0(void) { st(L_x, 1, REL); st(L_y, 2, REL); }
@@ -1077,6 +1165,8 @@ static const struct selftest selftests[] = {
 	{ { "MP+rel+rlx", "", 2, two_setup, { mp_w, mp_r }, NULL }, REL, RLX, true },
 	{ { "MP+rel+acq", "", 2, two_setup, { mp_w, mp_r }, NULL }, REL, ACQ, false },
 	{ { "SB+rel+acq", "", 2, two_setup, { sb_0, sb_1 }, sb_final }, RLX, RLX, true },
+	{ { "SB+fence+fence", "", 2, two_setup, { sbf_0, sbf_1 }, sb_final }, SC, RLX, false },
+	{ { "SB+fence+rlx", "", 2, two_setup, { sbf_0, sbf_1 }, sb_final }, RLX, RLX, true },
 	{ { "2+2W+rel", "", 2, two_setup, { w22_0, w22_1 }, w22_final }, RLX, RLX, true },
 	{ { "LB+rlx", "", 2, two_setup, { lb_0, lb_1 }, lb_final }, RLX, RLX, false },
 	{ { "RMW-atomicity", "", 2, two_setup, { at_0, at_1 }, at_final }, RLX, RLX, false },
@@ -1100,6 +1190,7 @@ static int execute(void)
 
 	nlocs = 0;
 	memset(view, 0, sizeof(view));
+	memset(scview, 0, sizeof(scview));
 	memset(tdone, 0, sizeof(tdone));
 	failed = false;
 	depth = 0;
@@ -1169,7 +1260,7 @@ int main(int argc, char **argv)
 {
 	const char *only = NULL;
 	bool expect = false, stop = false;
-	const char *nmi = NULL;
+	const char *nmi = NULL, *dpci = NULL;
 	char *nmi_buf = NULL;
 	size_t i;
 	int fails = 0, ran = 0;
@@ -1192,13 +1283,17 @@ int main(int argc, char **argv)
 	}
 	if (argc < 3) {
 		fprintf(stderr,
-			"usage: wmm ENGINE.c ITEM.c [--nmi NMI.c] [TEST] [--expect-violation] [--stop]\n"
+			"usage: wmm ENGINE.c ITEM.c [--nmi NMI.c] [--dpci DWORK_XEN_DPCI.c] [TEST]\n"
+			"           [--expect-violation] [--stop]\n"
 			"       wmm --selftest\n");
 		return 2;
 	}
-	for (i = 3; i < (size_t)argc; i++)
+	for (i = 3; i < (size_t)argc; i++) {
 		if (!strcmp(argv[i], "--nmi") && i + 1 < (size_t)argc)
 			nmi = argv[i + 1];
+		if (!strcmp(argv[i], "--dpci") && i + 1 < (size_t)argc)
+			dpci = argv[i + 1];
+	}
 	if (!nmi) {
 		/* Default: nmi.c next to ENGINE.c. */
 		const char *slash = strrchr(argv[1], '/');
@@ -1209,9 +1304,9 @@ int main(int argc, char **argv)
 		strcpy(nmi_buf + dir, "nmi.c");
 		nmi = nmi_buf;
 	}
-	load_sites(argv[1], argv[2], nmi);
+	load_sites(argv[1], argv[2], nmi, dpci);
 	for (i = 3; i < (size_t)argc; i++) {
-		if (!strcmp(argv[i], "--nmi"))
+		if (!strcmp(argv[i], "--nmi") || !strcmp(argv[i], "--dpci"))
 			i++;
 		else if (!strcmp(argv[i], "--expect-violation"))
 			expect = true;
@@ -1221,13 +1316,16 @@ int main(int argc, char **argv)
 			only = argv[i];
 	}
 	for (i = 0; i < NSITES; i++)
-		printf("wmm: order %-15s %s%s%s\n", sites[i].id,
-		       mo_name[sites[i].mo[0]],
-		       strstr(sites[i].id, "cas") ? " / fail " : "",
-		       strstr(sites[i].id, "cas") ? mo_name[sites[i].mo[1]] : "");
+		if (dpci || strncmp(sites[i].id, "dpci_", 5))
+			printf("wmm: order %-16s %s%s%s\n", sites[i].id,
+			       mo_name[sites[i].mo[0]],
+			       strstr(sites[i].id, "cas") ? " / fail " : "",
+			       strstr(sites[i].id, "cas") ? mo_name[sites[i].mo[1]] : "");
 	for (i = 0; i < NTESTS; i++) {
 		if (only && strcmp(only, tests[i].name))
 			continue;
+		if (!dpci && !strncmp(tests[i].name, "dpci_", 5))
+			continue; /* needs --dpci */
 		ran++;
 		fails += run_test(&tests[i], expect);
 		if (stop && fails)

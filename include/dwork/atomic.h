@@ -46,6 +46,23 @@
 #define dwork_atomic_fence(mo) __atomic_thread_fence(mo)
 #endif
 
+/*
+ * A fence of order @mo right after an atomic read-modify-write, as Linux's
+ * smp_mb__after_atomic(): where every RMW is already a full barrier (the
+ * locked instructions of x86) only the compiler is held back, elsewhere it
+ * is dwork_atomic_fence(@mo).  Use it only directly after an RMW whose own
+ * order is at least acquire, so that the compiler cannot hoist the later
+ * accesses above the RMW either.
+ */
+#ifndef dwork_atomic_fence_after_rmw
+#if defined(__x86_64__) || defined(__i386__)
+#define dwork_atomic_fence_after_rmw(mo)                                  \
+	((void)(mo), __atomic_signal_fence(__ATOMIC_SEQ_CST))
+#else
+#define dwork_atomic_fence_after_rmw(mo) dwork_atomic_fence(mo)
+#endif
+#endif
+
 /* Compiler-only barrier (same CPU, e.g. against an interrupt handler). */
 #ifndef dwork_barrier
 #define dwork_barrier() __atomic_signal_fence(__ATOMIC_SEQ_CST)

@@ -36,9 +36,10 @@ static void cf_check dpci_run(struct dwork_item *it)
 		 * load saw @owner still set, this fence comes after the raise's
 		 * in their total order, so @assist sees what the raise wrote
 		 * before it.  A SEQ_CST exchange alone does not order it against
-		 * the assist's reads (store buffering).
+		 * the assist's reads (store buffering).  Free on x86, where
+		 * the exchange is a locked instruction and so a full barrier.
 		 */
-		dwork_atomic_fence(DWORK_SEQ_CST);
+		dwork_atomic_fence_after_rmw(DWORK_SEQ_CST);
 		p->assist(d, p);
 		put_domain(d);
 	}

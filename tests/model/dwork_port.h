@@ -72,5 +72,6 @@ void sim_assert_fail(const char *expr, const char *file, int line);
 #define dwork_atomic_fence(mo)                                            \
 	(sim_point(SIM_FENCE, NULL, "fence"), (void)(mo),                 \
 	 __atomic_thread_fence(__ATOMIC_SEQ_CST))
+#define dwork_atomic_fence_after_rmw(mo) dwork_atomic_fence(mo)
 
 #endif /* DWORK_SIM_PORT_H */

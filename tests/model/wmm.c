@@ -157,7 +157,7 @@ static struct site sites[] = {
 	{ "dpci_run_xchg", "dwork_xen_dpci.c",
 	  "struct domain *d = dwork_atomic_xchg(&p->owner, NULL,", { 0 } },
 	{ "dpci_run_fence", "dwork_xen_dpci.c",
-	  "the assist's reads (store buffering). */ dwork_atomic_fence(",
+	  "dwork_atomic_fence_after_rmw(",
 	  { 0 } },
 };
 #define NSITES (sizeof(sites) / sizeof(sites[0]))

@@ -156,7 +156,7 @@ FEATURES = [
        "s == (INIT | P | Q | ((uint32_t)self << DWORK_ST_TGT_SHIFT) |\n"
        "\t\t\t  ((uint32_t)self << DWORK_ST_QCPU_SHIFT))",
        "s == (INIT | P | Q)"),
-      (ENGINE, "\t\tset_qcpu(n, cpu);\n", ""),
+      (ENGINE, "\t\t\tset_qcpu(n, DWORK_ST_TGT(s));\n", ""),
       (ENGINE,
        "\t\tif (DWORK_ST_TGT(s) != self && "
        "cpu_accepting(DWORK_ST_TGT(s))) {\n",

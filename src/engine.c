@@ -300,9 +300,10 @@ static void set_qcpu(struct dwork_node *n, unsigned int cpu)
 }
 
 /*
- * Push @n, which this CPU holds with QUEUED set, onto @cpu's inbox.  If
- * that CPU is dead (inbox closed) follow its adopter.  Raise the softirq
- * on the receiving CPU when its inbox was empty.
+ * Push @n, which this CPU holds with QUEUED set and QCPU already @cpu (the
+ * CAS that set QUEUED wrote it, or the forwarder's set_qcpu()), onto
+ * @cpu's inbox.  If that CPU is dead (inbox closed) follow its adopter.
+ * Raise the softirq on the receiving CPU when its inbox was empty.
  * Context: any, IRQs off.  Lock-free: the CAS fails only when another push
  * or a drain succeeded.
  */
@@ -313,7 +314,10 @@ static void push_irqoff(struct dwork_node *n, unsigned int cpu,
 		struct dwork_cpu *c = cpu_of(cpu);
 		struct dwork_node *old;
 
-		set_qcpu(n, cpu);
+		DWORK_CHECK(DWORK_ST_QCPU(dwork_atomic_load(&n->state,
+							     DWORK_RELAXED)) == cpu,
+			    "push: a node pushed to a CPU's inbox must have "
+			    "QCPU set to that CPU first");
 		/* Acquire: if CLOSED, pairs with (6) so adopter is seen. */
 		old = dwork_atomic_load(&c->inbox, DWORK_ACQUIRE);
 		do {
@@ -325,6 +329,7 @@ static void push_irqoff(struct dwork_node *n, unsigned int cpu,
 					    DWORK_ACQUIRE));
 		if (old == DWORK_INBOX_CLOSED) {
 			cpu = dwork_atomic_load(&c->adopter, DWORK_RELAXED);
+			set_qcpu(n, cpu);
 			continue;
 		}
 		dwork_port_trace(DWORK_TRACE_FEED, cpu, n);
@@ -351,10 +356,12 @@ static inline void enqueue_irqoff(struct dwork_node *n, unsigned int cpu,
  * A node this CPU holds (just taken off its inbox or a list, QUEUED still
  * set) arrives here: drop it if no run is owed, forward it if its target
  * is another CPU that accepts work, otherwise make this CPU its target and
- * append it.  Context: owner, IRQs off.
+ * append it.  Context: owner, IRQs off.  Inlined where a drain sorts its
+ * inbox (the feed path), called through arrive_irqoff() elsewhere.
  */
-static void arrive_irqoff(struct dwork_cpu *me, unsigned int self,
-			  struct dwork_node *n)
+static DWORK_ALWAYS_INLINE void arrive_body(struct dwork_cpu *me,
+					    unsigned int self,
+					    struct dwork_node *n)
 {
 	uint32_t s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 
@@ -374,6 +381,7 @@ static void arrive_irqoff(struct dwork_cpu *me, unsigned int self,
 		}
 		if (DWORK_ST_TGT(s) != self && cpu_accepting(DWORK_ST_TGT(s))) {
 			stat_inc(&me->stats.forwarded);
+			set_qcpu(n, DWORK_ST_TGT(s));
 			push_irqoff(n, DWORK_ST_TGT(s), self);
 			return;
 		}
@@ -386,6 +394,12 @@ static void arrive_irqoff(struct dwork_cpu *me, unsigned int self,
 			break;
 	}
 	append_irqoff(me, self, n);
+}
+
+static void arrive_irqoff(struct dwork_cpu *me, unsigned int self,
+			  struct dwork_node *n)
+{
+	arrive_body(me, self, n);
 }
 
 /* Reverse an inbox chain (LIFO) into push order (FIFO). */
@@ -410,7 +424,7 @@ static void arrive_chain_irqoff(struct dwork_cpu *me, unsigned int self,
 		/* Read next first: @n may be handed to another CPU. */
 		struct dwork_node *next = n->next;
 
-		arrive_irqoff(me, self, n);
+		arrive_body(me, self, n);
 		n = next;
 	}
 }

@@ -98,6 +98,7 @@ FEATURES = [
       (ENGINE,
        "\t\tif (old == DWORK_INBOX_CLOSED) {\n"
        "\t\t\tcpu = dwork_atomic_load(&c->adopter, DWORK_RELAXED);\n"
+       "\t\t\tset_qcpu(n, cpu);\n"
        "\t\t\tcontinue;\n\t\t}\n",
        ""),
       (ENGINE,

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # CI step: suite 'model' built with clang (make check already ran
-# it with gcc): the exhaustive explorer's 8 scenarios, its mutants of src/
+# it with gcc): every scenario of the exhaustive explorer, its mutants
 # (each must be caught), the weak-memory litmus tests and their
 # weakened-order mutants.  Prints the schedules explored per scenario.
 # About two minutes on 2 cores.

@@ -72,6 +72,67 @@ run() {
 	echo "XC op $name $((t1 - t0))"
 }
 
+# probe: short busybox processes right after a hypercall; each must exit 0
+# and print what it should.  A process killed by a signal exits 128+N
+# (SIGSEGV: 139).  Counts into $pfail, says "XC PROBE-FAIL ...".
+pfail=0 probes=0
+probe() {	# $1: where
+	for p in sed awk sh; do
+		want=12
+		case $p in
+		sed) want=12.34
+			o=$(echo 0012.34 | sed 's/^0*//;s/^$/0/'); rc=$? ;;
+		awk) o=$(echo 3 4 | awk '{ print $1 * $2 }'); rc=$? ;;
+		sh) o=$(sh -c 'echo $((3 * 4))'); rc=$? ;;
+		esac
+		probes=$((probes + 1))
+		if [ $rc -ne 0 ] || [ "$o" != "$want" ]; then
+			pfail=$((pfail + 1))
+			echo "XC PROBE-FAIL $1 $p rc=$rc out='$o'"
+			dmesg -c | grep -a -A 30 -E 'segfault at|fatal signal' | head -n 60 | sed 's/^/XC DMESG /'
+		fi
+	done
+}
+
+# segv_loop N WHERE: N rounds of debug keys r, t, y, each followed by probes.
+segv_loop() {
+	i=0
+	while [ $i -lt "$1" ]; do
+		for k in r t y; do
+			run debug-keys "" xl debug-keys $k
+			probe "$2 round $i after $k"
+		done
+		i=$((i + 1))
+	done
+}
+
+segv_run() {	# $1 rounds with CPUs offline, $2 with every CPU online
+	echo 1 >/proc/sys/kernel/print-fatal-signals
+	last=$((pcpus - 1))
+	c=1
+	while [ $c -le $last ]; do
+		run cpu-offline "CPU $c offlined successfully" xen-hptool cpu-offline $c
+		c=$((c + 1))
+	done
+	segv_loop "$1" offline
+	f_off=$pfail
+	c=$last
+	while [ $c -ge 1 ]; do
+		run cpu-online "CPU $c onlined successfully" xen-hptool cpu-online $c
+		c=$((c - 1))
+	done
+	segv_loop "$2" online
+	echo "XC SEGV probes=$probes failed=$pfail offline-failed=$f_off online-failed=$((pfail - f_off))"
+}
+
+finish_segv() {
+	dmesg -c | grep -a -A 30 -E 'segfault at|fatal signal' | head -n 200 | sed 's/^/XC DMESG /'
+	run debug-keys "" xl debug-keys y
+	[ $pfail -eq 0 ] || fail "$pfail of $probes short processes failed"
+	echo "XC PASS ops=$nops hotplug=0"
+	finish PASS
+}
+
 echo "XC START xcops=$ops_target xctimeout=$op_timeout"
 m=/lib/modules/$(uname -r)/kernel/drivers/xen
 for k in xen-evtchn xen-privcmd xenfs/xenfs xen-gntdev xen-gntalloc; do
@@ -88,6 +149,13 @@ pcpus=$(xl info | sed -n 's/^nr_cpus *: *//p')
 [ -n "$pcpus" ] && [ "$pcpus" -ge 2 ] || fail "xl info: nr_cpus '$pcpus' (need >= 2 CPUs)"
 last=$((pcpus - 1))
 echo "XC pcpus=$pcpus dom0-vcpus=$ncpu"
+
+# xcsegv=N: only the short-process check (segv_run below), N rounds with
+# CPUs 1..last offline, then xcsegvon=M (default N) with every CPU online.
+if [ -n "${xcsegv:-}" ]; then
+	segv_run "$xcsegv" "${xcsegvon:-$xcsegv}"
+	finish_segv
+fi
 
 # Debug keys go through printk and the console; 'q' and 'h' print a lot.
 run debug-keys "" xl debug-keys h

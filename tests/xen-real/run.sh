@@ -26,6 +26,8 @@
 #   XEN_CHECK_OPS=N        hotplug operations per run (default 60)
 #   XEN_CHECK_BUILDS="..." which of stock-release dwork-release stock-debug
 #                          dwork-debug dwork-dpci-release dwork-dpci-debug
+#                          dwork-debugnc (CONFIG_DEBUG without dwork's own
+#                          checks: EXPERT, CONFIG_DWORK_DEBUG_CHECKS off)
 #                          to build and boot (default: the first four and
 #                          dwork-dpci-debug).  dwork-dpci-*: integrated with
 #                          integrate.sh --dpci; its dpci code is compiled
@@ -37,6 +39,12 @@
 #                          applied to its port/xen code (see mutate() below;
 #                          XEN_CHECK_MUT_FLAVOUR=release for a release one);
 #                          passes when the run FAILS
+#   XEN_CHECK_SEGV=N[,M]   instead of the workload above, dom0 runs the
+#                          short-process check of init.sh: CPUs 1..last
+#                          offline, N rounds of debug keys r, t, y each
+#                          followed by sed, awk and sh -c (exit status and
+#                          output checked), then M rounds (default N) with
+#                          every CPU online; prints "XC SEGV probes=..."
 #   XEN_CHECK_MIRROR=URL   Debian mirror (default: the host's for bookworm)
 #   XEN_CHECK_SCHED=S      Xen scheduler (default credit, see docs/xen.md)
 #   XEN_CHECK_SMP=N        CPUs of the virtual machine (default 4)
@@ -62,6 +70,7 @@ BUILDS=${XEN_CHECK_BUILDS:-stock-release dwork-release stock-debug dwork-debug d
 BUILD_ONLY=${XEN_CHECK_BUILD_ONLY:-}
 RUNS=${XEN_CHECK_RUNS:-1}
 MUT=${XEN_CHECK_MUTATION:-}
+SEGV=${XEN_CHECK_SEGV:-}
 SCHED=${XEN_CHECK_SCHED:-credit}
 SMP=${XEN_CHECK_SMP:-4}
 ACCEL=${XEN_CHECK_ACCEL:-tcg,thread=single}
@@ -250,18 +259,26 @@ build() {	# $1 name (stock|dwork|mut-*)-(release|debug)
 	mkdir -p "$o"
 	if [ ! -f "$o/.config" ]; then
 		make -s -C "$tree/xen" O="$o" defconfig >"$o/build.log" 2>&1
-		if [ "$flav" = debug ]; then
+		case $flav in debug | debugnc)
 			echo CONFIG_DEBUG=y >>"$o/.config"
-			make -s -C "$tree/xen" O="$o" olddefconfig >>"$o/build.log" 2>&1
-		fi
-	fi
-	if [ "$flav" = debug ]; then
-		grep -qx CONFIG_DEBUG=y "$o/.config" || die "$n: CONFIG_DEBUG is not set"
-		case $kind in stock) ;; *)
-			grep -qx CONFIG_DWORK_DEBUG_CHECKS=y "$o/.config" ||
-				die "$n: CONFIG_DWORK_DEBUG_CHECKS is not set" ;;
+			if [ "$flav" = debugnc ]; then	# dwork's checks need EXPERT to be off
+				echo CONFIG_EXPERT=y >>"$o/.config"
+				echo '# CONFIG_DWORK_DEBUG_CHECKS is not set' >>"$o/.config"
+			fi
+			make -s -C "$tree/xen" O="$o" olddefconfig >>"$o/build.log" 2>&1 ;;
 		esac
 	fi
+	case $flav in debug | debugnc)
+		grep -qx CONFIG_DEBUG=y "$o/.config" || die "$n: CONFIG_DEBUG is not set" ;;
+	esac
+	case $kind-$flav in stock-*) ;;
+	*-debug)
+		grep -qx CONFIG_DWORK_DEBUG_CHECKS=y "$o/.config" ||
+			die "$n: CONFIG_DWORK_DEBUG_CHECKS is not set" ;;
+	*-debugnc)
+		! grep -q '^CONFIG_DWORK_DEBUG_CHECKS=y' "$o/.config" ||
+			die "$n: CONFIG_DWORK_DEBUG_CHECKS is set" ;;
+	esac
 	t0=$(now)
 	if ! nice -n 10 make -C "$tree/xen" O="$o" -j"$JOBS" >>"$o/build.log" 2>&1; then
 		tail -n 40 "$o/build.log" >&2
@@ -391,6 +408,7 @@ boot() {	# $1 build name, $2 run label
 	xcmd="console=com1 com1=115200 loglvl=all guest_loglvl=all console_timestamps=boot"
 	xcmd="$xcmd dom0_mem=512M dom0_max_vcpus=$SMP sched=$SCHED"
 	kcmd="console=hvc0 earlyprintk=xen loglevel=4 xcops=$OPS xctimeout=$OPTIMEOUT"
+	[ -z "$SEGV" ] || kcmd="$kcmd xcsegv=${SEGV%,*} xcsegvon=${SEGV#*,}"
 	# Whole-run bound: boot plus every operation at its timeout would be far
 	# too long; an operation timing out ends the run from inside dom0.
 	limit=${XEN_CHECK_LIMIT:-$((480 + OPS * 2))}

@@ -26,10 +26,10 @@
 #    (XEN) line reports BUG, Assertion, panic, or a WARN or call trace
 #    other than the one below.
 #
-# Known and not dwork's: debug builds of Xen 4.22 and later WARN once at
-# boot in arch/x86/xstate.c (check_new_xstate: the CPU reports a
-# compressed xstate size but no XSAVEC, which is what qemu's "-cpu max"
-# does); stock Xen does the same.  That WARN and its one call trace are
+# Known and not dwork's: debug builds of Xen 4.19 and later (the check
+# came in 4.19) WARN once at boot in arch/x86/xstate.c (check_new_xstate:
+# the CPU reports a compressed xstate size but no XSAVEC, which is what
+# qemu's "-cpu max" does); stock Xen does the same.  That WARN and its one call trace are
 # counted and reported, not failed.
 #
 # Environment: XEN_UP_BUILDS (default "release debug"), XEN_UP_LOOPS

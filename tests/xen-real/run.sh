@@ -45,6 +45,9 @@
 #                          followed by sed, awk and sh -c (exit status and
 #                          output checked), then M rounds (default N) with
 #                          every CPU online; prints "XC SEGV probes=..."
+#   XEN_CHECK_JITTER=MS    host contention on demand: while a boot runs,
+#                          stop and continue qemu for random intervals of
+#                          5..MS milliseconds (SIGSTOP/SIGCONT; e.g. 80)
 #   XEN_CHECK_MIRROR=URL   Debian mirror (default: the host's for bookworm)
 #   XEN_CHECK_SCHED=S      Xen scheduler (default credit, see docs/xen.md)
 #   XEN_CHECK_SMP=N        CPUs of the virtual machine (default 4)
@@ -71,6 +74,7 @@ BUILD_ONLY=${XEN_CHECK_BUILD_ONLY:-}
 RUNS=${XEN_CHECK_RUNS:-1}
 MUT=${XEN_CHECK_MUTATION:-}
 SEGV=${XEN_CHECK_SEGV:-}
+JITTER=${XEN_CHECK_JITTER:-}
 SCHED=${XEN_CHECK_SCHED:-credit}
 SMP=${XEN_CHECK_SMP:-4}
 ACCEL=${XEN_CHECK_ACCEL:-tcg,thread=single}
@@ -399,6 +403,36 @@ make_initrd() {
 }
 
 # --------------------------------------------------------------- boot ---
+# Host contention on demand: stop and continue qemu (the child of timeout
+# $1) for random 5..$2 ms intervals until it exits.  Idle while stopped,
+# so it loads the host no more than qemu itself.
+jitter() {	# $1 timeout's pid, $2 milliseconds
+	python3 - "$1" "$2" <<'EOF'
+import os, random, signal, sys, time
+tpid, ms = int(sys.argv[1]), int(sys.argv[2]) / 1000.0
+q = None
+signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
+try:
+    while q is None:
+        kids = open('/proc/%d/task/%d/children' % (tpid, tpid)).read().split()
+        q = int(kids[0]) if kids else None
+        time.sleep(0.1)
+    while True:
+        os.kill(q, signal.SIGSTOP)
+        time.sleep(random.uniform(0.005, ms))
+        os.kill(q, signal.SIGCONT)
+        time.sleep(random.uniform(0.005, ms))
+except (OSError, ValueError):
+    pass
+finally:
+    try:
+        if q:
+            os.kill(q, signal.SIGCONT)
+    except OSError:
+        pass
+EOF
+}
+
 # One boot; writes $B/runs/NAME.log and returns 0 on pass.
 boot() {	# $1 build name, $2 run label
 	n=$1 lab=$2
@@ -417,8 +451,16 @@ boot() {	# $1 build name, $2 run label
 	timeout -k 10 $limit nice -n 10 qemu-system-x86_64 -machine q35 -accel "$ACCEL" -cpu max,-smap \
 		-smp "$SMP" -m 1024 -nographic -no-reboot -monitor none -serial stdio \
 		-nodefaults -kernel "$B/out/$n/xen.elf" -append "$xcmd" \
-		-initrd "$R/vmlinux $kcmd,$R/initrd.cpio.gz" </dev/null >"$log" 2>&1
+		-initrd "$R/vmlinux $kcmd,$R/initrd.cpio.gz" </dev/null >"$log" 2>&1 &
+	tpid=$!
+	jpid=""
+	if [ -n "$JITTER" ]; then
+		jitter "$tpid" "$JITTER" &
+		jpid=$!
+	fi
+	wait "$tpid"
 	qrc=$?
+	[ -z "$jpid" ] || { kill "$jpid" 2>/dev/null; wait "$jpid" 2>/dev/null; }
 	set -e
 	wall=$(($(now) - t0))
 	echo "$wall" >"$log.wall"

@@ -27,8 +27,14 @@ mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /run /var/run /var/lib/xenstored /var/log/xen /tmp
 mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
+echo 1 >/proc/sys/kernel/print-fatal-signals
 
 finish() {	# $1: PASS or FAIL
+	# Every dom0 process that died of SIGSEGV (or another core-dumping
+	# signal) since the last dmesg -c: the kernel's "segfault at" line and
+	# register dump (print-fatal-signals) are KERN_INFO, below the console
+	# loglevel, so they are printed here for run.sh to count and show.
+	dmesg -c | grep -a -A 30 -E 'segfault at|fatal signal' | head -n 200 | sed 's/^/XC DMESG /'
 	sync
 	echo "XC END $1"
 	# Xen reboots the (virtual) machine when dom0 reboots; qemu runs with
@@ -107,7 +113,6 @@ segv_loop() {
 }
 
 segv_run() {	# $1 rounds with CPUs offline, $2 with every CPU online
-	echo 1 >/proc/sys/kernel/print-fatal-signals
 	last=$((pcpus - 1))
 	c=1
 	while [ $c -le $last ]; do
@@ -126,7 +131,6 @@ segv_run() {	# $1 rounds with CPUs offline, $2 with every CPU online
 }
 
 finish_segv() {
-	dmesg -c | grep -a -A 30 -E 'segfault at|fatal signal' | head -n 200 | sed 's/^/XC DMESG /'
 	run debug-keys "" xl debug-keys y
 	[ $pfail -eq 0 ] || fail "$pfail of $probes short processes failed"
 	echo "XC PASS ops=$nops hotplug=0"

@@ -354,6 +354,10 @@ def main():
                     "feature removed but these (may repeat)")
     ap.add_argument("--keep-tmp", action="store_true",
                     help="keep the temporary tree and logs")
+    ap.add_argument("--tree", metavar="DIR",
+                    help="only write a copy of the source tree to DIR "
+                    "with the features of --only removed (for timing "
+                    "runs: build it and run dwork-bench), then exit")
     ap.add_argument("--root", default=os.path.dirname(
         os.path.dirname(os.path.abspath(__file__))),
         help="source tree to measure (default: this one)")
@@ -373,6 +377,21 @@ def main():
                 print("  %s:\n    - %s\n    + %s" % (
                     path, old.strip().replace("\n", "\n      "),
                     new.strip().replace("\n", "\n      ") or "(nothing)"))
+        return 0
+
+    if a.tree:
+        if not a.only:
+            die("--tree needs --only F1,F2,... (the features to remove)")
+        names = [f[0] for f in FEATURES]
+        if os.path.exists(a.tree):
+            die("--tree: %s exists" % a.tree)
+        copy_tree(a.root, a.tree)
+        for w in a.only.split(","):
+            if w not in names:
+                die("unknown feature %r (known: %s)" % (w, ", ".join(names)))
+            apply_feature(a.tree, w, FEATURES[names.index(w)][3])
+        print("ablate: %s: the tree without %s" % (a.tree, a.only),
+              file=sys.stderr)
         return 0
 
     feats = FEATURES

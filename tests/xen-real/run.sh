@@ -49,6 +49,11 @@
 #   XEN_CHECK_JITTER=MS    host contention on demand: while a boot runs,
 #                          stop and continue qemu for random intervals of
 #                          5..MS milliseconds (SIGSTOP/SIGCONT; e.g. 80)
+#   XEN_CHECK_SEGV_OPEN="..." builds in which a dom0 SIGSEGV is reported
+#                          as the open defect of docs/xen.md ("OPEN" on the
+#                          verdict line and in the summary) instead of
+#                          failing the run (default: none; CI names
+#                          dwork-debug).  Any other failure still fails.
 #   XEN_CHECK_MIRROR=URL   Debian mirror (default: the host's for bookworm)
 #   XEN_CHECK_SCHED=S      Xen scheduler (default credit, see docs/xen.md)
 #   XEN_CHECK_SMP=N        CPUs of the virtual machine (default 4)
@@ -75,6 +80,8 @@ BUILD_ONLY=${XEN_CHECK_BUILD_ONLY:-}
 RUNS=${XEN_CHECK_RUNS:-1}
 MUT=${XEN_CHECK_MUTATION:-}
 SEGV=${XEN_CHECK_SEGV:-}
+SEGV_OPEN=${XEN_CHECK_SEGV_OPEN:-}
+open_segv=
 JITTER=${XEN_CHECK_JITTER:-}
 SCHED=${XEN_CHECK_SCHED:-credit}
 SMP=${XEN_CHECK_SMP:-4}
@@ -516,8 +523,16 @@ boot() {	# $1 build name, $2 run label
 	sk=$(grep -a -c '^XC DMESG .*potentially unexpected fatal signal' "$log" || true)
 	[ "${sk:-0}" -le "${sv:-0}" ] || sv=$sk
 	if [ "${sv:-0}" -gt 0 ]; then
-		verdict=FAIL
-		why="a dom0 process died of SIGSEGV $sv time(s): $(grep -a -m 1 '^XC DMESG .*segfault at' "$log" | sed 's/^XC DMESG //' | tr -d '\r')"
+		segv="a dom0 process died of SIGSEGV $sv time(s): $(grep -a -m 1 '^XC DMESG .*segfault at' "$log" | sed 's/^XC DMESG //' | tr -d '\r')"
+		case " $SEGV_OPEN " in
+		*" $n "*)
+			# Named in XEN_CHECK_SEGV_OPEN: reported, not failed.
+			open_segv="$open_segv $lab"
+			why="${why:+$why; }OPEN (docs/xen.md, not counted as a failure here): $segv" ;;
+		*)
+			verdict=FAIL
+			why="${why:+$why; }$segv" ;;
+		esac
 	fi
 	echo "$verdict" >"$log.verdict"
 	say "$lab: $verdict in ${wall}s${why:+: $why}"
@@ -579,6 +594,7 @@ for l in $labels; do summary "$l"; done
 echo "(ops: every checked operation; hotplug: xen-hptool cpu-offline/online; times from dom0's clock, 10 ms resolution)"
 [ -z "$BUILD_ONLY" ] || echo "built, not booted:$(for n in $BUILDS; do case " $BUILD_ONLY " in *" $n "*) printf ' %s' "$n" ;; esac; done)"
 echo "build $((t_built - t_start)) s, total $(($(now) - t_start)) s"
+[ -z "$open_segv" ] || echo "OPEN: a dom0 process died of SIGSEGV in:$open_segv (the open defect of docs/xen.md; XEN_CHECK_SEGV_OPEN names these builds, so it is reported, not failed)"
 if [ -n "$MUT" ]; then
 	if [ $fails -gt 0 ]; then
 		echo "xen-check: mutation $MUT: FAILED as it should (killed)"

@@ -379,21 +379,6 @@ def main():
                     new.strip().replace("\n", "\n      ") or "(nothing)"))
         return 0
 
-    if a.tree:
-        if not a.only:
-            die("--tree needs --only F1,F2,... (the features to remove)")
-        names = [f[0] for f in FEATURES]
-        if os.path.exists(a.tree):
-            die("--tree: %s exists" % a.tree)
-        copy_tree(a.root, a.tree)
-        for w in a.only.split(","):
-            if w not in names:
-                die("unknown feature %r (known: %s)" % (w, ", ".join(names)))
-            apply_feature(a.tree, w, FEATURES[names.index(w)][3])
-        print("ablate: %s: the tree without %s" % (a.tree, a.only),
-              file=sys.stderr)
-        return 0
-
     feats = FEATURES
     if a.only:
         want = a.only.split(",")
@@ -402,6 +387,18 @@ def main():
             if w not in names:
                 die("unknown feature %r (known: %s)" % (w, ", ".join(names)))
         feats = [f for f in FEATURES if f[0] in want]
+
+    if a.tree:
+        if not a.only:
+            die("--tree needs --only F1,F2,... (the features to remove)")
+        if os.path.exists(a.tree):
+            die("--tree: %s exists" % a.tree)
+        copy_tree(a.root, a.tree)
+        for name, _, _, edits in feats:
+            apply_feature(a.tree, name, edits)
+        print("ablate: %s: the tree without %s" % (a.tree, a.only),
+              file=sys.stderr)
+        return 0
 
     tmp = tempfile.mkdtemp(prefix="dwork-ablate.")
     try:

@@ -356,8 +356,9 @@ static inline void enqueue_irqoff(struct dwork_node *n, unsigned int cpu,
  * A node this CPU holds (just taken off its inbox or a list, QUEUED still
  * set) arrives here: drop it if no run is owed, forward it if its target
  * is another CPU that accepts work, otherwise make this CPU its target and
- * append it.  Context: owner, IRQs off.  Inlined where a drain sorts its
- * inbox (the feed path), called through arrive_irqoff() elsewhere.
+ * append it.  Context: owner, IRQs off.  Inlined into
+ * arrive_chain_irqoff() (a drain's inbox chain, the feed path, and a
+ * reap's unlinked nodes), called through arrive_irqoff() elsewhere.
  */
 static DWORK_ALWAYS_INLINE void arrive_body(struct dwork_cpu *me,
 					    unsigned int self,

@@ -29,12 +29,17 @@ mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
 echo 1 >/proc/sys/kernel/print-fatal-signals
 
+# Every dom0 process that died of SIGSEGV (or another core-dumping
+# signal) since the last dmesg -c: the kernel's "segfault at" line and
+# register dump (print-fatal-signals) are KERN_INFO, below the console
+# loglevel, so they are printed as "XC DMESG" lines (at most $1) for run.sh
+# to count and show.
+dmesg_faults() {	# $1: most lines to print
+	dmesg -c | grep -a -A 30 -E 'segfault at|fatal signal' | head -n "$1" | sed 's/^/XC DMESG /'
+}
+
 finish() {	# $1: PASS or FAIL
-	# Every dom0 process that died of SIGSEGV (or another core-dumping
-	# signal) since the last dmesg -c: the kernel's "segfault at" line and
-	# register dump (print-fatal-signals) are KERN_INFO, below the console
-	# loglevel, so they are printed here for run.sh to count and show.
-	dmesg -c | grep -a -A 30 -E 'segfault at|fatal signal' | head -n 200 | sed 's/^/XC DMESG /'
+	dmesg_faults 200
 	sync
 	echo "XC END $1"
 	# Xen reboots the (virtual) machine when dom0 reboots; qemu runs with
@@ -95,7 +100,7 @@ probe() {	# $1: where
 		if [ $rc -ne 0 ] || [ "$o" != "$want" ]; then
 			pfail=$((pfail + 1))
 			echo "XC PROBE-FAIL $1 $p rc=$rc out='$o'"
-			dmesg -c | grep -a -A 30 -E 'segfault at|fatal signal' | head -n 60 | sed 's/^/XC DMESG /'
+			dmesg_faults 60
 		fi
 	done
 }

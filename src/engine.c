@@ -794,13 +794,28 @@ refused_cpu(const struct dwork_node *n)
 }
 
 /*
+ * A schedule for @cpu, made on @self, of a node in state @s: is a run
+ * already owed here and the node queued here (INIT|P|Q, TARGET = QCPU =
+ * this CPU), so that it coalesces with no write at all (11)?  The word is
+ * known whole, so this is one compare.
+ */
+static inline bool coalesces_here(uint32_t s, unsigned int cpu,
+				  unsigned int self)
+{
+	return cpu == self &&
+	       s == (INIT | P | Q | ((uint32_t)self << DWORK_ST_TGT_SHIFT) |
+		     ((uint32_t)self << DWORK_ST_QCPU_SHIFT));
+}
+
+/*
  * The schedule of every item and tasklet.  @queued: what to return when a
  * new run was queued (DWORK_QUEUED for items, 0 for tasklets, whose API
  * does not tell the two apart), so that each entry point below is this
- * body with no wrapper frame around it.
+ * body with no wrapper frame around it; @coalesce_first: see below.
  */
 static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
-					     unsigned int cpu, int queued)
+					     unsigned int cpu, int queued,
+					     bool coalesce_first)
 {
 	unsigned int self = dwork_port_this_cpu();
 	unsigned long flags;
@@ -815,6 +830,20 @@ static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
 
 	flags = dwork_port_irq_save();
 	s = dwork_atomic_load(&n->state, DWORK_RELAXED);
+	/*
+	 * Items: a raise of an item already pending here is the hot path of
+	 * the dpci pattern (an interrupt storm), so it is tested first and
+	 * leaves at once, skipping the node checks below, which the
+	 * whole-word compare covers.  Tasklets rarely coalesce: their
+	 * schedule that queues keeps the shorter path, and the same test
+	 * comes after the node checks.
+	 */
+	if (coalesce_first && coalesces_here(s, cpu, self) &&
+	    (!DWORK_DEBUG || node_sane(n, s))) {
+		stat_inc(&cpu_of(self)->stats.coalesced);
+		dwork_port_irq_restore(flags);
+		return 0;
+	}
 	do {
 		/* Garbage: no INIT or a reserved bit (same cost as INIT alone). */
 		if ((s & (INIT | DWORK_ST_RSVD)) != INIT ||
@@ -832,9 +861,7 @@ static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
 		 * whole, so one compare; the P test first keeps this off
 		 * the path of a schedule that queues.
 		 */
-		if ((s & P) && cpu == self &&
-		    s == (INIT | P | Q | ((uint32_t)self << DWORK_ST_TGT_SHIFT) |
-			  ((uint32_t)self << DWORK_ST_QCPU_SHIFT))) {
+		if ((s & P) && coalesces_here(s, cpu, self)) {
 			link = false;
 			break;
 		}
@@ -868,12 +895,12 @@ static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
 
 int dwork_node_schedule(struct dwork_node *n, unsigned int cpu)
 {
-	return node_schedule(n, cpu, DWORK_QUEUED);
+	return node_schedule(n, cpu, DWORK_QUEUED, true);
 }
 
 int dwork_node_schedule_tasklet(struct dwork_node *n, unsigned int cpu)
 {
-	return node_schedule(n, cpu, 0);
+	return node_schedule(n, cpu, 0, false);
 }
 
 void dwork_node_cancel(struct dwork_node *n)

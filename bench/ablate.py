@@ -154,9 +154,9 @@ FEATURES = [
        "\t\trequest_reap(DWORK_ST_QCPU(s), self);",
        ""),
       (ENGINE,
-       "s == (INIT | P | Q | ((uint32_t)self << DWORK_ST_TGT_SHIFT) |\n"
-       "\t\t\t  ((uint32_t)self << DWORK_ST_QCPU_SHIFT))",
-       "s == (INIT | P | Q)"),
+       "(s) == (INIT | P | Q | ((uint32_t)(self) << DWORK_ST_TGT_SHIFT) | \\\n"
+       "\t\t ((uint32_t)(self) << DWORK_ST_QCPU_SHIFT)))",
+       "(s) == (INIT | P | Q))"),
       (ENGINE, "\t\t\tset_qcpu(n, DWORK_ST_TGT(s));\n", ""),
       (ENGINE,
        "\t\tif (DWORK_ST_TGT(s) != self && "

@@ -229,8 +229,8 @@ mutant M55-nmi-moves-node-queued-elsewhere src/nmi.c \
 
 # The schedule that writes nothing (engine.c ordering (11)).
 mutant M56-coalesce-for-another-cpu src/engine.c \
-	's/^\treturn cpu == self \&\&$/\treturn (void)cpu,/' \
+	's/^\t((cpu) == (self) \&\&/\t(1 \&\&/' \
 	'a schedule for another CPU of a node pending here is absorbed (its re-target is lost)'
 mutant M57-coalesce-cancelled src/engine.c \
-	's/if ((s \& P) \&\& coalesces_here/if (coalesces_here/; s/s == (INIT | P | Q | ((uint32_t)self/s == (INIT | Q | ((uint32_t)self/' \
+	's/if ((s \& P) \&\& coalesces_here/if (coalesces_here/; s/(s) == (INIT | P | Q | ((uint32_t)(self)/(s) == (INIT | Q | ((uint32_t)(self)/' \
 	'a schedule of a cancelled node still linked here is absorbed (no run follows)'

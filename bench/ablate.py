@@ -34,6 +34,7 @@ import tempfile
 ENGINE = "src/engine.c"
 TASKLET = "src/tasklet.c"
 ITEM = "src/item.c"
+INTERNAL = "src/internal.h"
 
 SCENARIOS = ("roundtrip", "storm", "lt", "feed")
 TITLES = ("round trip", "storm raise", "local_throughput op", "fed callback")
@@ -58,14 +59,14 @@ FEATURES = [
        "\t\tdwork_atomic_store(c, dwork_atomic_load(c, DWORK_RELAXED) + v,")]),
     ("api-checks",
      "argument checks of the tasklet and item API (tasklet_ok(), "
-     "item_ok())",
+     "dwork_item_ok())",
      (),
      [(TASKLET,
        "\treturn t && t->fn &&\n"
        "\t       (t->node.kind == DWORK_KIND_SOFTIRQ ||\n"
        "\t\tt->node.kind == DWORK_KIND_IDLE);\n",
        "\t(void)t;\n\treturn true;\n"),
-      (ITEM,
+      (INTERNAL,
        "\treturn it && it->fn && it->node.kind == DWORK_KIND_ITEM;\n",
        "\t(void)it;\n\treturn true;\n")]),
     ("node-checks",

@@ -820,27 +820,46 @@ static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
 	uint32_t s, nw;
 	bool link;
 
-	/* Never initialised, or overwritten: one compare (see callgrind). */
-	if (n->magic != DWORK_NODE_MAGIC)
-		return DWORK_EINVAL;
-	if (!cpu_accepting(cpu))
-		return refused_cpu(n);
-
-	flags = dwork_port_irq_save();
-	s = dwork_atomic_load(&n->state, DWORK_RELAXED);
-	/*
-	 * Items: a raise of an item already pending here is the hot path of
-	 * the dpci pattern (an interrupt storm), so it is tested first and
-	 * leaves at once, skipping the node checks below, which the
-	 * whole-word compare covers.  Tasklets rarely coalesce: their
-	 * schedule that queues keeps the shorter path, and the same test
-	 * comes after the node checks.
-	 */
-	if (coalesce_first && coalesces_here(s, cpu, self) &&
-	    (!DWORK_DEBUG || node_sane(n, s))) {
-		stat_inc(&cpu_of(self)->stats.coalesced);
-		dwork_port_irq_restore(flags);
-		return 0;
+	if (coalesce_first) {
+		/*
+		 * Items: a raise of an item already pending here is the hot
+		 * path of the dpci pattern (an interrupt storm), so it is
+		 * tested first and leaves at once: the whole-word compare
+		 * implies every check below (an item initialised with a
+		 * callback, INIT, no reserved bit, not DEAD), and a CPU
+		 * running this accepts work (only dwork_cpu_dead(), on
+		 * another CPU once this one is dead, stops that).
+		 */
+		flags = dwork_port_irq_save();
+		s = dwork_atomic_load(&n->state, DWORK_RELAXED);
+		if (coalesces_here(s, cpu, self) &&
+		    (!DWORK_DEBUG || node_sane(n, s))) {
+			stat_inc(&cpu_of(self)->stats.coalesced);
+			dwork_port_irq_restore(flags);
+			return 0;
+		}
+		if (!dwork_item_ok(dwork_container_of(n, struct dwork_item,
+						      node)) ||
+		    n->magic != DWORK_NODE_MAGIC) {
+			dwork_port_irq_restore(flags);
+			return DWORK_EINVAL;
+		}
+		if (!cpu_accepting(cpu)) {
+			dwork_port_irq_restore(flags);
+			return refused_cpu(n);
+		}
+	} else {
+		/*
+		 * Tasklets rarely coalesce: their schedule that queues keeps
+		 * the shorter path, and the same test comes after the node
+		 * checks.  Never initialised, or overwritten: one compare.
+		 */
+		if (n->magic != DWORK_NODE_MAGIC)
+			return DWORK_EINVAL;
+		if (!cpu_accepting(cpu))
+			return refused_cpu(n);
+		flags = dwork_port_irq_save();
+		s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 	}
 	do {
 		/* Garbage: no INIT or a reserved bit (same cost as INIT alone). */

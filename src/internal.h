@@ -92,8 +92,18 @@ _Static_assert(DWORK_ADOPT_BATCH >= 1, "DWORK_ADOPT_BATCH must be >= 1");
 #define dwork_container_of(ptr, type, member)                             \
 	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
+/* A usable item: initialised as one, with a callback. */
+static inline bool dwork_item_ok(const struct dwork_item *it)
+{
+	return it && it->fn && it->node.kind == DWORK_KIND_ITEM;
+}
+
 /* engine.c */
-/* DWORK_QUEUED if a new run was queued, 0 if one was pending, or DWORK_E*. */
+/*
+ * Raise the item whose node is @n (not NULL): DWORK_QUEUED if a new run
+ * was queued, 0 if one was pending, or DWORK_E* (dwork_item_ok() fails:
+ * DWORK_EINVAL).
+ */
 int dwork_node_schedule(struct dwork_node *n, unsigned int cpu);
 /* The same, but 0 whether or not a new run was queued (tasklets). */
 int dwork_node_schedule_tasklet(struct dwork_node *n, unsigned int cpu);

@@ -16,21 +16,20 @@ void dwork_item_init(struct dwork_item *it, void (*fn)(struct dwork_item *it))
 	dwork_node_init(&it->node, DWORK_KIND_ITEM);
 }
 
-static bool item_ok(const struct dwork_item *it)
-{
-	return it && it->fn && it->node.kind == DWORK_KIND_ITEM;
-}
-
+/*
+ * The rest of the item checks (dwork_item_ok()) come in
+ * dwork_node_schedule(), after the test for a raise that coalesces here.
+ */
 int dwork_item_raise_on(struct dwork_item *it, unsigned int cpu)
 {
-	if (!item_ok(it))
+	if (!it)
 		return DWORK_EINVAL;
 	return dwork_node_schedule(&it->node, cpu);
 }
 
 int dwork_item_raise(struct dwork_item *it)
 {
-	if (!item_ok(it))
+	if (!it)
 		return DWORK_EINVAL;
 	return dwork_node_schedule(&it->node, dwork_port_this_cpu());
 }

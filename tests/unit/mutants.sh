@@ -234,3 +234,8 @@ mutant M56-coalesce-for-another-cpu src/engine.c \
 mutant M57-coalesce-cancelled src/engine.c \
 	's/if ((s \& P) \&\& coalesces_here/if (coalesces_here/; s/(s) == (INIT | P | Q | ((uint32_t)(self)/(s) == (INIT | Q | ((uint32_t)(self)/' \
 	'a schedule of a cancelled node still linked here is absorbed (no run follows)'
+
+# The item raise's own checks come after its coalescing test (engine.c).
+mutant M58-item-raise-skips-item-checks src/engine.c \
+	's/if (!dwork_item_ok(dwork_container_of(n, struct dwork_item,/if (0 \&\& !dwork_item_ok(dwork_container_of(n, struct dwork_item,/' \
+	'an item raise skips the item checks (NULL callback, a tasklet raised as an item)'

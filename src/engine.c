@@ -129,7 +129,7 @@
  *     the slot move on from the node, the callback's writes are visible
  *     and it has returned.  The self-kill CAS (release, after the slot was
  *     set) orders the slot store before the DEAD the killer acquires.
- * (10) dwork_node_init's store of INIT is a release; the schedule CAS that
+ * (10) dwork_node_init_end's store of INIT is a release; the schedule CAS that
  *     reads it acquires (7), so a schedule on another CPU sees the node
  *     (link fields, kind, callback) initialised.
  * (11) The one schedule that writes nothing: on this CPU, with IRQs off,
@@ -718,7 +718,7 @@ static int own_level(struct dwork_cpu *me, const struct dwork_node *n,
 	return DWORK_NR_LVL;
 }
 
-void dwork_node_init(struct dwork_node *n, enum dwork_kind kind)
+uint32_t dwork_node_init_begin(struct dwork_node *n)
 {
 	unsigned int self;
 	struct dwork_cpu *me = this_dwork_cpu(&self);
@@ -730,7 +730,9 @@ void dwork_node_init(struct dwork_node *n, enum dwork_kind kind)
 	 * A node init wrote before (magic) may still be in use.  Never wipe
 	 * one that a list or a callback references: that corrupts the list
 	 * it is on, or lets a schedule start a second run next to the
-	 * running one.  Refuse (the node keeps working as it was) and say so.
+	 * running one.  Refuse (the node keeps working as it was, with the
+	 * callback and argument it had: the caller writes them only after
+	 * this returned a state) and say so.
 	 */
 	if (n->magic == DWORK_NODE_MAGIC) {
 		/*
@@ -757,16 +759,22 @@ void dwork_node_init(struct dwork_node *n, enum dwork_kind kind)
 				    "the object's callback is running on this "
 				    "CPU; re-init only from that callback, and "
 				    "only after it killed its own tasklet");
-			return;
+			return 0;
 		} else if (node_sane(n, s) &&
 			   ((s & (P | Q | R)) || running_on(DWORK_ST_TGT(s), n))) {
 			DWORK_CHECK(0, "dwork_tasklet_init/dwork_item_init: "
 				    "the object is pending, queued or running; "
 				    "kill the tasklet (or wait until "
 				    "dwork_item_busy() returns 0) first");
-			return;
+			return 0;
 		}
 	}
+	return nw;
+}
+
+void dwork_node_init_end(struct dwork_node *n, enum dwork_kind kind,
+			 uint32_t nw)
+{
 	n->next = NULL;
 	n->prev = NULL;
 	n->kind = (uint8_t)kind;

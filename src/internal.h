@@ -109,6 +109,15 @@ int dwork_node_schedule(struct dwork_node *n, unsigned int cpu);
 int dwork_node_schedule_tasklet(struct dwork_node *n, unsigned int cpu);
 void dwork_node_cancel(struct dwork_node *n);
 int dwork_node_kill(struct dwork_node *n);
-void dwork_node_init(struct dwork_node *n, enum dwork_kind kind);
+/*
+ * Init in two steps, so that the caller writes its own fields (callback,
+ * argument) only when init is allowed, and before the node is published:
+ * dwork_node_init_begin() returns the state word to publish, or 0 when
+ * init is refused (debug_checks asserts) and nothing may be written; then
+ * the caller writes its fields and calls dwork_node_init_end().
+ */
+uint32_t dwork_node_init_begin(struct dwork_node *n);
+void dwork_node_init_end(struct dwork_node *n, enum dwork_kind kind,
+			 uint32_t nw);
 
 #endif /* DWORK_INTERNAL_H */

@@ -8,12 +8,18 @@
  */
 #include "internal.h"
 
-void dwork_item_init(struct dwork_item *it, void (*fn)(struct dwork_item *it))
+int dwork_item_init(struct dwork_item *it, void (*fn)(struct dwork_item *it))
 {
+	uint32_t nw;
+
 	if (!it)
-		return;
+		return DWORK_EINVAL;
+	nw = dwork_node_init_begin(&it->node);
+	if (!nw)
+		return DWORK_EBUSY; /* live: the old callback stays */
 	it->fn = fn;
-	dwork_node_init(&it->node, DWORK_KIND_ITEM);
+	dwork_node_init_end(&it->node, DWORK_KIND_ITEM, nw);
+	return 0;
 }
 
 /*

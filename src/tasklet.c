@@ -7,14 +7,20 @@
  */
 #include "internal.h"
 
-void dwork_tasklet_init(struct dwork_tasklet *t, void (*fn)(void *), void *data,
-			enum dwork_tasklet_kind kind)
+int dwork_tasklet_init(struct dwork_tasklet *t, void (*fn)(void *), void *data,
+		       enum dwork_tasklet_kind kind)
 {
+	uint32_t nw;
+
 	if (!t)
-		return;
+		return DWORK_EINVAL;
+	nw = dwork_node_init_begin(&t->node);
+	if (!nw)
+		return DWORK_EBUSY; /* live: the old callback and data stay */
 	t->fn = fn;
 	t->data = data;
-	dwork_node_init(&t->node, (enum dwork_kind)kind);
+	dwork_node_init_end(&t->node, (enum dwork_kind)kind, nw);
+	return 0;
 }
 
 static bool tasklet_ok(const struct dwork_tasklet *t)

@@ -49,12 +49,13 @@ struct dwork_item {
  * Context: any, but never while the item may be pending or running
  * (dwork_item_busy() returned 0, or the item was never raised).
  * NMI-safe under the same rule (it writes only the item).
- * Return: nothing; a NULL @it is ignored, a NULL @fn leaves an item that
- * every raise refuses.  An item that is pending, still linked after a
- * cancel, or running is left untouched (it would corrupt the list it is
- * on, or run twice at once), and debug_checks asserts.
+ * Return: 0 when initialised; a NULL @fn then leaves an item that every
+ * raise refuses.  DWORK_EINVAL for a NULL @it.  DWORK_EBUSY for an item
+ * that is pending, still linked after a cancel, or running: it is left
+ * untouched, callback included (wiping it would corrupt the list it is
+ * on, or run it twice at once), and debug_checks asserts.
  */
-void dwork_item_init(struct dwork_item *it, void (*fn)(struct dwork_item *it));
+int dwork_item_init(struct dwork_item *it, void (*fn)(struct dwork_item *it));
 
 /*
  * dwork_item_raise[_on]() return value when the call queued a new run.

@@ -77,14 +77,16 @@ struct dwork_tasklet {
  * Context: any; only on a new or dead tasklet (see the matrix above).
  * NMI-safe under the same rule (it writes only the tasklet, and from the
  * tasklet's own callback this CPU's record of that callback).
- * Return: nothing; NULL @t is ignored; a NULL @fn or a bad @kind leaves a
- * tasklet every schedule refuses with DWORK_EINVAL.  A tasklet that is
- * pending, queued or running (its callback, or after a self-kill the
- * callback that killed it, on any CPU) is left untouched, and
- * debug_checks asserts; an outside kill that returned makes init safe.
+ * Return: 0 when initialised; a NULL @fn or a bad @kind then leaves a
+ * tasklet every schedule refuses with DWORK_EINVAL.  DWORK_EINVAL for a
+ * NULL @t.  DWORK_EBUSY for a tasklet that is pending, queued or running
+ * (its callback, or after a self-kill the callback that killed it, on any
+ * CPU): it is left untouched, callback and @data included, and keeps
+ * working as before; debug_checks asserts.  An outside kill that returned
+ * makes init safe.
  */
-void dwork_tasklet_init(struct dwork_tasklet *t, void (*fn)(void *), void *data,
-			enum dwork_tasklet_kind kind);
+int dwork_tasklet_init(struct dwork_tasklet *t, void (*fn)(void *), void *data,
+		       enum dwork_tasklet_kind kind);
 
 /**
  * dwork_tasklet_schedule - schedule a tasklet on this CPU

@@ -59,12 +59,24 @@ void cf_check dwork_xen_tasklet_fn(void *tasklet)
 static void init_common(struct tasklet *t, void (*func)(void *data),
 			void *data, enum dwork_tasklet_kind kind)
 {
+	/*
+	 * A NULL function leaves a tasklet that dwork refuses to schedule.
+	 * A tasklet that is pending, queued or running is not re-initialised
+	 * (DWORK_EBUSY; CONFIG_DWORK_DEBUG_CHECKS BUG()s): it keeps working
+	 * with the function and data it had, so they are written only after
+	 * dwork accepted the init.  As with stock Xen's tasklet_init(), a
+	 * schedule on another CPU sees them through the caller's own
+	 * hand-over of the tasklet, which comes after this returns (Xen only
+	 * initialises a tasklet that is new or dead, and nobody schedules it
+	 * meanwhile).
+	 */
+	if (dwork_tasklet_init(&t->dw, func ? dwork_xen_tasklet_fn : NULL, t,
+			       kind))
+		return;
 	t->func = func;
 	t->data = data;
 	t->early_next = NULL;
 	t->early = false;
-	/* A NULL function leaves a tasklet that dwork refuses to schedule. */
-	dwork_tasklet_init(&t->dw, func ? dwork_xen_tasklet_fn : NULL, t, kind);
 }
 
 void tasklet_init(struct tasklet *t, void (*func)(void *data), void *data)

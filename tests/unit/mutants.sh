@@ -204,7 +204,7 @@ mutant M48-init-wipes-live-node src/engine.c \
 	's/((s & (P | Q | R)) || running_on(DWORK_ST_TGT(s), n))) {/0) {/' \
 	'init wipes a node that is pending, linked or running (corrupts the list it is on)'
 mutant M49-init-from-other-context-of-runner src/engine.c \
-	'/^void dwork_node_init/,/^}/ s/} else if (lvl < DWORK_NR_LVL) {/} else if (0) {/' \
+	'/^uint32_t dwork_node_init_begin/,/^}/ s/} else if (lvl < DWORK_NR_LVL) {/} else if (0) {/' \
 	'init from an IRQ above (or nested in) the running callback is not refused'
 mutant M50-kill-accepts-garbage src/engine.c \
 	's/if (!node_sane(n, s))$/if (!(s \& INIT))/' \
@@ -239,3 +239,11 @@ mutant M57-coalesce-cancelled src/engine.c \
 mutant M58-item-raise-skips-item-checks src/engine.c \
 	's/if (!dwork_item_ok(dwork_container_of(n, struct dwork_item,/if (0 \&\& !dwork_item_ok(dwork_container_of(n, struct dwork_item,/' \
 	'an item raise skips the item checks (NULL callback, a tasklet raised as an item)'
+
+# Init writes the caller's fields only once the object is known not live.
+mutant M59-tasklet-init-writes-before-check src/tasklet.c \
+	's/^\tnw = dwork_node_init_begin(\&t->node);$/\tt->fn = fn;\n\tt->data = data;\n\&/' \
+	'a refused re-init of a pending tasklet still replaces its callback and data (the pending run calls NULL or the wrong function)'
+mutant M60-item-init-writes-before-check src/item.c \
+	's/^\tnw = dwork_node_init_begin(\&it->node);$/\tit->fn = fn;\n\&/' \
+	'a refused re-init of a pending item still replaces its callback'

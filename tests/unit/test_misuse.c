@@ -257,6 +257,67 @@ static void test_reinit_of_pending_tasklet_is_refused_and_neighbours_run(
 	assert_int_equal(tp.asserts, 1);
 }
 
+static unsigned int other_fn_runs;
+
+static void other_tasklet_fn(void *data)
+{
+	(void)data;
+	other_fn_runs++;
+}
+
+static void other_item_fn(struct dwork_item *it)
+{
+	(void)it;
+	other_fn_runs++;
+}
+
+/*
+ * A refused re-init leaves the object whole: its pending run still calls
+ * the callback with the argument it was scheduled with.  Init used to
+ * store the new callback and argument before it found the object live,
+ * so the pending run called NULL, or the new callback with the new data.
+ */
+static void test_refused_reinit_keeps_callback_and_data(void **state)
+{
+	static struct uobj x, y;
+
+	(void)state;
+	u_obj_init(&x, 3, DWORK_TASKLET_SOFTIRQ);
+	u_obj_init(&y, 4, DWORK_TASKLET_SOFTIRQ);
+	other_fn_runs = 0;
+	assert_int_equal(dwork_tasklet_schedule(&x.tl), 0);
+	assert_int_equal(dwork_tasklet_init(&x.tl, NULL, NULL,
+					    DWORK_TASKLET_SOFTIRQ),
+			 DWORK_EBUSY);
+	assert_int_equal(dwork_tasklet_init(&x.tl, other_tasklet_fn, &y,
+					    DWORK_TASKLET_IDLE),
+			 DWORK_EBUSY);
+	/* Pending since setup(): a's item. */
+	assert_int_equal(dwork_item_init(&a.item, NULL), DWORK_EBUSY);
+	assert_int_equal(dwork_item_init(&a.item, other_item_fn), DWORK_EBUSY);
+	u_expected_asserts = 4;
+	assert_int_equal(tp.asserts, 4);
+	assert_no_damage();
+	assert_int_equal(x.runs, 1);
+	assert_int_equal(y.runs, 0);
+	assert_int_equal(other_fn_runs, 0);
+	/* Once idle, init is accepted and takes the new callback. */
+	assert_int_equal(dwork_tasklet_init(&x.tl, other_tasklet_fn, &y,
+					    DWORK_TASKLET_SOFTIRQ),
+			 0);
+	assert_int_equal(dwork_item_init(&a.item, other_item_fn), 0);
+	assert_int_equal(dwork_tasklet_schedule(&x.tl), 0);
+	assert_int_equal(dwork_item_raise(&a.item), DWORK_QUEUED);
+	u_quiesce();
+	assert_int_equal(other_fn_runs, 2);
+	assert_int_equal(x.runs, 1);
+	assert_int_equal(dwork_tasklet_init(NULL, u_tasklet_fn, &x,
+					    DWORK_TASKLET_SOFTIRQ),
+			 DWORK_EINVAL);
+	assert_int_equal(dwork_item_init(NULL, u_item_fn), DWORK_EINVAL);
+	assert_int_equal(tp.asserts, 4);
+}
+
 /* Same for an item that was raised and then cancelled (still linked). */
 static void test_reinit_of_cancelled_but_linked_item_is_refused(void **state)
 {
@@ -381,6 +442,7 @@ int main(void)
 		T(test_softirq_from_irq_is_asserted),
 		T(test_reinit_of_pending_tasklet_is_refused_and_neighbours_run),
 		T(test_reinit_of_cancelled_but_linked_item_is_refused),
+		T(test_refused_reinit_keeps_callback_and_data),
 		T(test_reinit_while_running_is_refused_and_never_runs_twice_at_once),
 		T(test_tasklet_with_garbage_state_is_refused_and_kill_returns),
 		T(test_cpu_dead_of_cpu_the_port_reports_online_is_asserted),

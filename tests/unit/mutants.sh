@@ -242,8 +242,8 @@ mutant M58-item-raise-skips-item-checks src/engine.c \
 
 # Init writes the caller's fields only once the object is known not live.
 mutant M59-tasklet-init-writes-before-check src/tasklet.c \
-	's/^\tnw = dwork_node_init_begin(\&t->node);$/\tt->fn = fn;\n\tt->data = data;\n\&/' \
+	's/^\tnw = dwork_node_init_begin(\&t->node);$/\tt->fn = fn;\n\tt->data = data;\n\tnw = dwork_node_init_begin(\&t->node);/' \
 	'a refused re-init of a pending tasklet still replaces its callback and data (the pending run calls NULL or the wrong function)'
 mutant M60-item-init-writes-before-check src/item.c \
-	's/^\tnw = dwork_node_init_begin(\&it->node);$/\tit->fn = fn;\n\&/' \
+	's/^\tnw = dwork_node_init_begin(\&it->node);$/\tit->fn = fn;\n\tnw = dwork_node_init_begin(\&it->node);/' \
 	'a refused re-init of a pending item still replaces its callback'

@@ -14,6 +14,10 @@
 # the kernel command line (Linux hands unknown name=value to init):
 #   xcops=N      hotplug operations (rounded up to whole offline/online loops)
 #   xctimeout=S  seconds one operation may take before the run fails
+#   xcmemscan=MIB:KIB:MS  run /bin/memscan (memscan.c) beside the workload:
+#                MIB MiB fixed, 16 x KIB KiB churned, MS ms between passes;
+#                0 turns it off.  Every word it finds changed prints
+#                "XC MEMSCAN-FAIL ..." (run.sh counts those lines).
 export PATH=/bin:/sbin:/usr/bin:/usr/lib/xen-4.17/bin
 export LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu
 XB=/usr/lib/xen-4.17/bin
@@ -38,7 +42,28 @@ dmesg_faults() {	# $1: most lines to print
 	dmesg -c | grep -a -A 30 -E 'segfault at|fatal signal' | head -n "$1" | sed 's/^/XC DMESG /'
 }
 
+# memscan (memscan.c) in the background: started by memscan_start, ended
+# by memscan_stop.  Changed words are its XC MEMSCAN-FAIL lines, which
+# run.sh judges (exit status 1); any other failure of memscan fails here.
+ms_pid=
+memscan_start() {
+	[ -n "${xcmemscan:-}" ] && [ "$xcmemscan" != 0 ] || return 0
+	# shellcheck disable=SC2046
+	set -- $(echo "$xcmemscan" | tr : ' ')
+	memscan "$1" "${2:-0}" "${3:-0}" &
+	ms_pid=$!
+}
+memscan_stop() {
+	[ -n "$ms_pid" ] || return 0
+	kill -TERM "$ms_pid"
+	wait "$ms_pid"
+	ms_rc=$?
+	ms_pid=
+	[ $ms_rc -le 1 ] || fail "memscan: exit status $ms_rc"
+}
+
 finish() {	# $1: PASS or FAIL
+	[ -z "$ms_pid" ] || { kill -TERM "$ms_pid"; wait "$ms_pid"; }
 	dmesg_faults 200
 	sync
 	echo "XC END $1"
@@ -137,6 +162,7 @@ segv_run() {	# $1 rounds with CPUs offline, $2 with every CPU online
 
 finish_segv() {
 	run debug-keys "" xl debug-keys y
+	memscan_stop
 	[ $pfail -eq 0 ] || fail "$pfail of $probes short processes failed"
 	echo "XC PASS ops=$nops hotplug=0"
 	finish PASS
@@ -161,6 +187,7 @@ echo "XC pcpus=$pcpus dom0-vcpus=$ncpu"
 
 # xcsegv=N: only the short-process check (segv_run below), N rounds with
 # CPUs 1..last offline, then xcsegvon=M (default N) with every CPU online.
+memscan_start
 if [ -n "${xcsegv:-}" ]; then
 	segv_run "$xcsegv" "${xcsegvon:-$xcsegv}"
 	finish_segv
@@ -221,5 +248,6 @@ done
 run debug-keys "" xl debug-keys y
 n=$(xl info | sed -n 's/^nr_cpus *: *//p')
 [ "$n" = "$pcpus" ] || fail "after hotplug: nr_cpus $n, expected $pcpus"
+memscan_stop
 echo "XC PASS ops=$nops hotplug=$h"
 finish PASS

@@ -47,6 +47,14 @@
 #                          followed by sed, awk and sh -c (exit status and
 #                          output checked), then M rounds (default N) with
 #                          every CPU online; prints "XC SEGV probes=..."
+#   XEN_CHECK_MEMSCAN=MIB:KIB:MS  dom0 runs memscan (memscan.c) beside the
+#                          workload: MIB MiB of memory filled with words that
+#                          encode their own address, and 16 regions of KIB
+#                          KiB remapped in turn, checked every MS ms; a
+#                          changed word prints "XC MEMSCAN-FAIL ..." and
+#                          fails the run (as the open SIGSEGV defect, see
+#                          XEN_CHECK_SEGV_OPEN); 0 turns it off (default
+#                          32:256:100)
 #   XEN_CHECK_JITTER=MS    host contention on demand: while a boot runs,
 #                          stop and continue qemu for random intervals of
 #                          5..MS milliseconds (SIGSTOP/SIGCONT; e.g. 80)
@@ -86,6 +94,7 @@ open_segv=
 # The selftest's lines that fail a run at once (watch_log() and boot()).
 SELFTEST_FAIL_RE='xen-check selftest: (LOST|KICK)'
 JITTER=${XEN_CHECK_JITTER:-}
+MEMSCAN=${XEN_CHECK_MEMSCAN:-32:256:100}
 SCHED=${XEN_CHECK_SCHED:-credit}
 SMP=${XEN_CHECK_SMP:-4}
 ACCEL=${XEN_CHECK_ACCEL:-tcg,thread=single}
@@ -379,7 +388,8 @@ libs_of() {	# $1 root, binaries...
 make_initrd() {
 	R=$B/dom0
 	I=$R/initrd
-	[ -f "$R/initrd.cpio.gz" ] && [ "$R/initrd.cpio.gz" -nt "$T/init.sh" ] && [ "$R/initrd.cpio.gz" -nt "$0" ] && return
+	[ -f "$R/initrd.cpio.gz" ] && [ "$R/initrd.cpio.gz" -nt "$T/init.sh" ] &&
+		[ "$R/initrd.cpio.gz" -nt "$T/memscan.c" ] && [ "$R/initrd.cpio.gz" -nt "$0" ] && return
 	rm -rf "$I"
 	mkdir -p "$I/bin" "$I/proc" "$I/sys" "$I/dev" "$I/run" "$I/tmp" "$I/var/lib/xen" \
 		"$I/var/lib/xenstored" "$I/var/log/xen" "$I/var/run/xen" "$I/etc/xen"
@@ -406,6 +416,9 @@ make_initrd() {
 		mkdir -p "$I/$(dirname "$rel")"
 		cp -L "$l" "$I/$rel"
 	done
+	# memscan: our own code, static, so that it needs no library.
+	gcc -static -O2 -Wall -Wextra -Werror -o "$I/bin/memscan" "$T/memscan.c" ||
+		die "dom0: cannot build memscan.c statically (libc6-dev's libc.a?)"
 	cp "$T/init.sh" "$I/init"
 	chmod +x "$I/init"
 	(cd "$I" && find . | cpio -o -H newc --quiet | gzip -1) >"$R/initrd.cpio.gz.new"
@@ -469,6 +482,7 @@ boot() {	# $1 build name, $2 run label
 	xcmd="$xcmd dom0_mem=512M dom0_max_vcpus=$SMP sched=$SCHED"
 	kcmd="console=hvc0 earlyprintk=xen loglevel=4 xcops=$OPS xctimeout=$OPTIMEOUT"
 	[ -z "$SEGV" ] || kcmd="$kcmd xcsegv=${SEGV%,*} xcsegvon=${SEGV#*,}"
+	kcmd="$kcmd xcmemscan=$MEMSCAN"
 	# Whole-run bound: boot plus every operation at its timeout would be far
 	# too long; an operation timing out ends the run from inside dom0.
 	limit=${XEN_CHECK_LIMIT:-$((480 + OPS * 2))}
@@ -515,6 +529,10 @@ boot() {	# $1 build name, $2 run label
 		[ "$(echo "$st" | sed 's/kick-probes [0-9]* /kick-probes N /')" = "$want" ] ||
 			{ verdict=FAIL why="selftest counters '${st:-none printed}', expected '$want'"; }
 	fi
+	# memscan ran to its end (init.sh's memscan_stop) in a passing run.
+	if grep -q '^XC PASS' "$log" && [ "$MEMSCAN" != 0 ] && ! grep -a -q '^XC MEMSCAN passes=' "$log"; then
+		verdict=FAIL why="memscan printed no final line (XEN_CHECK_MEMSCAN=$MEMSCAN)"
+	fi
 	st=$(grep -a -m 1 -E "$SELFTEST_FAIL_RE" "$log" | tr -d '\r' || true)
 	[ -z "$st" ] || { verdict=FAIL why="$st"; }
 	# A dom0 process that died of SIGSEGV: busybox sh says "Segmentation
@@ -523,11 +541,17 @@ boot() {	# $1 build name, $2 run label
 	# from dmesg.  A failure unless the build is named in
 	# XEN_CHECK_SEGV_OPEN (docs/xen.md: seen in dwork-debug boots, not
 	# explained yet).
+	# memscan's changed words (XC MEMSCAN-FAIL) are counted with them.
 	sv=$(grep -a -c '^Segmentation fault' "$log" || true)
 	sk=$(grep -a -c '^XC DMESG .*potentially unexpected fatal signal' "$log" || true)
 	[ "${sk:-0}" -le "${sv:-0}" ] || sv=$sk
-	if [ "${sv:-0}" -gt 0 ]; then
+	segv=
+	[ "${sv:-0}" -eq 0 ] ||
 		segv="a dom0 process died of SIGSEGV $sv time(s): $(grep -a -m 1 '^XC DMESG .*segfault at' "$log" | sed 's/^XC DMESG //' | tr -d '\r')"
+	ms=$(grep -a -c '^XC MEMSCAN-FAIL' "$log" || true)
+	[ "${ms:-0}" -eq 0 ] ||
+		segv="${segv:+$segv; }memscan found $ms changed word(s) in dom0 memory: $(grep -a -m 1 '^XC MEMSCAN-FAIL' "$log" | tr -d '\r')"
+	if [ -n "$segv" ]; then
 		case " $SEGV_OPEN " in
 		*" $n "*)
 			# Named in XEN_CHECK_SEGV_OPEN: reported, not failed.

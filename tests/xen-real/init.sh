@@ -39,7 +39,7 @@ echo 1 >/proc/sys/kernel/print-fatal-signals
 # loglevel, so they are printed as "XC DMESG" lines (at most $1) for run.sh
 # to count and show.
 dmesg_faults() {	# $1: most lines to print
-	dmesg -c | grep -a -A 30 -E 'segfault at|fatal signal' | head -n "$1" | sed 's/^/XC DMESG /'
+	dmesg -c | grep -a -A 30 -E 'segfault at|general protection|fatal signal' | head -n "$1" | sed 's/^/XC DMESG /'
 }
 
 # memscan (memscan.c) in the background: started by memscan_start, ended

@@ -1122,9 +1122,9 @@ void dwork_idle_run(void)
 
 	if (!me)
 		return;
-	DWORK_CHECK(!dwork_port_in_irq(),
-		    "dwork_idle_run: must run in the idle loop, not from a "
-		    "hard IRQ");
+	DWORK_CHECK(!dwork_port_in_irq() && !dwork_port_irqs_disabled(),
+		    "dwork_idle_run: must run in the idle loop with IRQs "
+		    "enabled, not from a hard IRQ or with IRQs off");
 	flags = dwork_port_irq_save();
 	if (!dwork_atomic_load(&me->online, DWORK_RELAXED)) {
 		dwork_port_irq_restore(flags);
@@ -1259,6 +1259,10 @@ void dwork_cpu_dead(unsigned int cpu)
 	 */
 	DWORK_CHECK(me, "dwork_cpu_dead: called on a thread that is no CPU; "
 		    "call it on an online CPU");
+	DWORK_CHECK(!me || dwork_atomic_load(&me->online, DWORK_RELAXED),
+		    "dwork_cpu_dead: called on a CPU that is not online in "
+		    "dwork (before its dwork_cpu_init(), or after its own "
+		    "dwork_cpu_dead()); call it on an online CPU");
 	DWORK_CHECK(cpu < DWORK_NR_CPUS,
 		    "dwork_cpu_dead: CPU number out of range");
 	DWORK_CHECK(cpu != self, "dwork_cpu_dead: a CPU cannot adopt its own "

@@ -58,6 +58,12 @@ _Static_assert(DWORK_NR_CPUS >= 1 && DWORK_NR_CPUS <= 4095,
 #endif
 _Static_assert(DWORK_ADOPT_BATCH >= 1, "DWORK_ADOPT_BATCH must be >= 1");
 
+/*
+ * The kind byte of a tasklet initialised with a bad kind: no object has
+ * it, so every schedule and kill refuses the tasklet (DWORK_EINVAL).
+ */
+#define DWORK_KIND_NONE 0xffu
+
 /* The inbox of a dead CPU: pushes see it and go to the adopter. */
 #define DWORK_INBOX_CLOSED ((struct dwork_node *)(uintptr_t)1)
 

@@ -19,7 +19,16 @@ int dwork_tasklet_init(struct dwork_tasklet *t, void (*fn)(void *), void *data,
 		return DWORK_EBUSY; /* live: the old callback and data stay */
 	t->fn = fn;
 	t->data = data;
-	dwork_node_init_end(&t->node, (enum dwork_kind)kind, nw);
+	/*
+	 * The kind byte holds a good kind or one no tasklet has: a bad kind
+	 * whose low byte is a good one (0x101) must not become that kind.
+	 */
+	dwork_node_init_end(&t->node,
+			    kind == DWORK_TASKLET_SOFTIRQ ||
+					    kind == DWORK_TASKLET_IDLE
+				    ? (enum dwork_kind)kind
+				    : (enum dwork_kind)DWORK_KIND_NONE,
+			    nw);
 	return 0;
 }
 

@@ -47,8 +47,8 @@ void dwork_cpu_init(unsigned int cpu);
  * A port must make sure a CPU spinning in kill can still get it done: such
  * a kill may be waiting for exactly this adoption.
  * NMI: not safe.
- * Return: nothing; calls with a bad @cpu, on @cpu itself or off-CPU are
- * ignored (and asserted with debug_checks).  With debug_checks it also
+ * Return: nothing; calls with a bad @cpu, on @cpu itself, off-CPU or on a
+ * CPU not online in dwork are ignored (and asserted with debug_checks).  With debug_checks it also
  * asserts that dwork_port_cpu_online(@cpu) is false: calling it for a CPU
  * that still runs makes that CPU refuse all work from then on.
  */
@@ -87,7 +87,7 @@ bool dwork_idle_pending(void);
  * between two).  Kicks the idle loop again (dwork_port_kick_idle()) if
  * more idle work remains.
  *
- * Context: idle, IRQs enabled.
+ * Context: idle, IRQs enabled (asserted with debug_checks).
  * NMI: not safe.
  * Return: nothing.
  */

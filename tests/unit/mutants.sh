@@ -247,3 +247,14 @@ mutant M59-tasklet-init-writes-before-check src/tasklet.c \
 mutant M60-item-init-writes-before-check src/item.c \
 	's/^\tnw = dwork_node_init_begin(\&it->node);$/\tit->fn = fn;\n\tnw = dwork_node_init_begin(\&it->node);/' \
 	'a refused re-init of a pending item still replaces its callback'
+
+# Misuse that was silent or slipped past a check.
+mutant M61-tasklet-kind-truncated src/tasklet.c \
+	's/: (enum dwork_kind)DWORK_KIND_NONE,/: (enum dwork_kind)kind,/' \
+	'init stores a bad kind truncated to its low byte (0x101 becomes a working softirq tasklet)'
+mutant M62-cpu-dead-from-offline-cpu-silent src/engine.c \
+	's/DWORK_CHECK(!me || dwork_atomic_load(\&me->online, DWORK_RELAXED),/DWORK_CHECK(1,/' \
+	'dwork_cpu_dead on a CPU not online in dwork is ignored silently (the dead CPU work is stranded)'
+mutant M63-idle-run-irqs-off-silent src/engine.c \
+	'/^void dwork_idle_run/,/^}/ s/DWORK_CHECK(!dwork_port_in_irq() \&\& !dwork_port_irqs_disabled(),/DWORK_CHECK(!dwork_port_in_irq(),/' \
+	'dwork_idle_run with IRQs off runs the callback with IRQs off, silently'

@@ -426,6 +426,87 @@ static void test_cpu_dead_of_cpu_the_port_reports_online_is_asserted(
 	assert_non_null(strstr(tp.last_assert, "still reports that CPU online"));
 }
 
+/*
+ * A kind is stored in one byte.  A bad kind whose low byte happens to be
+ * a good one (0x101, 0x102, or -255) was truncated to that kind: init
+ * then left a working softirq or idle tasklet instead of one every
+ * schedule refuses.
+ */
+static void test_tasklet_kind_beyond_the_kind_byte_is_refused(void **state)
+{
+	static struct dwork_tasklet t;
+	static const int kinds[] = { 0x100 | DWORK_TASKLET_SOFTIRQ,
+				     0x100 | DWORK_TASKLET_IDLE,
+				     -256 + DWORK_TASKLET_SOFTIRQ };
+	unsigned int i;
+
+	(void)state;
+	other_fn_runs = 0;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		assert_int_equal(dwork_tasklet_init(&t, other_tasklet_fn, NULL,
+						    (enum dwork_tasklet_kind)
+							    kinds[i]),
+				 0);
+		assert_int_equal(dwork_tasklet_schedule(&t), DWORK_EINVAL);
+		assert_int_equal(dwork_tasklet_schedule_on(&t, 1),
+				 DWORK_EINVAL);
+		assert_int_equal(dwork_tasklet_schedule_nmi(&t), DWORK_EINVAL);
+		assert_false(dwork_tasklet_is_scheduled(&t));
+		assert_int_equal(dwork_tasklet_kill(&t), DWORK_EINVAL);
+	}
+	assert_no_damage();
+	assert_int_equal(other_fn_runs, 0);
+}
+
+/*
+ * dwork_cpu_dead() run on a CPU that is not online in dwork (its own
+ * dwork_cpu_init() not done, or dead itself) did nothing, silently: the
+ * dead CPU's work was never adopted and a kill of it waited forever.
+ * It is still ignored (the work is left where it is, for a call on an
+ * online CPU), and debug_checks now says so.
+ */
+static void test_cpu_dead_on_a_cpu_not_online_in_dwork_is_asserted(
+	void **state)
+{
+	static struct uobj x;
+
+	(void)state;
+	u_obj_init(&x, 3, DWORK_TASKLET_SOFTIRQ);
+	assert_int_equal(dwork_tasklet_schedule_on(&x.tl, 1), 0);
+	tp_cpu_dead(1, U_NR_CPUS + 1); /* CPU 5: never initialised */
+	u_expected_asserts = 1;
+	assert_int_equal(tp.asserts, 1);
+	assert_non_null(strstr(tp.last_assert, "dwork_cpu_dead"));
+	assert_non_null(strstr(tp.last_assert, "not online in dwork"));
+	/* Ignored: CPU 1 keeps its work; the call on an online CPU adopts it. */
+	assert_int_equal(x.runs, 0);
+	tp_cpu_dead(1, 2);
+	assert_int_equal(tp.asserts, 1);
+	assert_no_damage();
+	assert_int_equal(x.runs, 1);
+	assert_int_equal(x.last_cpu, 2);
+}
+
+/*
+ * dwork_idle_run() with IRQs disabled ran the idle callback with IRQs
+ * still disabled, and said nothing; dwork_softirq() asserts the same rule.
+ */
+static void test_idle_run_with_irqs_off_is_asserted(void **state)
+{
+	unsigned long flags;
+
+	(void)state;
+	flags = dwork_port_irq_save();
+	dwork_idle_run();
+	dwork_port_irq_restore(flags);
+	u_expected_asserts = 1;
+	assert_int_equal(tp.asserts, 1);
+	assert_non_null(strstr(tp.last_assert, "dwork_idle_run"));
+	assert_non_null(strstr(tp.last_assert, "IRQs"));
+	b.bad_ctx = 0; /* it did run, with IRQs off: that is what is asserted */
+	assert_no_damage();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -446,6 +527,9 @@ int main(void)
 		T(test_reinit_while_running_is_refused_and_never_runs_twice_at_once),
 		T(test_tasklet_with_garbage_state_is_refused_and_kill_returns),
 		T(test_cpu_dead_of_cpu_the_port_reports_online_is_asserted),
+		T(test_tasklet_kind_beyond_the_kind_byte_is_refused),
+		T(test_cpu_dead_on_a_cpu_not_online_in_dwork_is_asserted),
+		T(test_idle_run_with_irqs_off_is_asserted),
 	};
 
 	return cmocka_run_group_tests_name("misuse", tests, NULL, NULL);

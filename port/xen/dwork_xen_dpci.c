@@ -48,9 +48,16 @@ static void cf_check dpci_run(struct dwork_item *it)
 void dwork_dpci_init(struct dwork_dpci *p,
 		     void (*assist)(struct domain *d, struct dwork_dpci *p))
 {
+	/*
+	 * The item first: dwork refuses to re-init one that is pending,
+	 * queued or running (DWORK_EBUSY; CONFIG_DWORK_DEBUG_CHECKS BUG()s),
+	 * and then @owner and @assist stay too: clearing @owner would drop
+	 * the owed run's work and leak the domain reference it holds.
+	 */
+	if (dwork_item_init(&p->item, dpci_run))
+		return;
 	p->owner = NULL;
 	p->assist = assist;
-	dwork_item_init(&p->item, dpci_run);
 }
 
 void dwork_dpci_raise(struct dwork_dpci *p, struct domain *d)

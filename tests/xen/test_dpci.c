@@ -294,6 +294,39 @@ static void a_raise_without_a_domain_is_refused(void **s)
 	assert_int_equal(assists, 0);
 }
 
+/*
+ * Re-init of a dpci object whose run is still owed: init cleared @owner
+ * (and replaced @assist) before dwork_item_init() refused the live item,
+ * so the owed run found NULL, did nothing, and the domain reference it
+ * held was never dropped.  Init now leaves an active object alone
+ * (CONFIG_DWORK_DEBUG_CHECKS BUG()s), and the owed run does its work.
+ */
+static void cf_check other_assist(struct domain *d, struct dwork_dpci *p)
+{
+	(void)d;
+	(void)p;
+	fail_msg("a refused re-init replaced the assist");
+}
+
+static void reinit_of_an_active_dpci_is_refused_and_keeps_its_reference(
+	void **s)
+{
+	static struct dwork_dpci p;
+
+	(void)s;
+	dwork_dpci_init(&p, assist);
+	sim_irq(1, irq_raise, &p);
+	assert_int_equal(dom.refcnt, 2);
+	assert_true(SIM_EXPECT_BUG(dwork_dpci_init(&p, other_assist)));
+	sim_bugs = 0;
+	assert_ptr_equal(p.owner, &dom);
+	assert_true(dwork_dpci_active(&p));
+	sim_settle();
+	assert_int_equal(assists, 1);
+	assert_int_equal(dom.refcnt, 1);
+	assert_false(dwork_dpci_active(&p));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -308,6 +341,7 @@ int main(void)
 		D(a_rebound_pirq_runs_for_the_new_domain),
 		D(a_raise_without_a_domain_is_refused),
 		D(a_raise_racing_a_reset_leaves_no_reference),
+		D(reinit_of_an_active_dpci_is_refused_and_keeps_its_reference),
 	};
 
 	return cmocka_run_group_tests(tests, boot4, NULL);

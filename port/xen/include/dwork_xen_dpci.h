@@ -61,7 +61,9 @@ struct dwork_dpci {
  *
  * Context: any; never while @p may be active (dwork_dpci_active() is
  * false, or @p was never raised).
- * Return: nothing.
+ * Return: nothing.  An @p whose item is pending, queued or running is
+ * left as it was (its owed run keeps its domain reference and @assist);
+ * CONFIG_DWORK_DEBUG_CHECKS BUG()s.
  */
 void dwork_dpci_init(struct dwork_dpci *p,
 		     void (*assist)(struct domain *d, struct dwork_dpci *p));

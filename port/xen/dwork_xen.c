@@ -56,9 +56,42 @@ void cf_check dwork_xen_tasklet_fn(void *tasklet)
 		func(data); /* from here on @t may be killed, re-inited, freed */
 }
 
+/*
+ * Is @t kept on the early list?  Before tasklet_subsys_init() dwork does
+ * not know about such a schedule, so init must ask here.  t->early alone
+ * is not enough: init may be given memory never initialised.
+ */
+static bool early_pending(const struct tasklet *t)
+{
+	const struct tasklet *e;
+	unsigned long flags;
+	bool kept = false;
+
+	local_irq_save(flags);
+	if (!ACCESS_ONCE(tasklets_initialised) && t->early)
+		for (e = early_head; e && !kept; e = e->early_next)
+			kept = e == t;
+	local_irq_restore(flags);
+	return kept;
+}
+
 static void init_common(struct tasklet *t, void (*func)(void *data),
 			void *data, enum dwork_tasklet_kind kind)
 {
+	/*
+	 * Scheduled before tasklet_subsys_init(): pending, so refused as
+	 * dwork refuses a pending tasklet.  Clearing t->early and
+	 * t->early_next would cut it (and every tasklet behind it) off the
+	 * early list, which would still reference it after a kill.
+	 */
+	if (unlikely(!ACCESS_ONCE(tasklets_initialised)) && early_pending(t)) {
+#if defined(DWORK_DEBUG_CHECKS) && DWORK_DEBUG_CHECKS
+		DWORK_PORT_ASSERT(false, "dwork: tasklet_init: the tasklet is "
+				  "scheduled (before tasklet_subsys_init()); "
+				  "kill it first");
+#endif
+		return;
+	}
 	/*
 	 * A NULL function leaves a tasklet that dwork refuses to schedule.
 	 * A tasklet that is pending, queued or running is not re-initialised
@@ -90,24 +123,32 @@ void softirq_tasklet_init(struct tasklet *t,
 	init_common(t, func, data, DWORK_TASKLET_SOFTIRQ);
 }
 
-/* Keep @t for tasklet_subsys_init(); false if dwork is up after all. */
-static bool early_schedule(struct tasklet *t)
+/*
+ * Before tasklet_subsys_init(): keep @t for it.  dwork is up on no CPU
+ * yet, so it answers DWORK_ENODEV for a tasklet it would take, and still
+ * refuses a killed (DWORK_ESHUTDOWN) or uninitialised (DWORK_EINVAL) one:
+ * those are not kept (a killed tasklet may be freed).  IRQs off, so a
+ * kill from an IRQ comes before the check or after the link, which it
+ * undoes.  If dwork came up meanwhile, its answer stands.
+ */
+static int early_schedule(struct tasklet *t, unsigned int cpu)
 {
 	unsigned long flags;
-	bool kept = false;
+	int rc;
 
 	local_irq_save(flags);
-	if (!ACCESS_ONCE(tasklets_initialised)) {
+	rc = dwork_tasklet_schedule_on(&t->dw, cpu);
+	if (rc == DWORK_ENODEV && !ACCESS_ONCE(tasklets_initialised)) {
 		if (!t->early) {
 			t->early = true;
 			t->early_next = NULL;
 			*early_tail = t;
 			early_tail = &t->early_next;
 		}
-		kept = true;
+		rc = 0;
 	}
 	local_irq_restore(flags);
-	return kept;
+	return rc;
 }
 
 static void early_unlink(struct tasklet *t)
@@ -133,12 +174,8 @@ static void early_unlink(struct tasklet *t)
 
 int tasklet_try_schedule_on_cpu(struct tasklet *t, unsigned int cpu)
 {
-	if (unlikely(!ACCESS_ONCE(tasklets_initialised))) {
-		if (!t->dw.fn)
-			return DWORK_EINVAL;
-		if (early_schedule(t))
-			return 0;
-	}
+	if (unlikely(!ACCESS_ONCE(tasklets_initialised)))
+		return early_schedule(t, cpu);
 	return dwork_tasklet_schedule_on(&t->dw, cpu);
 }
 
@@ -168,11 +205,14 @@ bool tasklet_is_scheduled(const struct tasklet *t)
 
 void tasklet_kill(struct tasklet *t)
 {
-	int rc;
+	/*
+	 * Dead first, then off the early list: an early schedule (from an
+	 * IRQ) in between is refused, so none is left linked after this.
+	 */
+	int rc = dwork_tasklet_kill(&t->dw);
 
 	if (unlikely(!ACCESS_ONCE(tasklets_initialised)))
 		early_unlink(t);
-	rc = dwork_tasklet_kill(&t->dw);
 	/*
 	 * DWORK_EINVAL: never initialised (or NULL function); stock Xen also
 	 * copes with that.  DWORK_EDEADLK: killed from an IRQ (or a nested

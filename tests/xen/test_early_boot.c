@@ -13,14 +13,48 @@ static struct rec e1_r = { .id = 2 }, e2_r = { .id = 3 }, e3_r = { .id = 4 };
 static DECLARE_TASKLET(e1, rec_fn, &e1_r);
 static DECLARE_TASKLET(e2, rec_fn, &e2_r);
 static struct tasklet e3, nullf;
+static struct rec m1_r = { .id = 5 }, m2_r = { .id = 6 }, k_r = { .id = 7 };
+static struct rec other_r = { .id = 8 };
+static struct tasklet m1, m2, k;
+
+/*
+ * Misuse before tasklet_subsys_init(), refused as after it.  A re-init of
+ * a tasklet kept on the early list was accepted (dwork did not know it
+ * was pending) and cleared its early link: it and every tasklet behind it
+ * were cut off the list, and a kill then left the list pointing at it.
+ * A schedule after kill was kept on the list, where the replay read the
+ * tasklet after the caller had freed it.
+ */
+static void early_reinit_of_a_scheduled_tasklet_and_schedule_after_kill_are_refused(
+	void **s)
+{
+	(void)s;
+	tasklet_init(&m1, rec_fn, &m1_r);
+	tasklet_init(&m2, rec_fn, &m2_r);
+	tasklet_schedule(&m1);
+	tasklet_schedule(&m2);
+	assert_true(SIM_EXPECT_BUG(tasklet_init(&m1, rec_fn, &other_r)));
+	sim_bugs = 0;
+	assert_true(tasklet_is_scheduled(&m1));
+	assert_ptr_equal(m1.data, &m1_r);
+	tasklet_kill(&m1);               /* m2 stays, runs after init */
+	assert_false(tasklet_is_scheduled(&m1));
+	assert_true(tasklet_is_scheduled(&m2));
+
+	tasklet_init(&k, rec_fn, &k_r);
+	tasklet_kill(&k);
+	assert_int_equal(tasklet_try_schedule_on_cpu(&k, 0), DWORK_ESHUTDOWN);
+	tasklet_schedule(&k);
+	assert_false(tasklet_is_scheduled(&k));
+	memset(&k, 0, sizeof(k));        /* dead, so it may be freed */
+	assert_int_equal(sim_bugs, 0);
+}
 
 static void early_schedules_are_kept_then_run_once_after_init(void **s)
 {
 	unsigned int i;
 
 	(void)s;
-	sim_power_on();
-
 	for (i = 0; i < 170; i++)
 		tasklet_schedule(&console_t);
 	tasklet_schedule(&e1);
@@ -53,6 +87,10 @@ static void early_schedules_are_kept_then_run_once_after_init(void **s)
 	assert_int_equal(e2_r.runs, 0);
 	assert_int_equal(e3_r.runs, 1);
 	assert_int_equal(e3_r.cpu, 0); /* early work runs on the boot CPU */
+	/* The first test's tasklets: only m2 was left on the list. */
+	assert_int_equal(m1_r.runs + other_r.runs + k_r.runs, 0);
+	assert_int_equal(m2_r.runs, 1);
+	assert_int_equal(dwork_xen_refused, 0);
 	/* Idle tasklets kept their order: e1 before e3. */
 	{
 		unsigned int p1 = 99, p3 = 99;
@@ -77,11 +115,20 @@ static void early_schedules_are_kept_then_run_once_after_init(void **s)
 	assert_int_equal(sim_bugs, 0);
 }
 
+static int power_on(void **s)
+{
+	(void)s;
+	sim_power_on();
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(
+			early_reinit_of_a_scheduled_tasklet_and_schedule_after_kill_are_refused),
 		cmocka_unit_test(early_schedules_are_kept_then_run_once_after_init),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, power_on, NULL);
 }

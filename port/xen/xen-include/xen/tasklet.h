@@ -76,7 +76,9 @@ void tasklet_subsys_init(void);
  * 0 when the tasklet is (now or already) pending, or the dwork error
  * (DWORK_ENODEV: @cpu offline or out of range; DWORK_ESHUTDOWN: killed;
  * DWORK_EINVAL: not initialised or NULL function).  Before
- * tasklet_subsys_init() it returns 0 (kept on the early list).
+ * tasklet_subsys_init() it returns 0 (kept on the early list), or
+ * DWORK_ESHUTDOWN / DWORK_EINVAL as after it (a killed tasklet is not
+ * kept).
  *
  * dwork_xen_refused: how many schedules the void API dropped.
  */

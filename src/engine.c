@@ -1149,6 +1149,8 @@ void dwork_cpu_init(unsigned int cpu)
 	struct dwork_cpu *c;
 	int lvl;
 
+	DWORK_CHECK(cpu < DWORK_NR_CPUS,
+		    "dwork_cpu_init: CPU number out of range");
 	if (cpu >= DWORK_NR_CPUS)
 		return;
 	c = cpu_of(cpu);

@@ -21,7 +21,8 @@
  *
  * Context: task, on any CPU (normally not @cpu itself), or at boot.
  * NMI: not safe.
- * Return: nothing; an out-of-range @cpu is ignored.
+ * Return: nothing; an out-of-range @cpu is ignored (and asserted with
+ * debug_checks).
  */
 void dwork_cpu_init(unsigned int cpu);
 

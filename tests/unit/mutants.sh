@@ -258,3 +258,6 @@ mutant M62-cpu-dead-from-offline-cpu-silent src/engine.c \
 mutant M63-idle-run-irqs-off-silent src/engine.c \
 	'/^void dwork_idle_run/,/^}/ s/DWORK_CHECK(!dwork_port_in_irq() \&\& !dwork_port_irqs_disabled(),/DWORK_CHECK(!dwork_port_in_irq(),/' \
 	'dwork_idle_run with IRQs off runs the callback with IRQs off, silently'
+mutant M64-cpu-init-out-of-range-silent src/engine.c \
+	'/^void dwork_cpu_init/,/^}/ s/^\tDWORK_CHECK(cpu < DWORK_NR_CPUS,$/\tDWORK_CHECK(1,/' \
+	'dwork_cpu_init of a CPU number out of range is ignored silently'

@@ -144,8 +144,6 @@ static void test_cpu_out_of_range_is_refused(void **state)
 			 DWORK_ENODEV);
 	assert_int_equal(dwork_cpu_stats(DWORK_NR_CPUS, &st), DWORK_EINVAL);
 	assert_int_equal(dwork_cpu_stats(0, NULL), DWORK_EINVAL);
-	dwork_cpu_init(DWORK_NR_CPUS);
-	dwork_cpu_init(DWORK_CPU_NONE);
 	assert_false(dwork_tasklet_is_scheduled(&a.tl));
 	assert_no_damage();
 	/* Out-of-range hotplug is ignored, and asserted with debug_checks. */
@@ -507,6 +505,24 @@ static void test_idle_run_with_irqs_off_is_asserted(void **state)
 	assert_no_damage();
 }
 
+/*
+ * dwork_cpu_init() of a CPU number out of range was ignored silently (the
+ * port's bring-up of that CPU then had every schedule for it refused),
+ * though the misuse table said it was asserted, as dwork_cpu_dead() is.
+ */
+static void test_cpu_init_out_of_range_is_asserted(void **state)
+{
+	(void)state;
+	dwork_cpu_init(DWORK_NR_CPUS);
+	assert_int_equal(tp.asserts, 1);
+	assert_string_equal(tp.last_assert,
+			    "dwork: dwork_cpu_init: CPU number out of range");
+	dwork_cpu_init(DWORK_CPU_NONE);
+	u_expected_asserts = 2;
+	assert_int_equal(tp.asserts, 2);
+	assert_no_damage();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -530,6 +546,7 @@ int main(void)
 		T(test_tasklet_kind_beyond_the_kind_byte_is_refused),
 		T(test_cpu_dead_on_a_cpu_not_online_in_dwork_is_asserted),
 		T(test_idle_run_with_irqs_off_is_asserted),
+		T(test_cpu_init_out_of_range_is_asserted),
 	};
 
 	return cmocka_run_group_tests_name("misuse", tests, NULL, NULL);

@@ -186,7 +186,10 @@ bool dwork_tasklet_is_scheduled(const struct dwork_tasklet *t);
  * outer context (an IRQ that interrupted it, or a softirq nested in its
  * idle callback), also when that callback already killed its tasklet;
  * DWORK_EINVAL for NULL, an uninitialised tasklet, or one whose state
- * dwork cannot have written (overwritten or copied memory).
+ * dwork cannot have written (overwritten memory).  A byte copy of a
+ * pending or running tasklet is not detected: its state is one dwork
+ * writes, and a kill of the copy waits forever for an unlink or a
+ * return that only the original gets.
  */
 int dwork_tasklet_kill(struct dwork_tasklet *t);
 

@@ -75,8 +75,12 @@ struct dwork_tasklet {
  * @kind: DWORK_TASKLET_SOFTIRQ or DWORK_TASKLET_IDLE
  *
  * Context: any; only on a new or dead tasklet (see the matrix above).
- * NMI-safe under the same rule (it writes only the tasklet, and from the
- * tasklet's own callback this CPU's record of that callback).
+ * NMI-safe under the same rule (it writes only the tasklet), but only on
+ * a tasklet whose callback does not run on this CPU: an NMI cannot be
+ * told from the callback it interrupted, so after that callback's
+ * self-kill the NMI's init would be taken for the callback's own re-init
+ * (returning 0, and dwork would end the run on a tasklet the callback
+ * may have freed).
  * Return: 0 when initialised; a NULL @fn or a bad @kind then leaves a
  * tasklet every schedule refuses with DWORK_EINVAL.  DWORK_EINVAL for a
  * NULL @t.  DWORK_EBUSY for a tasklet that is pending, queued or running

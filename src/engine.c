@@ -664,18 +664,8 @@ static struct dwork_cpu *this_dwork_cpu(unsigned int *selfp)
  * Operations on nodes (items and tasklets).
  */
 
-/*
- * Could dwork have written this node and state word?  Init's magic, the
- * INIT bit, no reserved bit, CPU fields in range, never Q and R at once.
- * For the slow paths (init, kill) and debug_checks.
- */
-static bool node_sane(const struct dwork_node *n, uint32_t s)
-{
-	return n->magic == DWORK_NODE_MAGIC &&
-	       (s & (INIT | DWORK_ST_RSVD)) == INIT &&
-	       DWORK_ST_TGT(s) < DWORK_NR_CPUS &&
-	       DWORK_ST_QCPU(s) < DWORK_NR_CPUS && (s & (Q | R)) != (Q | R);
-}
+/* Could dwork have written this node and state word?  See internal.h. */
+#define node_sane(n, s) dwork_node_sane((n), (s))
 
 /* Is @n's callback running on @cpu (at any level)?  Acquire: see (9). */
 static bool running_on(unsigned int cpu, const struct dwork_node *n)

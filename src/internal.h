@@ -98,6 +98,22 @@ _Static_assert(DWORK_ADOPT_BATCH >= 1, "DWORK_ADOPT_BATCH must be >= 1");
 #define dwork_container_of(ptr, type, member)                             \
 	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
 
+/*
+ * Could dwork have written this node and state word?  Init's magic, the
+ * INIT bit, no reserved bit, CPU fields in range, never QUEUED and RUN at
+ * once.  For the slow paths (init, kill) and debug_checks (every
+ * schedule, the NMI-safe ones included).  NMI-safe: it only reads.
+ */
+static inline bool dwork_node_sane(const struct dwork_node *n, uint32_t s)
+{
+	return n->magic == DWORK_NODE_MAGIC &&
+	       (s & (DWORK_ST_INIT | DWORK_ST_RSVD)) == DWORK_ST_INIT &&
+	       DWORK_ST_TGT(s) < DWORK_NR_CPUS &&
+	       DWORK_ST_QCPU(s) < DWORK_NR_CPUS &&
+	       (s & (DWORK_ST_QUEUED | DWORK_ST_RUN)) !=
+		       (DWORK_ST_QUEUED | DWORK_ST_RUN);
+}
+
 /* A usable item: initialised as one, with a callback. */
 static inline bool dwork_item_ok(const struct dwork_item *it)
 {

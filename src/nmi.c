@@ -126,7 +126,9 @@ static int node_schedule_nmi(struct dwork_node *n, bool *queued)
 
 	s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 	do {
-		if ((s & (INIT | DWORK_ST_RSVD)) != INIT)
+		/* Garbage; with debug_checks as dwork_node_schedule() does. */
+		if ((s & (INIT | DWORK_ST_RSVD)) != INIT ||
+		    (DWORK_DEBUG && !dwork_node_sane(n, s)))
 			return DWORK_EINVAL;
 		if (s & D)
 			return DWORK_ESHUTDOWN;

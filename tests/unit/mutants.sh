@@ -261,3 +261,6 @@ mutant M63-idle-run-irqs-off-silent src/engine.c \
 mutant M64-cpu-init-out-of-range-silent src/engine.c \
 	'/^void dwork_cpu_init/,/^}/ s/^\tDWORK_CHECK(cpu < DWORK_NR_CPUS,$/\tDWORK_CHECK(1,/' \
 	'dwork_cpu_init of a CPU number out of range is ignored silently'
+mutant M65-nmi-accepts-garbage-state src/nmi.c \
+	's/(DWORK_DEBUG \&\& !dwork_node_sane(n, s))/0/' \
+	'with debug_checks the NMI raise still accepts a state word dwork never writes (answers 0, nothing runs)'

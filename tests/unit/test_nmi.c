@@ -140,6 +140,42 @@ static void test_nmi_raise_refuses_bad_input_and_offline_cpus(void **state)
 }
 
 /*
+ * An initialised object whose state word was overwritten with one dwork
+ * never writes (QUEUED and RUNNING at once, or a CPU field out of range):
+ * with debug_checks the ordinary schedule refuses it, as design.md says
+ * of every schedule, but the NMI raise answered 0 and nothing ever ran.
+ */
+static void test_nmi_raise_of_a_garbage_state_is_refused(void **state)
+{
+	static const uint32_t garbage[] = {
+		0x01u | 0x04u | 0x08u,              /* INIT|QUEUED|RUN */
+		0x01u | 0x04u | (0xfffu << 20),      /* QUEUED on CPU 4095 */
+		0x01u | 0x02u | 0x08u | (0xfffu << 8), /* re-run owed to 4095 */
+	};
+	struct uobj a;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(garbage) / sizeof(garbage[0]); i++) {
+		u_obj_init(&a, 1, DWORK_TASKLET_SOFTIRQ);
+		a.tl.node.state = garbage[i];
+		a.item.node.state = garbage[i];
+		assert_int_equal(dwork_tasklet_schedule(&a.tl), DWORK_EINVAL);
+		in_nmi_begin();
+		assert_int_equal(dwork_tasklet_schedule_nmi(&a.tl),
+				 DWORK_EINVAL);
+		assert_int_equal(dwork_item_raise_nmi(&a.item), DWORK_EINVAL);
+		in_nmi_end();
+		assert_int_equal(a.tl.node.state, garbage[i]);
+		assert_int_equal(a.item.node.state, garbage[i]);
+	}
+	u_quiesce();
+	assert_int_equal(a.runs, 0);
+	assert_int_equal(tp.c[0].raise_nmi, 0);
+	assert_lists_sound();
+}
+
+/*
  * A node queued on another CPU (pending or cancelled there) keeps its run
  * there: moving it would need a reap request and a remote raise.
  */
@@ -388,6 +424,9 @@ int main(void)
 			u_setup, u_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_nmi_raise_refuses_bad_input_and_offline_cpus,
+			u_setup, u_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_nmi_raise_of_a_garbage_state_is_refused,
 			u_setup, u_teardown),
 		cmocka_unit_test_setup_teardown(
 			test_nmi_raise_of_a_node_queued_elsewhere_runs_there,

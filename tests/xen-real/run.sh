@@ -554,7 +554,7 @@ boot() {	# $1 build name, $2 run label
 	[ "${sk:-0}" -le "${sv:-0}" ] || sv=$sk
 	segv=
 	[ "${sv:-0}" -eq 0 ] ||
-		segv="a dom0 process died of SIGSEGV $sv time(s): $(grep -a -m 1 -E '^XC DMESG .*(segfault at|general protection|RIP: 0033)' "$log" | sed 's/^XC DMESG //' | tr -d '\r')"
+		segv="a dom0 process died of SIGSEGV (or another fatal signal) $sv time(s): $(grep -a -m 1 -E '^XC DMESG .*(segfault at|general protection|RIP: 0033)' "$log" | sed 's/^XC DMESG //' | tr -d '\r')"
 	ms=$(grep -a -c '^XC MEMSCAN-FAIL' "$log" || true)
 	[ "${ms:-0}" -eq 0 ] ||
 		segv="${segv:+$segv; }memscan found $ms changed word(s) in dom0 memory: $(grep -a -m 1 '^XC MEMSCAN-FAIL' "$log" | tr -d '\r')"

@@ -32,6 +32,10 @@
 # qemu's "-cpu max" does); stock Xen does the same.  That WARN and its one call trace are
 # counted and reported, not failed.
 #
+# XEN_UP_DPCI=1 integrates with `integrate.sh --dpci` (dpci on dwork
+# items) instead, and also checks that each build's xen-syms has
+# dpci_dwork_assist and no dpci_softirq.
+#
 # Environment: XEN_UP_BUILDS (default "release debug"), XEN_UP_LOOPS
 # (offline/online loops over every secondary CPU, default 25),
 # XEN_UP_DOM0, XEN_UP_JOBS (make -j, default: number of CPUs),
@@ -52,6 +56,11 @@ LOOPS=${XEN_UP_LOOPS:-25}
 DOM0=${XEN_UP_DOM0:-$D/build/xen-real/dom0}
 JOBS=${XEN_UP_JOBS:-$(nproc)}
 LIMIT=${XEN_UP_LIMIT:-900}
+case ${XEN_UP_DPCI:-0} in
+1) INTEG=--dpci ;;
+0) INTEG= ;;
+*) echo "$0: XEN_UP_DPCI must be 0 or 1" >&2; exit 1 ;;
+esac
 say() { echo "xen-upstream: $*" >&2; }
 die() { say "$*"; exit 1; }
 fails=0
@@ -65,7 +74,8 @@ rm -rf "$O/tree" "$O/orig"
 mkdir -p "$O/tree" "$O/orig"
 # shellcheck disable=SC2086
 (cd "$S" && cp -a $parts "$O/tree/" && cp -a $parts "$O/orig/")
-"$D/port/xen/integrate.sh" "$O/tree" >&2
+# shellcheck disable=SC2086
+"$D/port/xen/integrate.sh" $INTEG "$O/tree" >&2
 
 # 2. builds
 for f in $BUILDS; do
@@ -89,6 +99,16 @@ for f in $BUILDS; do
 	t0=$(date +%s)
 	if nice -n 10 make -C "$O/tree/xen" O="$b" -j"$JOBS" >>"$b/build.log" 2>&1; then
 		say "$f: built in $(($(date +%s) - t0)) s ($b)"
+		if [ -n "$INTEG" ]; then
+			syms=$(nm "$b/xen-syms" 2>/dev/null | awk '{print $3}')
+			if echo "$syms" | grep -qx dpci_dwork_assist &&
+				! echo "$syms" | grep -qx dpci_softirq; then
+				say "$f: xen-syms has dpci_dwork_assist and no dpci_softirq"
+			else
+				say "$f: FAIL: xen-syms is not the dpci conversion (dpci_dwork_assist missing or dpci_softirq left)"
+				fails=$((fails + 1))
+			fi
+		fi
 	else
 		tail -n 30 "$b/build.log" >&2
 		say "$f: BUILD FAILED ($b/build.log)"
@@ -104,7 +124,8 @@ else
 	say "FAIL: reverted tree differs from $S ($O/revert.diff)"
 	fails=$((fails + 1))
 fi
-"$D/port/xen/integrate.sh" "$O/tree" >/dev/null	# integrated again, as built
+# shellcheck disable=SC2086
+"$D/port/xen/integrate.sh" $INTEG "$O/tree" >/dev/null	# integrated again, as built
 
 # 4. boots
 if [ ! -f "$DOM0/vmlinux" ] || [ ! -f "$DOM0/initrd.cpio.gz" ]; then

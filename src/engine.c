@@ -1116,7 +1116,15 @@ void dwork_idle_run(void)
 		    "dwork_idle_run: must run in the idle loop with IRQs "
 		    "enabled, not from a hard IRQ or with IRQs off");
 	flags = dwork_port_irq_save();
-	if (!dwork_atomic_load(&me->online, DWORK_RELAXED)) {
+	/*
+	 * From a softirq callback (a pass is running here): an idle callback
+	 * nested in it would be taken for an interrupted one (its self-kill
+	 * gets DWORK_EDEADLK).  Run nothing; the idle loop will.
+	 */
+	DWORK_CHECK(!me->in_softirq,
+		    "dwork_idle_run: called from a softirq callback; call it "
+		    "from the idle loop");
+	if (!dwork_atomic_load(&me->online, DWORK_RELAXED) || me->in_softirq) {
 		dwork_port_irq_restore(flags);
 		return;
 	}

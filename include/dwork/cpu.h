@@ -88,7 +88,9 @@ bool dwork_idle_pending(void);
  * between two).  Kicks the idle loop again (dwork_port_kick_idle()) if
  * more idle work remains.
  *
- * Context: idle, IRQs enabled (asserted with debug_checks).
+ * Context: idle, IRQs enabled (asserted with debug_checks).  Called from
+ * a softirq callback it runs nothing (asserted with debug_checks): an
+ * idle callback nested there would be taken for an interrupted one.
  * NMI: not safe.
  * Return: nothing.
  */

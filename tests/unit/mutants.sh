@@ -264,3 +264,9 @@ mutant M64-cpu-init-out-of-range-silent src/engine.c \
 mutant M65-nmi-accepts-garbage-state src/nmi.c \
 	's/(DWORK_DEBUG \&\& !dwork_node_sane(n, s))/0/' \
 	'with debug_checks the NMI raise still accepts a state word dwork never writes (answers 0, nothing runs)'
+mutant M66-idle-run-nested-in-softirq src/engine.c \
+	'/^void dwork_idle_run/,/^}/ s/if (!dwork_atomic_load(\&me->online, DWORK_RELAXED) || me->in_softirq) {/if (!dwork_atomic_load(\&me->online, DWORK_RELAXED)) {/' \
+	'dwork_idle_run from a softirq callback runs an idle callback nested in it (its self-kill gets EDEADLK)'
+mutant M67-idle-run-in-softirq-silent src/engine.c \
+	's/^\tDWORK_CHECK(!me->in_softirq,$/\tDWORK_CHECK(1,/' \
+	'dwork_idle_run from a softirq callback is not asserted'

@@ -523,6 +523,51 @@ static void test_cpu_init_out_of_range_is_asserted(void **state)
 	assert_no_damage();
 }
 
+/*
+ * dwork_idle_run() from a softirq callback ran the idle callback nested
+ * in the softirq one, where dwork took it for an IRQ-like nesting: the
+ * idle tasklet's kill of itself from its own callback returned
+ * DWORK_EDEADLK instead of 0.  It is asserted now, and runs nothing: the
+ * idle loop runs the idle tasklet, where its self-kill returns 0.
+ */
+static int nested_self_kill_ret = 99;
+
+static void idle_kills_itself(struct uobj *o)
+{
+	nested_self_kill_ret = dwork_tasklet_kill(&o->tl);
+}
+
+static void softirq_calls_idle_run(struct uobj *o)
+{
+	(void)o;
+	dwork_idle_run();
+}
+
+static void test_idle_run_from_a_softirq_callback_is_asserted(void **state)
+{
+	static struct uobj s, i;
+
+	(void)state;
+	u_quiesce(); /* setup's idle tasklet first: i is the only one */
+	u_obj_init(&s, 3, DWORK_TASKLET_SOFTIRQ);
+	u_obj_init(&i, 4, DWORK_TASKLET_IDLE);
+	s.during = softirq_calls_idle_run;
+	i.during = idle_kills_itself;
+	assert_int_equal(dwork_tasklet_schedule(&i.tl), 0);
+	assert_int_equal(dwork_tasklet_schedule(&s.tl), 0);
+	tp_softirq(0);
+	assert_int_equal(s.runs, 1);
+	u_expected_asserts = 1;
+	assert_int_equal(tp.asserts, 1);
+	assert_non_null(strstr(tp.last_assert, "dwork_idle_run"));
+	assert_non_null(strstr(tp.last_assert, "softirq"));
+	assert_int_equal(i.runs, 0);
+	u_quiesce();
+	assert_int_equal(i.runs, 1);
+	assert_int_equal(nested_self_kill_ret, 0);
+	assert_no_damage();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -547,6 +592,7 @@ int main(void)
 		T(test_cpu_dead_on_a_cpu_not_online_in_dwork_is_asserted),
 		T(test_idle_run_with_irqs_off_is_asserted),
 		T(test_cpu_init_out_of_range_is_asserted),
+		T(test_idle_run_from_a_softirq_callback_is_asserted),
 	};
 
 	return cmocka_run_group_tests_name("misuse", tests, NULL, NULL);

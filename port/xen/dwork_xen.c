@@ -127,7 +127,8 @@ void softirq_tasklet_init(struct tasklet *t,
  * Before tasklet_subsys_init(): keep @t for it.  dwork is up on no CPU
  * yet, so it answers DWORK_ENODEV for a tasklet it would take, and still
  * refuses a killed (DWORK_ESHUTDOWN) or uninitialised (DWORK_EINVAL) one:
- * those are not kept (a killed tasklet may be freed).  IRQs off, so a
+ * those are not kept (a killed tasklet may be freed), nor a schedule for
+ * a CPU >= NR_CPUS (DWORK_ENODEV, as after init).  IRQs off, so a
  * kill from an IRQ comes before the check or after the link, which it
  * undoes.  If dwork came up meanwhile, its answer stands.
  */
@@ -138,7 +139,8 @@ static int early_schedule(struct tasklet *t, unsigned int cpu)
 
 	local_irq_save(flags);
 	rc = dwork_tasklet_schedule_on(&t->dw, cpu);
-	if (rc == DWORK_ENODEV && !ACCESS_ONCE(tasklets_initialised)) {
+	if (rc == DWORK_ENODEV && cpu < NR_CPUS &&
+	    !ACCESS_ONCE(tasklets_initialised)) {
 		if (!t->early) {
 			t->early = true;
 			t->early_next = NULL;

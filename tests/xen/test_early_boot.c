@@ -42,6 +42,10 @@ static void early_reinit_of_a_scheduled_tasklet_and_schedule_after_kill_are_refu
 	assert_true(tasklet_is_scheduled(&m2));
 
 	tasklet_init(&k, rec_fn, &k_r);
+	/* A CPU that can never exist: refused as after init, not kept. */
+	assert_int_equal(tasklet_try_schedule_on_cpu(&k, NR_CPUS),
+			 DWORK_ENODEV);
+	assert_false(tasklet_is_scheduled(&k));
 	tasklet_kill(&k);
 	assert_int_equal(tasklet_try_schedule_on_cpu(&k, 0), DWORK_ESHUTDOWN);
 	tasklet_schedule(&k);

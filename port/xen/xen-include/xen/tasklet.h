@@ -78,7 +78,7 @@ void tasklet_subsys_init(void);
  * DWORK_EINVAL: not initialised or NULL function).  Before
  * tasklet_subsys_init() it returns 0 (kept on the early list), or
  * DWORK_ESHUTDOWN / DWORK_EINVAL as after it (a killed tasklet is not
- * kept).
+ * kept), or DWORK_ENODEV for a CPU >= NR_CPUS.
  *
  * dwork_xen_refused: how many schedules the void API dropped.
  */

@@ -64,7 +64,7 @@
 #                          as the open defect of docs/xen.md ("OPEN" on the
 #                          verdict line and in the summary) instead of
 #                          failing the run (default: none; CI names
-#                          stock-debug and dwork-debug).  Any other
+#                          the four builds it boots).  Any other
 #                          failure still fails.
 #   XEN_CHECK_MIRROR=URL   Debian mirror (default: the host's for bookworm)
 #   XEN_CHECK_SCHED=S      Xen scheduler (default credit, see docs/xen.md)
@@ -546,8 +546,8 @@ boot() {	# $1 build name, $2 run label
 	# fault" on the console, init.sh's finish() prints the kernel's
 	# "potentially unexpected fatal signal" lines (print-fatal-signals)
 	# from dmesg.  A failure unless the build is named in
-	# XEN_CHECK_SEGV_OPEN (docs/xen.md: seen in stock-debug and
-	# dwork-debug boots, not explained yet).  memscan's changed words (XC
+	# XEN_CHECK_SEGV_OPEN (docs/xen.md: seen in stock-release,
+	# stock-debug and dwork-debug boots, not explained yet).  memscan's changed words (XC
 	# MEMSCAN-FAIL) are counted with them.
 	sv=$(grep -a -c '^Segmentation fault' "$log" || true)
 	sk=$(grep -a -c '^XC DMESG .*potentially unexpected fatal signal' "$log" || true)

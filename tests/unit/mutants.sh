@@ -23,7 +23,7 @@ mutant M05-link-while-running src/engine.c \
 	's/link = !(s & (Q | R));/link = !(s \& Q);/' \
 	'schedule links a RUNNING node (concurrent run on another CPU, Xen a2a935bc5e)'
 mutant M06-requeue-on-runner src/engine.c \
-	's/st_set_qcpu((s & ~R) | Q,$/st_set_qcpu(st_set_tgt((s \& ~R) | Q, self),/; s/DWORK_ST_TGT(s));$/self));/; s/enqueue_irqoff(n, DWORK_ST_TGT(s), self);/enqueue_irqoff(n, self, self);/' \
+	'/^static void finish_irqoff/,/^}/ { s/st_set_qcpu((s \& ~R) | Q,$/st_set_qcpu(st_set_tgt((s \& ~R) | Q, self),/; s/^\([\t ]*\)DWORK_ST_TGT(s))$/\1self)/; s/enqueue_irqoff(n, DWORK_ST_TGT(s), self);/enqueue_irqoff(n, self, self);/; }' \
 	're-run after the callback goes to the CPU that ran it, not the newest target'
 
 # Re-targeting a pending node.

@@ -189,7 +189,8 @@ mutant() {
 	rc=$?
 	restore_src
 	echo "| $name | $desc | $res |"
-	[ $rc -eq 1 ] && survivors=$((survivors + 1))
+	# A mutant that does not compile tests nothing: fix it, as for NOT-APPLIED.
+	[ $rc -ne 0 ] && survivors=$((survivors + 1))
 	return $rc
 }
 
@@ -211,7 +212,7 @@ mutant_patch() {
 	rc=$?
 	restore_src
 	echo "| $name | $desc | $res |"
-	[ $rc -eq 1 ] && survivors=$((survivors + 1))
+	[ $rc -ne 0 ] && survivors=$((survivors + 1)) # 2: does not compile
 	return $rc
 }
 

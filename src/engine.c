@@ -832,7 +832,13 @@ static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
 		s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 		if (coalesces_here(s, cpu, self) &&
 		    (!DWORK_DEBUG || node_sane(n, s))) {
-			stat_inc(&cpu_of(self)->stats.coalesced);
+			/*
+			 * From no CPU (self >= DWORK_NR_CPUS) only garbage
+			 * reads as pending here (TARGET = QCPU = 4095 is no
+			 * CPU's): count nothing, write nothing.
+			 */
+			if (self < DWORK_NR_CPUS)
+				stat_inc(&cpu_of(self)->stats.coalesced);
 			dwork_port_irq_restore(flags);
 			return 0;
 		}

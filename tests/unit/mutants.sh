@@ -270,3 +270,9 @@ mutant M66-idle-run-nested-in-softirq src/engine.c \
 mutant M67-idle-run-in-softirq-silent src/engine.c \
 	's/^\tDWORK_CHECK(!me->in_softirq,$/\tDWORK_CHECK(1,/' \
 	'dwork_idle_run from a softirq callback is not asserted'
+
+# Without debug_checks, garbage that reads "pending here" from no CPU
+# (test_without_debug_checks, the core built without them).
+mutant M68-no-cpu-coalesce-counts-out-of-bounds src/engine.c \
+	's/^\t\t\tif (self < DWORK_NR_CPUS)$/\t\t\tif (1)/' \
+	'an item raise from no CPU of garbage reading "pending here" counts it in the state of CPU DWORK_CPU_NONE (a write far out of bounds)'

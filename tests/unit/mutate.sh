@@ -97,8 +97,11 @@ setup_build() {
 		     "-I\$(T)/include -I\$(T)/tests/testport -I\$(T)/tests/unit" \
 		     "-DDWORK_NR_CPUS=${MUT_NR_CPUS:-64}" \
 		     "-DDWORK_SOFTIRQ_BATCH=${MUT_BATCH:-64} -DDWORK_DEBUG_CHECKS=1"
+		# test_without_debug_checks links the core built without them.
+		echo "CFLAGS_ND = \$(filter-out -DDWORK_DEBUG_CHECKS=1,\$(CFLAGS))"
 		echo "LDFLAGS = $san_flags"
 		echo "CORE = engine.o item.o tasklet.o nmi.o testport.o"
+		echo "CORE_ND = engine.nd.o item.nd.o tasklet.nd.o nmi.nd.o testport.nd.o"
 		echo "HELP = unit.o fiber.o"
 		# Every object depends on every header: a layout change in
 		# include/ must rebuild the tests too.
@@ -111,8 +114,16 @@ setup_build() {
 		printf '\t$(CC) $(CFLAGS) -c -o $@ $<\n'
 		echo "%.o: \$(T)/tests/unit/%.c \$(HDRS)"
 		printf '\t$(CC) $(CFLAGS) -c -o $@ $<\n'
+		echo "%.nd.o: \$(T)/src/%.c \$(HDRS)"
+		printf '\t$(CC) $(CFLAGS_ND) -c -o $@ $<\n'
+		echo "testport.nd.o: \$(T)/tests/testport/testport.c \$(HDRS)"
+		printf '\t$(CC) $(CFLAGS_ND) -c -o $@ $<\n'
 		for t in $(unit_targets); do
-			echo "$t: $t.o \$(HELP) \$(CORE)"
+			if [ "$t" = test_without_debug_checks ]; then
+				echo "$t: $t.o \$(CORE_ND)"
+			else
+				echo "$t: $t.o \$(HELP) \$(CORE)"
+			fi
 			printf '\t$(CC) $(LDFLAGS) -o $@ $^ -lcmocka\n'
 		done
 	} >"$BUILD/Makefile.new"

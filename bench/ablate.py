@@ -94,8 +94,12 @@ FEATURES = [
        "\t\tif (!cpu_accepting(cpu)) {\n\t\t\tdwork_port_irq_restore(flags);",
        "\t\tif (cpu >= DWORK_NR_CPUS) {\n\t\t\tdwork_port_irq_restore(flags);"),
       (ENGINE,
-       "if (!dwork_atomic_load(&me->online, DWORK_RELAXED) ||",
-       "if (0 ||"),
+       "if (!dwork_atomic_load(&me->online, DWORK_RELAXED) || "
+       "me->in_softirq) {\n\t\tdwork_port_irq_restore(flags);\n"
+       "\t\treturn;\n\t}\n\tme->in_softirq = true;",
+       "if (0 || "
+       "me->in_softirq) {\n\t\tdwork_port_irq_restore(flags);\n"
+       "\t\treturn;\n\t}\n\tme->in_softirq = true;"),
       (ENGINE,
        "\tif (me->adopt || me->adopt_lifo)\n"
        "\t\tadopt_step_irqoff(me, self);\n\telse if (",

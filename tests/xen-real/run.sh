@@ -490,6 +490,8 @@ boot() {	# $1 build name, $2 run label
 	kcmd="console=hvc0 earlyprintk=xen loglevel=4 xcops=$OPS xctimeout=$OPTIMEOUT"
 	[ -z "$SEGV" ] || kcmd="$kcmd xcsegv=${SEGV%,*} xcsegvon=${SEGV#*,}"
 	kcmd="$kcmd xcmemscan=$MEMSCAN"
+	# An operation that dies of the open defect is retried once there.
+	case " $SEGV_OPEN " in *" $n "*) kcmd="$kcmd xcsigretry=1" ;; esac
 	# Whole-run bound: boot plus every operation at its timeout would be far
 	# too long; an operation timing out ends the run from inside dom0.
 	limit=${XEN_CHECK_LIMIT:-$((480 + OPS * 2))}

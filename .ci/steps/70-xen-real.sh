@@ -52,11 +52,11 @@ export XEN_CHECK_BUILD_ONLY=${XEN_CHECK_BUILD_ONLY-dwork-dpci-debug}
 # The open defect of docs/xen.md ("A dom0 process dying of SIGSEGV"): a
 # short-lived dom0 process sometimes dies of SIGSEGV, stock builds too
 # (its reproducer has shown it on stock-release, stock-debug and
-# dwork-debug; root cause not found).  `make xen-check`
-# fails on it; here it is printed as OPEN on the verdict line and in the
-# summary, so that it cannot fail a landing at random.  Every other check
-# of a boot still fails the step (also an operation whose own process
-# dies of it: rare).
+# dwork-debug; root cause not found).  It is printed as OPEN on the
+# verdict line and in the summary (`make xen-check` does the same in
+# every build it boots), so that it cannot fail a landing at random; an
+# operation whose own process dies of it is retried once.  Every other
+# check of a boot still fails the step.
 export XEN_CHECK_SEGV_OPEN=${XEN_CHECK_SEGV_OPEN-stock-release dwork-release stock-debug dwork-debug}
 rc=0
 tests/xen-real/run.sh build-ci-xen-real || rc=$?

@@ -521,6 +521,7 @@ static int run_design(const struct bench_impl *design, unsigned int seconds,
 {
 	pthread_t st[MAX_CPUS], tt;
 	uint64_t t0, t_last = 0;
+	int tty = isatty(STDERR_FILENO);
 	unsigned int c, i;
 	int rc;
 
@@ -574,11 +575,14 @@ static int run_design(const struct bench_impl *design, unsigned int seconds,
 			break;
 		if (t - t_last >= 500000000ull) {
 			sum_counters(s);
+			/* On a terminal one line rewritten in place; in
+			 * a log (stderr not a terminal) plain lines. */
 			fprintf(stderr,
-				"\r[%s %.1f/%us] storm %.0fk irq/s, idle CPU "
-				"%.2f%% in machinery  ",
-				design->name, secs, seconds,
-				(double)s->irqs / secs / 1e3, pct_idle(s, secs));
+				"%s[%s %.1f/%us] storm %.0fk irq/s, idle CPU "
+				"%.2f%% in machinery%s",
+				tty ? "\r" : "", design->name, secs, seconds,
+				(double)s->irqs / secs / 1e3, pct_idle(s, secs),
+				tty ? "  " : "\n");
 			t_last = t;
 		}
 		nanosleep(&ts, NULL);
@@ -612,7 +616,8 @@ static int run_design(const struct bench_impl *design, unsigned int seconds,
 			s->nivcsw_storm += nv;
 		}
 	}
-	fprintf(stderr, "\r%79s\r", "");
+	if (tty)
+		fprintf(stderr, "\r%79s\r", "");
 
 	/* Latency percentiles over all idle CPUs. */
 	{

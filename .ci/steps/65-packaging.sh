@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # CI step: packaging and build knobs.
-#   1. Versions: CHANGELOG.md has a section for meson.build's version, and
-#      the generated dwork/version.h says the same.
+#   1. Versions: meson.build's version is X.Y.Z-dev with "## [Unreleased]"
+#      the newest CHANGELOG.md section (after release X.Y.Z-1 or so), or a
+#      release X.Y.Z with "## [X.Y.Z] - date" the newest; and
+#      include/dwork/version.h says the same.
 #   2. `meson dist`: the tarball holds exactly the committed files; it
 #      builds (nr_cpus=8, debug_checks, -Dtests=disabled), runs suite
 #      examples and installs (nothing internal, port headers in their own
@@ -42,18 +44,41 @@ version=$(meson introspect --projectinfo meson.build |
 echo "project version $version"
 
 versions() {
-	grep -q "^## \[$version\]" CHANGELOG.md ||
-		{ echo "CHANGELOG.md has no '## [$version]' section" >&2; return 1; }
+	# The rule (CHANGELOG.md, top): between releases the version is the
+	# next release's with "-dev" and the newest CHANGELOG section is
+	# "## [Unreleased]"; a release commit says X.Y.Z and "## [X.Y.Z] - date".
+	local base newest released
+	base=${version%-dev}
+	if ! [[ $version =~ ^[0-9]+\.[0-9]+\.[0-9]+(-dev)?$ ]]; then
+		echo "version $version is neither X.Y.Z nor X.Y.Z-dev" >&2
+		return 1
+	fi
+	newest=$(grep -m1 '^## \[' CHANGELOG.md)
+	released=$(grep '^## \[[0-9]' CHANGELOG.md | head -n 1 |
+		sed 's/^## \[\([^]]*\)\].*/\1/')
+	if [ "$base" != "$version" ]; then
+		[ "$newest" = "## [Unreleased]" ] || {
+			echo "version $version (between releases), but CHANGELOG.md's newest section is '$newest', not '## [Unreleased]'" >&2
+			return 1; }
+		[ "$(printf '%s\n%s\n' "$released" "$base" | sort -V | tail -n 1)" = "$base" ] &&
+			[ "$released" != "$base" ] || {
+			echo "version $version, but CHANGELOG.md already has a release $released >= $base" >&2
+			return 1; }
+	else
+		[[ $newest =~ ^"## [$version] - "[0-9]{4}-[0-9]{2}-[0-9]{2}$ ]] || {
+			echo "release $version, but CHANGELOG.md's newest section is '$newest', not '## [$version] - YYYY-MM-DD'" >&2
+			return 1; }
+	fi
+	IFS=. read -r maj min pat <<<"$base"
+	grep -q "^#define DWORK_VERSION_MAJOR $maj\$" include/dwork/version.h &&
+	grep -q "^#define DWORK_VERSION_MINOR $min\$" include/dwork/version.h &&
+	grep -q "^#define DWORK_VERSION_PATCH $pat\$" include/dwork/version.h &&
+	grep -q "^#define DWORK_VERSION_STRING \"$version\"\$" \
+		include/dwork/version.h ||
+		{ echo "include/dwork/version.h does not say $version" >&2; return 1; }
 	meson setup "$B/v" -Dtests=disabled >"$B/v.log" 2>&1 ||
 		{ cat "$B/v.log"; return 1; }
-	IFS=. read -r maj min pat <<<"$version"
-	grep -q "^#define DWORK_VERSION_MAJOR $maj\$" "$B/v/config/dwork/version.h" &&
-	grep -q "^#define DWORK_VERSION_MINOR $min\$" "$B/v/config/dwork/version.h" &&
-	grep -q "^#define DWORK_VERSION_PATCH $pat\$" "$B/v/config/dwork/version.h" &&
-	grep -q "^#define DWORK_VERSION_STRING \"$version\"\$" \
-		"$B/v/config/dwork/version.h" ||
-		{ echo "version.h does not say $version" >&2; return 1; }
-	echo "CHANGELOG.md and dwork/version.h: $version"
+	echo "meson.build, include/dwork/version.h, CHANGELOG.md ($newest): $version"
 }
 
 dist() {

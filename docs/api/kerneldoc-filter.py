@@ -245,7 +245,10 @@ def main(path):
                     out += block
             seen_header = True
             continue
-        if not in_macro and not st.startswith('#'):
+        # extern "C" { ... } (C++ guards) opens no scope for the comments
+        cxx_guard = st == 'extern "C" {' or (
+            st == '}' and i > 0 and src[i - 1].strip() == '#ifdef __cplusplus')
+        if not in_macro and not st.startswith('#') and not cxx_guard:
             depth += line.count('{') - line.count('}')
         in_macro = line.rstrip().endswith('\\')
         # a field documented in the struct's kernel-doc block

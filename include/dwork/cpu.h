@@ -7,6 +7,10 @@
 
 #include <dwork/port.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * dwork_cpu_init - bring a CPU's dwork state up
  * @cpu: the CPU (0 <= @cpu < DWORK_NR_CPUS)
@@ -110,5 +114,9 @@ void dwork_idle_run(void);
  * DWORK_EOPNOTSUPP (with *@out zeroed) in a core built with DWORK_STATS=0.
  */
 int dwork_cpu_stats(unsigned int cpu, struct dwork_stats *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DWORK_CPU_H */

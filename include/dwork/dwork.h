@@ -3,7 +3,7 @@
  * dwork: deferred work for hypervisors and kernels.
  *
  * Umbrella header: per-CPU tasklets, items (the dpci pattern), the per-CPU
- * engine and error codes.  See docs/design.md.
+ * engine, error codes and the version.  See docs/design.md.
  */
 #ifndef DWORK_DWORK_H
 #define DWORK_DWORK_H
@@ -13,5 +13,6 @@
 #include <dwork/cpu.h>
 #include <dwork/item.h>
 #include <dwork/tasklet.h>
+#include <dwork/version.h>
 
 #endif /* DWORK_DWORK_H */

@@ -26,6 +26,10 @@
 
 #include <dwork/port.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * struct dwork_item - an item; embed it in your object
  * @node: dwork's queue node
@@ -165,5 +169,9 @@ int dwork_item_busy(const struct dwork_item *it);
  * Return: nothing.
  */
 void dwork_item_cancel(struct dwork_item *it);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DWORK_ITEM_H */

@@ -35,6 +35,10 @@
 
 #include <dwork/types.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Events reported to dwork_port_trace(). */
 enum dwork_trace_event {
 	DWORK_TRACE_QUEUE,    /* a node was queued on @cpu */
@@ -45,7 +49,15 @@ enum dwork_trace_event {
 	DWORK_TRACE_MIGRATE,  /* a node of a dead CPU was adopted by @cpu */
 };
 
+#ifdef __cplusplus
+}
+#endif
+
 #include <dwork_port.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 #if defined(DWORK_DOXYGEN)
 /**
@@ -235,6 +247,9 @@ void dwork_port_raise_softirq_nmi(void);
 #endif /* DWORK_DOXYGEN */
 
 #ifndef DWORK_PORT_ASSERT
+#if defined(DWORK_DEBUG_CHECKS) && DWORK_DEBUG_CHECKS + 0
+#error "DWORK_DEBUG_CHECKS is on but <dwork_port.h> defines no DWORK_PORT_ASSERT(cond, msg): every debug check would be lost"
+#endif
 /**
  * DWORK_PORT_ASSERT - stop (BUG) if a condition is false, saying why
  * @cond: the condition
@@ -242,14 +257,19 @@ void dwork_port_raise_softirq_nmi(void);
  *        broke, e.g. "dwork: dwork_tasklet_init: tasklet is pending or
  *        running; kill it first"; a port that prints nothing may ignore it
  *
- * Evaluated only when the core is built with DWORK_DEBUG_CHECKS; does
- * nothing if the port does not define it.
+ * Evaluated only when the core is built with DWORK_DEBUG_CHECKS.  A port
+ * must define it: with DWORK_DEBUG_CHECKS on, a port that does not is a
+ * compile error; without, it defaults to nothing.
  *
  * Context: any, NMI included (with debug_checks the NMI-safe raises
  * check a rule through it).
  * Return: only if @cond is true.
  */
 #define DWORK_PORT_ASSERT(cond, msg) ((void)0)
+#endif
+
+#ifdef __cplusplus
+}
 #endif
 
 #endif /* DWORK_PORT_H */

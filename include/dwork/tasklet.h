@@ -39,6 +39,10 @@
 
 #include <dwork/port.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* The two kinds of tasklet. */
 enum dwork_tasklet_kind {
 	DWORK_TASKLET_SOFTIRQ = DWORK_KIND_SOFTIRQ, /* run from dwork_softirq() */
@@ -196,5 +200,9 @@ bool dwork_tasklet_is_scheduled(const struct dwork_tasklet *t);
  * return that only the original gets.
  */
 int dwork_tasklet_kill(struct dwork_tasklet *t);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DWORK_TASKLET_H */

@@ -44,6 +44,10 @@
 #endif
 #endif
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Size of a cache line: dwork_cpu keeps remotely written fields apart. */
 #ifndef DWORK_CACHELINE_BYTES
 #define DWORK_CACHELINE_BYTES 64
@@ -181,5 +185,9 @@ struct dwork_cpu {
 	struct dwork_node *pass_last; /* last sirq node of the running pass */
 	struct dwork_stats stats;   /* counters, see dwork_cpu_stats() */
 } __attribute__((aligned(DWORK_CACHELINE_BYTES)));
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DWORK_TYPES_H */

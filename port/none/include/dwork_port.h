@@ -13,6 +13,10 @@
 #error "include <dwork/port.h>, not <dwork_port.h> directly"
 #endif
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 unsigned int dwork_port_this_cpu(void);
 unsigned long dwork_port_irq_save(void);
 void dwork_port_irq_restore(unsigned long flags);
@@ -29,5 +33,9 @@ void dwork_port_assert_fail(const char *msg, const char *file, int line);
 
 #define DWORK_PORT_ASSERT(cond, msg)                                       \
 	((cond) ? (void)0 : dwork_port_assert_fail(msg, __FILE__, __LINE__))
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DWORK_PORT_NONE_H */

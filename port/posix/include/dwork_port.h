@@ -31,6 +31,10 @@
 #error "include <dwork/port.h>, not <dwork_port.h> directly"
 #endif
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * struct dwork_posix_tls - per-thread CPU state (internal)
  * @cpu:      virtual CPU id of this thread, or DWORK_CPU_NONE
@@ -213,5 +217,9 @@ static inline void dwork_port_cpu_relax(void)
 
 #define DWORK_PORT_ASSERT(cond, msg)                                       \
 	((cond) ? (void)0 : dwork_posix_assert_fail(msg, __FILE__, __LINE__))
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DWORK_PORT_POSIX_H */

@@ -39,6 +39,10 @@
 
 #include <dwork/dwork.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /**
  * dwork_posix_start - start the runtime with @nr_cpus virtual CPUs
  * @nr_cpus: number of vCPUs, 1 <= @nr_cpus <= DWORK_NR_CPUS
@@ -223,5 +227,9 @@ bool dwork_posix_nmi_pending(unsigned int cpu);
  * Return: true inside an @fn run by dwork_posix_nmi_on().
  */
 bool dwork_posix_in_nmi(void);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DWORK_POSIX_H */

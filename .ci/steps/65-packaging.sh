@@ -70,10 +70,10 @@ versions() {
 			return 1; }
 	fi
 	IFS=. read -r maj min pat <<<"$base"
-	grep -q "^#define DWORK_VERSION_MAJOR $maj\$" include/dwork/version.h &&
-	grep -q "^#define DWORK_VERSION_MINOR $min\$" include/dwork/version.h &&
-	grep -q "^#define DWORK_VERSION_PATCH $pat\$" include/dwork/version.h &&
-	grep -q "^#define DWORK_VERSION_STRING \"$version\"\$" \
+	grep -Eq "^#define DWORK_VERSION_MAJOR $maj( |\$)" include/dwork/version.h &&
+	grep -Eq "^#define DWORK_VERSION_MINOR $min( |\$)" include/dwork/version.h &&
+	grep -Eq "^#define DWORK_VERSION_PATCH $pat( |\$)" include/dwork/version.h &&
+	grep -Eq "^#define DWORK_VERSION_STRING \"$version\"( |\$)" \
 		include/dwork/version.h ||
 		{ echo "include/dwork/version.h does not say $version" >&2; return 1; }
 	meson setup "$B/v" -Dtests=disabled >"$B/v.log" 2>&1 ||

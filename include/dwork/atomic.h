@@ -14,34 +14,42 @@
 #ifndef DWORK_ATOMIC_H
 #define DWORK_ATOMIC_H
 
-#define DWORK_RELAXED __ATOMIC_RELAXED
-#define DWORK_ACQUIRE __ATOMIC_ACQUIRE
-#define DWORK_RELEASE __ATOMIC_RELEASE
-#define DWORK_ACQ_REL __ATOMIC_ACQ_REL
-#define DWORK_SEQ_CST __ATOMIC_SEQ_CST
+#define DWORK_RELAXED __ATOMIC_RELAXED /* memory order: relaxed */
+#define DWORK_ACQUIRE __ATOMIC_ACQUIRE /* memory order: acquire */
+#define DWORK_RELEASE __ATOMIC_RELEASE /* memory order: release */
+#define DWORK_ACQ_REL __ATOMIC_ACQ_REL /* memory order: acquire-release */
+#define DWORK_SEQ_CST __ATOMIC_SEQ_CST /* memory order: sequentially consistent */
 
+/* Atomic load of *@p with memory order @mo. */
 #ifndef dwork_atomic_load
 #define dwork_atomic_load(p, mo) __atomic_load_n((p), (mo))
 #endif
 
+/* Atomic store of @v to *@p with memory order @mo. */
 #ifndef dwork_atomic_store
 #define dwork_atomic_store(p, v, mo) __atomic_store_n((p), (v), (mo))
 #endif
 
+/* Atomic exchange: stores @v to *@p, returns the old value. */
 #ifndef dwork_atomic_xchg
 #define dwork_atomic_xchg(p, v, mo) __atomic_exchange_n((p), (v), (mo))
 #endif
 
-/* Strong CAS; *@expp is updated with the current value on failure. */
+/*
+ * Strong compare-and-swap of *@p from *@expp to @v; true on success,
+ * else *@expp is updated with the current value.
+ */
 #ifndef dwork_atomic_cas
 #define dwork_atomic_cas(p, expp, v, mo_ok, mo_fail)                      \
 	__atomic_compare_exchange_n((p), (expp), (v), false, (mo_ok), (mo_fail))
 #endif
 
+/* Atomic *@p |= @v, returns the old value. */
 #ifndef dwork_atomic_fetch_or
 #define dwork_atomic_fetch_or(p, v, mo) __atomic_fetch_or((p), (v), (mo))
 #endif
 
+/* A memory fence of order @mo. */
 #ifndef dwork_atomic_fence
 #define dwork_atomic_fence(mo) __atomic_thread_fence(mo)
 #endif

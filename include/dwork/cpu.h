@@ -39,7 +39,7 @@ void dwork_cpu_init(unsigned int cpu);
  * it, and work re-targeted to it while running elsewhere (which arrives
  * later and is forwarded here).  Raises the softirq / kicks idle here as
  * needed.  Nothing accepted is lost.  From now on, schedules and raises
- * for @cpu are refused with DWORK_ENODEV / false until dwork_cpu_init().
+ * for @cpu are refused with DWORK_ENODEV until dwork_cpu_init().
  * Called with IRQs enabled, it keeps them off for at most 32 nodes at a
  * time (DWORK_ADOPT_BATCH) and enables them in between; an interrupt there
  * that kills one of the dead CPU's tasklets continues the adoption itself.

@@ -5,7 +5,8 @@
  * <stdint.h>, built from the compiler's predefined macros only, so that the
  * kernel can compile with -nostdinc.  Selected with
  *	-DDWORK_TYPES_HEADER='<ktypes.h>'
- * (tests/consume/run.sh, step "-nostdinc").
+ * (tests/consume/run-ports.sh, step 3, and the -nostdinc command of
+ * docs/porting.md section 9).
  */
 #ifndef KTYPES_H
 #define KTYPES_H

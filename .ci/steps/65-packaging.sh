@@ -178,7 +178,7 @@ types_list() {
 		grep -qw "$t" tests/consume/kport/ktypes.h ||
 			{ echo "kport/ktypes.h does not define $t" >&2; bad=1; }
 	done
-	[ "$bad" -eq 0 ] && echo "types used:" $used
+	[ "$bad" -eq 0 ] && echo "types used: ${used//$'\n'/ }"
 }
 
 bare_metal_default() {

@@ -150,6 +150,13 @@ static inline void dwork_port_cpu_relax(void)
 }
 
 /*
+ * debug_checks (a build with -Ddebug_checks=true): a broken rule stops the
+ * benchmark at once; the message is in the core's source at the trap.
+ */
+#define DWORK_PORT_ASSERT(cond, msg)                                       \
+	((cond) ? (void)0 : ((void)(msg), __builtin_trap()))
+
+/*
  * Take this CPU's pending softirq: true if one was raised.  The exchange
  * (a full barrier) pairs with bp_raise_on(): a push made before a raise
  * that saw the word set is seen by the softirq that follows this take.

@@ -21,15 +21,18 @@ hooks="$hooks dwork_port_assert_fail"
 defined=$("$NM" --defined-only "$LIB" | awk 'NF >= 3 { print $3 }' | sort -u)
 undef=$("$NM" -u "$LIB" | awk 'NF >= 2 && $1 == "U" { print $2 }' | sort -u)
 
+# Both lists as one line, each name between spaces.
+defined_w=" $(echo "$defined" | tr '\n' ' ') "
+hooks_w=" $(echo "$hooks" | tr '\n' ' ') "
 bad=0
 for s in $undef; do
-	case " $(echo $defined) " in *" $s "*) continue ;; esac
+	case "$defined_w" in *" $s "*) continue ;; esac
 	case $s in
 	__atomic_* | __sync_*)
 		echo "  ok (compiler atomic helper): $s"
 		continue ;;
 	esac
-	case " $(echo $hooks) " in
+	case "$hooks_w" in
 	*" $s "*)
 		echo "  ok (documented port hook):  $s"
 		continue ;;

@@ -238,7 +238,7 @@ do_refresh() {
 	rm -rf "$STAGE"
 	mkdir -p "$STAGE"
 	copy_files "$STAGE"
-	files | while read -r src d; do
+	files | while read -r _ d; do
 		cmp -s "$STAGE/$d" "$X/$d" || cp "$STAGE/$d" "$X/$d"
 	done
 	rm -rf "$STAGE"

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
+# shellcheck shell=sh
 # Shared by run.sh and run-ports.sh (sourced, not run): sets $src (this
 # dwork tree) and $work (the working directory: $1 or a fresh temp dir),
 # and defines copy_tree DIR.  Needs $name, the prefix of the log line.
@@ -6,6 +7,7 @@ src="$(cd "$(dirname "$0")/../.." && pwd)"
 work="${1:-$(mktemp -d)}"
 mkdir -p "$work"
 work="$(cd "$work" && pwd)"
+# shellcheck disable=SC2154 # $name is set by the script that sources this
 echo "$name: working in $work"
 
 # A clean copy of the tree: tracked files (or everything but build dirs

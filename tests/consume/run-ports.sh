@@ -36,7 +36,8 @@ meson install -C "$work/cinst" --destdir "$work/cdest" >>"$work/cinst.log" 2>&1 
 pc="$(find "$work/cdest" -name dwork-custom.pc | head -n 1)"
 [ -f "$work/cdest/opt/dwork/include/dwork/port/custom/dwork_port.h" ] ||
 	{ echo "consume-ports: custom dwork_port.h not installed" >&2; exit 1; }
-export PKG_CONFIG_PATH="$(dirname "$pc")" PKG_CONFIG_SYSROOT_DIR="$work/cdest"
+PKG_CONFIG_PATH="$(dirname "$pc")"
+export PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR="$work/cdest"
 # shellcheck disable=SC2046
 cc -std=gnu11 -Wall -Wextra -Werror $(pkg-config --cflags dwork-custom) \
 	-o "$work/cinst/kernel" "$work/kport/kernel.c" "$work/kport/main.c" \

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: BSD-2-Clause
+# shellcheck shell=bash
 # The mutation campaign, sourced by tests/unit/mutate.sh --all.
 #   mutant NAME FILE SED-EXPRESSION DESCRIPTION
 # Every mutant must make at least one unit test fail (docs/testing.md).

@@ -375,6 +375,7 @@ libs_of() {	# $1 root, binaries...
 	shift
 	todo="$*" seen=""
 	while [ -n "$todo" ]; do
+		# shellcheck disable=SC2086 # a list of words
 		set -- $todo
 		f=$1
 		shift
@@ -396,6 +397,8 @@ libs_of() {	# $1 root, binaries...
 make_initrd() {
 	R=$B/dom0
 	I=$R/initrd
+	# -nt: not POSIX, but dash and bash both have it.
+	# shellcheck disable=SC3013
 	[ -f "$R/initrd.cpio.gz" ] && [ "$R/initrd.cpio.gz" -nt "$T/init.sh" ] &&
 		[ "$R/initrd.cpio.gz" -nt "$T/memscan.c" ] && [ "$R/initrd.cpio.gz" -nt "$0" ] && return
 	rm -rf "$I"
@@ -498,7 +501,7 @@ boot() {	# $1 build name, $2 run label
 	limit=${XEN_CHECK_LIMIT:-$((480 + OPS * 2))}
 	t0=$(now)
 	set +e
-	timeout -k 10 $limit nice -n 10 qemu-system-x86_64 -machine q35 -accel "$ACCEL" -cpu max,-smap \
+	timeout -k 10 "$limit" nice -n 10 qemu-system-x86_64 -machine q35 -accel "$ACCEL" -cpu max,-smap \
 		-smp "$SMP" -m 1024 -nographic -no-reboot -monitor none -serial stdio \
 		-nodefaults -kernel "$B/out/$n/xen.elf" -append "$xcmd" \
 		-initrd "$R/vmlinux $kcmd,$R/initrd.cpio.gz" </dev/null >"$log" 2>&1 &
@@ -610,7 +613,7 @@ make_initrd
 for n in $BUILDS; do build "$n"; done
 t_built=$(now)
 
-[ -n "$(echo $BUILDS)" ] || { say "XEN_CHECK_BUILDS is empty: nothing booted"; exit 1; }
+case $BUILDS in *[![:space:]]*) ;; *) false ;; esac || { say "XEN_CHECK_BUILDS is empty: nothing booted"; exit 1; }
 fails=0
 labels=""
 i=1

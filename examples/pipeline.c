@@ -159,7 +159,7 @@ int main(void)
 	dwork_posix_stop();
 
 	printf("pipeline: %u messages, %u bursts, %u idle reports, last "
-	       "report saw %u\n", stage3_seen, (NR_MSGS + BURST - 1) / BURST,
+	       "report saw %u\n", stage3_seen, (NR_MSGS + BURST - 1u) / BURST,
 	       atomic_load(&reports), atomic_load(&last_reported));
 	if (stage3_seen != NR_MSGS || sum != want || out_of_order) {
 		printf("FAIL: messages lost, duplicated or reordered\n");

@@ -49,6 +49,22 @@ enum dwork_trace_event {
 	DWORK_TRACE_MIGRATE,  /* a node of a dead CPU was adopted by @cpu */
 };
 
+/*
+ * Context annotations for sparse (__CHECKER__ is defined only there):
+ * dwork_port_irq_save() enters the context "IRQs saved", and
+ * dwork_port_irq_restore() leaves it, so that sparse reports a function
+ * that returns with a save not restored, or restores twice ("context
+ * imbalance").  A port puts them on its declarations of the two hooks
+ * (port/none does); they are empty for a compiler.
+ */
+#ifdef __CHECKER__
+#define DWORK_ACQUIRES_IRQ __attribute__((context(dwork_irq, 0, 1)))
+#define DWORK_RELEASES_IRQ __attribute__((context(dwork_irq, 1, 0)))
+#else
+#define DWORK_ACQUIRES_IRQ /* sparse: enters "IRQs saved" */
+#define DWORK_RELEASES_IRQ /* sparse: leaves "IRQs saved" */
+#endif
+
 #ifdef __cplusplus
 }
 #endif

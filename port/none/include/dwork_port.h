@@ -18,8 +18,9 @@ extern "C" {
 #endif
 
 unsigned int dwork_port_this_cpu(void);
-unsigned long dwork_port_irq_save(void);
-void dwork_port_irq_restore(unsigned long flags);
+/* The save/restore pair carries sparse's context annotations (port.h). */
+unsigned long dwork_port_irq_save(void) DWORK_ACQUIRES_IRQ;
+void dwork_port_irq_restore(unsigned long flags) DWORK_RELEASES_IRQ;
 bool dwork_port_irqs_disabled(void);
 bool dwork_port_in_irq(void);
 void dwork_port_raise_softirq(void);

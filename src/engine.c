@@ -23,6 +23,8 @@
  *           and adopted DWORK_ADOPT_BATCH nodes per IRQs-off section.
  *   online  dwork accepts work for this CPU (init .. dead).
  *   adopter where pushes go once dwork_cpu_dead() closed the inbox.
+ *   nmi     NMI-safe raises in progress on this CPU (src/nmi.c), which
+ *           dwork_cpu_dead() waits for (12).
  *
  * State table of a node's state word (flags; TARGET and QCPU ride along)
  * -----------------------------------------------------------------------
@@ -63,6 +65,7 @@
  *   adopt/adopt_lifo/adopt_rev  owner with IRQs off (dwork_cpu_dead, and
  *                 the adoption steps of service_irqoff)
  *   stats         owner (relaxed store), anyone (relaxed load)
+ *   nmi           this CPU's NMI-safe raises (CAS), dwork_cpu_dead (load)
  * An NMI on the owner (src/nmi.c) writes only a node's state (CAS), the
  * next of a node its CAS made it hold, and the owner's own inbox (push
  * CAS): never the lists, adopt*, stats, reap or the flags above, so it may
@@ -144,6 +147,15 @@
  *     the word before their CAS in modification order (a stale read
  *     included), and the node they change still leaves through this CPU.
  *     Only this CPU clears Q here, so the load cannot miss that.
+ * (12) An NMI-safe raise counts itself in this CPU's nmi word, then a
+ *     seq_cst fence, then looks at online and the inbox; dwork_cpu_dead
+ *     closes the inbox, then a seq_cst fence, then waits (acquire) for
+ *     the dead CPU's nmi count to be 0, which the raise writes with
+ *     release after its push.  Store buffering with a fence on both
+ *     sides: the raise refuses, or dwork_cpu_dead sees it and waits; its
+ *     push (to the adopter, if it found the inbox closed) is then seen,
+ *     and dwork_cpu_dead raises the softirq for it.  No accepted NMI-safe
+ *     raise is left on an inbox nobody drains.
  * Every other access is relaxed, each with the reason at its site.  Each
  * order above is needed: tests/model/orders.py weakens every order one
  * step and a litmus test of tests/model/wmm.c catches each weakening.
@@ -1338,6 +1350,22 @@ void dwork_cpu_dead(unsigned int cpu)
 
 	adopt_all_irqoff(me, self, &flags);
 	dwork_port_irq_restore(flags);
+
+	/*
+	 * (12) An NMI may still run on @cpu (the port stops the CPU, not its
+	 * NMIs) and be in the middle of an NMI-safe raise that saw the inbox
+	 * open: wait for it.  What it pushed after finding the inbox closed
+	 * came to this CPU's inbox without a raise (an NMI cannot raise
+	 * another CPU's softirq), so raise here.  Seq_cst fence: pairs with
+	 * the raise's fence after it counted itself in (src/nmi.c): either
+	 * it saw the inbox closed, or we see its count.  Acquire: pairs with
+	 * the release that counts it out, so its push is seen below.
+	 */
+	dwork_atomic_fence(DWORK_SEQ_CST);
+	while (dwork_atomic_load(&dead->nmi, DWORK_ACQUIRE))
+		dwork_port_cpu_relax();
+	if (dwork_atomic_load(&me->inbox, DWORK_RELAXED))
+		dwork_port_raise_softirq();
 }
 
 int dwork_cpu_stats(unsigned int cpu, struct dwork_stats *out)

@@ -30,6 +30,9 @@
  *   softirq     dwork_port_raise_softirq_nmi(), the port's NMI-safe form
  *               (Xen: raise_softirq(), a set_bit; Linux's irq_work_queue()
  *               is the model).
+ *   nmi count   this CPU's, by CAS: the raise counts itself in before it
+ *               looks at the inbox and out after its push, so that
+ *               dwork_cpu_dead() of this CPU waits for it (12).
  *
  * and never: the sirq/idle lists, running/killed/in_softirq, the counters
  * (single-writer read-modify-write: an NMI increment could be lost, or
@@ -48,11 +51,19 @@
  *     inbox; the softirq pass sorts it onto the lists as it sorts nodes
  *     other CPUs fed, so idle tasklets too are kicked from there;
  *   - while this CPU's dwork_cpu_init() has not reopened the inbox, the
- *     raise is refused (DWORK_ENODEV).
+ *     raise is refused (DWORK_ENODEV);
+ *   - on a CPU going down (the port stops it, but an NMI can still land
+ *     there until dwork_cpu_dead() ran): a raise that sees the inbox
+ *     closed or the CPU not online refuses (DWORK_ENODEV); one that saw
+ *     it open is accepted, and if dwork_cpu_dead() closes the inbox
+ *     before its push, the push follows the adopter and dwork_cpu_dead()
+ *     waits for it and raises the adopter's softirq (12).  Never
+ *     accepted and stranded.
  *
  * Memory ordering: the state CAS is the same release/acquire as in
- * dwork_node_schedule() ((1), (3), (7) in engine.c), and the push the same
- * release CAS that the drain's acquire exchange pairs with (2).
+ * dwork_node_schedule() ((1), (3), (7) in engine.c), the push the same
+ * release CAS that the drain's acquire exchange pairs with (2), and the
+ * count and its fence pair with dwork_cpu_dead() (12).
  */
 #include "internal.h"
 
@@ -64,30 +75,34 @@
 
 #ifdef dwork_port_raise_softirq_nmi
 
-/* As in engine.c. */
 /*
  * Push @n, which this call holds (QUEUED on @self), onto this CPU's inbox
- * and raise the softirq if the inbox was empty.
+ * and raise the softirq if the inbox was empty.  If dwork_cpu_dead() for
+ * this CPU closed the inbox after the checks of this raise (a CPU going
+ * down still takes NMIs until the port stops it), follow the adopter as
+ * any push does; the adopter's softirq cannot be raised from here (an IPI
+ * is not NMI-safe), so that dwork_cpu_dead() waits for this raise and
+ * raises it (12).
  */
 static void nmi_push(struct dwork_node *n, unsigned int self)
 {
 	struct dwork_cpu *c = dwork_port_cpu(self);
 	struct dwork_node *old = dwork_atomic_load(&c->inbox, DWORK_ACQUIRE);
+	uint32_t s;
 
 	for (;;) {
 		if (old == DWORK_INBOX_CLOSED) {
-			/*
-			 * This CPU's inbox closed under an NMI running on it:
-			 * dwork_cpu_dead() for a CPU that still runs dwork
-			 * code.  Leave the node where the adopter takes
-			 * everything (its next pass); no remote raise here.
-			 */
-			DWORK_CHECK(0, "dwork_item_raise_nmi/"
-				    "dwork_tasklet_schedule_nmi: this CPU's inbox "
-				    "closed under the NMI; dwork_cpu_dead() must "
-				    "not run for a CPU that still runs dwork code");
-			c = dwork_port_cpu(dwork_atomic_load(&c->adopter,
-							     DWORK_RELAXED));
+			unsigned int to = dwork_atomic_load(&c->adopter,
+							    DWORK_RELAXED);
+
+			/* QCPU first, as push_irqoff() (engine.c). */
+			s = dwork_atomic_load(&n->state, DWORK_RELAXED);
+			while (DWORK_ST_QCPU(s) != to &&
+			       !dwork_atomic_cas(&n->state, &s,
+						  st_set_qcpu(s, to),
+						  DWORK_RELAXED, DWORK_RELAXED))
+				;
+			c = dwork_port_cpu(to);
 			old = dwork_atomic_load(&c->inbox, DWORK_ACQUIRE);
 			continue;
 		}
@@ -101,20 +116,12 @@ static void nmi_push(struct dwork_node *n, unsigned int self)
 		dwork_port_raise_softirq_nmi();
 }
 
-static int node_schedule_nmi(struct dwork_node *n, bool *queued)
+static int nmi_raise(struct dwork_node *n, unsigned int self,
+		     struct dwork_cpu *me, bool *queued)
 {
-	unsigned int self = dwork_port_this_cpu();
-	struct dwork_cpu *me;
 	uint32_t s, nw;
 	bool link;
 
-	*queued = false;
-	/* Never initialised, or overwritten (as dwork_node_schedule()). */
-	if (n->magic != DWORK_NODE_MAGIC)
-		return DWORK_EINVAL;
-	if (self >= DWORK_NR_CPUS)
-		return DWORK_ENODEV;
-	me = dwork_port_cpu(self);
 	/*
 	 * Relaxed: this CPU runs dwork code (an NMI included) only after its
 	 * own cpu_init(), as dwork_softirq() relies on; online=1 publishes
@@ -153,6 +160,53 @@ static int node_schedule_nmi(struct dwork_node *n, bool *queued)
 		nmi_push(n, self);
 	*queued = !(s & P);
 	return 0;
+}
+
+static int node_schedule_nmi(struct dwork_node *n, bool *queued)
+{
+	unsigned int self = dwork_port_this_cpu();
+	struct dwork_cpu *me;
+	uint32_t v;
+	int r;
+
+	*queued = false;
+	/* Never initialised, or overwritten (as dwork_node_schedule()). */
+	if (n->magic != DWORK_NODE_MAGIC)
+		return DWORK_EINVAL;
+	if (self >= DWORK_NR_CPUS)
+		return DWORK_ENODEV;
+	me = dwork_port_cpu(self);
+	/*
+	 * (12) Announce the raise in this CPU's nmi count before it looks at
+	 * the inbox, and withdraw it once its push is done: dwork_cpu_dead()
+	 * of this CPU, which may run on another CPU while this NMI does
+	 * (the CPU is going down, the port has not stopped it yet), waits
+	 * for the count to drop to 0 after closing the inbox.  Counted with
+	 * CAS loops (a nested NMI-like handler may raise too).  Relaxed: the
+	 * fence below orders it.
+	 */
+	v = dwork_atomic_load(&me->nmi, DWORK_RELAXED);
+	while (!dwork_atomic_cas(&me->nmi, &v, v + 1, DWORK_RELAXED,
+				  DWORK_RELAXED))
+		;
+	/*
+	 * Seq_cst fence: pairs with dwork_cpu_dead()'s fence (12) (store
+	 * buffering: count, fence, load inbox here; close the inbox, fence,
+	 * load the count there).  Either this raise sees the inbox closed
+	 * (or online 0) and refuses, or dwork_cpu_dead() sees the count and
+	 * waits for it.
+	 */
+	dwork_atomic_fence(DWORK_SEQ_CST);
+	r = nmi_raise(n, self, me, queued);
+	/*
+	 * Release: pairs with dwork_cpu_dead()'s acquire load of the count
+	 * (12): once it reads the count this CAS wrote, it sees our push.
+	 */
+	v = dwork_atomic_load(&me->nmi, DWORK_RELAXED);
+	while (!dwork_atomic_cas(&me->nmi, &v, v - 1, DWORK_RELEASE,
+				  DWORK_RELAXED))
+		;
+	return r;
 }
 
 #else /* !dwork_port_raise_softirq_nmi */

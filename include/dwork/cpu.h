@@ -43,7 +43,11 @@ void dwork_cpu_init(unsigned int cpu);
  * Called with IRQs enabled, it keeps them off for at most 32 nodes at a
  * time (DWORK_ADOPT_BATCH) and enables them in between; an interrupt there
  * that kills one of the dead CPU's tasklets continues the adoption itself.
- * Called with IRQs disabled, it adopts everything in one go.
+ * Called with IRQs disabled, it adopts everything in one go.  An NMI may
+ * still land on @cpu until the port stops it: an NMI-safe raise there
+ * that saw @cpu online is waited for (briefly, spinning with
+ * dwork_port_cpu_relax()), and its work runs here; later ones are
+ * refused with DWORK_ENODEV.
  *
  * Context: any context on an online CPU other than @cpu, after @cpu has
  * stopped running dwork code: task (the CPU_DEAD / CPU_UP_CANCELED

@@ -213,13 +213,15 @@ bool dwork_port_cpu_online(unsigned int cpu);
 /**
  * dwork_port_cpu_relax - pause in a spin-wait loop
  *
- * Only dwork_tasklet_kill() spins: waiting for a callback on another CPU,
- * or for the CPU holding the tasklet to unlink it.  A port may use it to
- * run work the spinning CPU owes others, e.g. a pending dwork_cpu_dead()
- * adoption (port/posix does).
+ * dwork_tasklet_kill() spins waiting for a callback on another CPU, or
+ * for the CPU holding the tasklet to unlink it; dwork_cpu_dead() spins,
+ * briefly, until an NMI-safe raise still running on the dead CPU has
+ * finished its push.  A port may use it to run work the spinning CPU owes
+ * others, e.g. a pending dwork_cpu_dead() adoption (port/posix does).
  *
- * Context: wherever kill may be called: task, softirq or idle with IRQs
- * enabled, or hard IRQ; never NMI.  Ordering: none.
+ * Context: wherever kill or dwork_cpu_dead() may be called: task,
+ * softirq or idle with IRQs enabled, or hard IRQ; never NMI.
+ * Ordering: none.
  * Return: nothing.  It cannot fail.
  */
 void dwork_port_cpu_relax(void);
@@ -277,8 +279,8 @@ void dwork_port_raise_softirq_nmi(void);
  * must define it: with DWORK_DEBUG_CHECKS on, a port that does not is a
  * compile error; without, it defaults to nothing.
  *
- * Context: any, NMI included (with debug_checks the NMI-safe raises
- * check a rule through it).
+ * Context: any but NMI (dwork never calls it there: the NMI-safe raises
+ * answer misuse with an error).
  * Return: only if @cond is true.
  */
 #define DWORK_PORT_ASSERT(cond, msg) ((void)0)

@@ -169,6 +169,7 @@ struct dwork_cpu {
 	struct dwork_node *inbox    /* MPSC LIFO stack, or DWORK_INBOX_CLOSED */
 		__attribute__((aligned(DWORK_CACHELINE_BYTES)));
 	uint32_t reap;              /* someone wants a list scan (kill/cancel/move) */
+	uint32_t nmi;               /* NMI-safe raises in progress on this CPU */
 
 	/* Owner only. */
 	struct dwork_list sirq /* items + softirq tasklets */

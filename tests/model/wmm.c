@@ -144,9 +144,17 @@ static struct site sites[] = {
 	{ "nmi_push_load", "nmi.c",
 	  "struct dwork_node *old = dwork_atomic_load(&c->inbox,", { 0 } },
 	{ "nmi_push_reload", "nmi.c",
-	  "DWORK_RELAXED)); old = dwork_atomic_load(&c->inbox,", { 0 } },
+	  "c = dwork_port_cpu(to); old = dwork_atomic_load(&c->inbox,", { 0 } },
 	{ "nmi_push_cas", "nmi.c", "if (dwork_atomic_cas(&c->inbox, &old, n,",
 	  { 0 } },
+	{ "nmi_count_in", "nmi.c",
+	  "while (!dwork_atomic_cas(&me->nmi, &v, v + 1,", { 0 } },
+	{ "nmi_count_fence", "nmi.c", "dwork_atomic_fence(", { 0 } },
+	{ "nmi_count_out", "nmi.c",
+	  "while (!dwork_atomic_cas(&me->nmi, &v, v - 1,", { 0 } },
+	{ "dead_nmi_fence", "engine.c", "dwork_atomic_fence(", { 0 } },
+	{ "dead_nmi_load", "engine.c",
+	  "while (dwork_atomic_load(&dead->nmi,", { 0 } },
 	{ "nmi_sched_cas", "nmi.c",
 	  "} while (!dwork_atomic_cas(&n->state, &s, nw,", { 0 } },
 	/* port/xen's dpci helper (--dpci), read only when given. */
@@ -1034,6 +1042,76 @@ static const char *dpci_final(void)
 		       : NULL;
 }
 
+/*
+ * (12) An NMI-safe raise on a CPU going down vs dwork_cpu_dead() of it on
+ * another CPU.  The raise counts itself in, fences, and refuses if the
+ * CPU is not online or its inbox is closed; otherwise it pushes (to the
+ * adopter if the inbox closed meanwhile) and counts itself out (release).
+ * dwork_cpu_dead: online = 0, close the inbox, fence, load the count
+ * (acquire); if it reads 0 it stops waiting and looks at its own inbox
+ * to raise for what the NMI pushed there.  Store buffering with a seq_cst
+ * fence on each side, then message passing through the count: the node
+ * is refused, adopted with the dead CPU's inbox, or seen in the adopter's.
+ */
+static int L_nmi, L_ainbox;
+static long ndw_refused, ndw_took, ndw_seen, ndw_stopped;
+
+static void ndw_setup(void)
+{
+	use_nmi();
+	L_nmi = new_loc(0);
+	L_online = new_loc(1);
+	L_inbox = new_loc(0);
+	L_ainbox = new_loc(0);
+	L_adopter = new_loc(0);
+	ndw_refused = ndw_took = ndw_seen = ndw_stopped = 0;
+}
+
+static void ndw_nmi(void)
+{
+	long v = 0, old;
+	int l = L_inbox;
+
+	cas(L_nmi, &v, 1, O("nmi_count_in", 0), O("nmi_count_in", 1));
+	fence(O("nmi_count_fence", 0));
+	if (!ld(L_online, RLX) || ld(L_inbox, RLX) == CLOSED) {
+		ndw_refused = 1;
+	} else {
+		old = ld(l, O(S_PUSH_LOAD, 0));
+		for (;;) {
+			if (old == CLOSED) {
+				(void)ld(L_adopter, RLX);
+				l = L_ainbox;
+				old = ld(l, O(S_PUSH_RELOAD, 0));
+				continue;
+			}
+			if (cas(l, &old, NODE1, O(S_PUSH_CAS, 0),
+				O(S_PUSH_CAS, 1)))
+				break;
+		}
+	}
+	v = 1;
+	cas(L_nmi, &v, 0, O("nmi_count_out", 0), O("nmi_count_out", 1));
+}
+
+static void ndw_dead(void)
+{
+	st(L_online, 0, RLX);
+	ndw_took = xchg(L_inbox, CLOSED, O("dead_xchg", 0)) == NODE1;
+	fence(O("dead_nmi_fence", 0));
+	if (ld(L_nmi, O("dead_nmi_load", 0)))
+		return; /* it waits: this execution ends here */
+	ndw_stopped = 1;
+	ndw_seen = ld(L_ainbox, RLX) == NODE1;
+}
+
+static const char *ndw_final(void)
+{
+	return ndw_stopped && !ndw_refused && !ndw_took && !ndw_seen
+		       ? "cpu_dead stopped waiting but did not see the NMI raise's push (stranded)"
+		       : NULL;
+}
+
 static void chain_setup_engine(void) { use_engine(); chain_setup(); }
 static void chain_setup_nmi(void) { use_nmi(); chain_setup(); }
 static void mp_setup_nmi(void) { use_nmi(); mp_setup(); }
@@ -1072,6 +1150,8 @@ static const struct litmus tests[] = {
 	  pub_setup_nmi, { pub_t1, pub_t2, pub_claim }, NULL },
 	{ "nmi_link_handoff", "(7) as link_handoff, NMI-safe schedule", 3,
 	  handoff_setup_nmi, { handoff_owner, handoff_kill, handoff_sched }, NULL },
+	{ "nmi_dead_wait", "(12) NMI raise counted in, fence / cpu_dead fence, waits", 2,
+	  ndw_setup, { ndw_nmi, ndw_dead }, ndw_final },
 	/* Run only with --dpci (the name starts with "dpci_"). */
 	{ "dpci_absorb", "dpci helper: absorbed raise / owed run's assist (fences)", 2,
 	  dpci_setup, { dpci_raiser, dpci_runner }, dpci_final },

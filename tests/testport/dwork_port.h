@@ -57,6 +57,13 @@ struct tp_state {
 	void *nmi_arg;
 	bool in_nmi;
 	unsigned int nmi_points;       /* tp_nmi_point() calls outside an NMI */
+	/*
+	 * Inside an NMI (NULL: none): called at every such point that the
+	 * NMI itself reaches, so that a test can let another CPU (a fiber)
+	 * run in the middle of an NMI-safe raise.
+	 */
+	void (*in_nmi_hook)(void *arg);
+	void *in_nmi_arg;
 	struct dwork_cpu cpus[TP_MAX_CPUS];
 };
 
@@ -67,7 +74,12 @@ void tp_assert_fail(const char *msg, const char *file, int line);
 /* A point where an NMI may land: call the NMI hook (not inside an NMI). */
 static inline void tp_nmi_point(void)
 {
-	if (tp.in_nmi || tp.cpu >= TP_MAX_CPUS)
+	if (tp.in_nmi) {
+		if (tp.in_nmi_hook)
+			tp.in_nmi_hook(tp.in_nmi_arg);
+		return;
+	}
+	if (tp.cpu >= TP_MAX_CPUS)
 		return;
 	tp.nmi_points++;
 	if (tp.nmi_hook)

@@ -277,3 +277,15 @@ mutant M67-idle-run-in-softirq-silent src/engine.c \
 mutant M68-no-cpu-coalesce-counts-out-of-bounds src/engine.c \
 	's/^\t\t\tif (self < DWORK_NR_CPUS)$/\t\t\tif (1)/' \
 	'an item raise from no CPU of garbage reading "pending here" counts it in the state of CPU DWORK_CPU_NONE (a write far out of bounds)'
+
+# An NMI on a CPU going down (issue 20, finding 1): dwork_cpu_dead() waits
+# for an NMI-safe raise in progress there and raises for what it pushed.
+mutant M69-cpu-dead-ignores-nmi-in-progress src/engine.c \
+	's/while (dwork_atomic_load(\&dead->nmi, DWORK_ACQUIRE))/while (0)/' \
+	'dwork_cpu_dead does not wait for an NMI-safe raise in progress on the dead CPU (its push to the adopter is stranded)'
+mutant M70-cpu-dead-no-raise-for-nmi-push src/engine.c \
+	'/^void dwork_cpu_dead/,/^}/ s/^\t\tdwork_port_raise_softirq();$/\t\t(void)0;/' \
+	'dwork_cpu_dead does not raise the softirq for what an NMI-safe raise pushed to its inbox'
+mutant M71-nmi-raise-not-counted src/nmi.c \
+	's/\&v, v + 1, DWORK_RELAXED,/\&v, v, DWORK_RELAXED,/; s/\&v, v - 1, DWORK_RELEASE,/\&v, v, DWORK_RELEASE,/' \
+	'the NMI-safe raise does not count itself in, so dwork_cpu_dead does not wait for it'

@@ -23,6 +23,7 @@
  */
 #include <string.h>
 
+#include "fiber.h"
 #include "unit.h"
 
 /* Accounting as u_raise()/u_sched(), for the NMI calls. */
@@ -416,6 +417,114 @@ static void test_nmi_at_every_point_keeps_every_rule(void **state)
 		      k - 1, on_cpu[0], on_cpu[1], on_cpu[2]);
 }
 
+/*
+ * An NMI on CPU 3 while CPU 3 goes down: the port has stopped CPU 3 (it
+ * runs no dwork code but the NMI), and CPU 2 runs dwork_cpu_dead(3) at
+ * every point of the NMI's two raises in turn (two fibers).  Each raise
+ * is refused (DWORK_ENODEV) or accepted, and every accepted one runs (on
+ * CPU 2); kill returns; nothing is asserted.  It was: a raise that saw
+ * the inbox open found it closed at its push, went to CPU 2's inbox
+ * without a raise and stayed there, and the tasklet's kill hung
+ * (debug_checks asserted "closed under the NMI" first).
+ */
+static unsigned int race_at, race_points;
+static struct uobj race_it, race_tl;
+static int race_r[2];
+
+static void race_in_nmi(void *arg)
+{
+	(void)arg;
+	if (!fiber_current() || ++race_points != race_at)
+		return;
+	/* The other fiber (CPU 2) is not in an NMI. */
+	tp.in_nmi = false;
+	fiber_yield();
+	tp.in_nmi = true;
+}
+
+static void race_nmi(void *arg)
+{
+	(void)arg;
+	in_nmi_begin();
+	race_r[0] = u_raise_nmi(&race_it);
+	race_r[1] = u_sched_nmi(&race_tl);
+	in_nmi_end();
+}
+
+static void race_dead(void *arg)
+{
+	(void)arg;
+	dwork_cpu_dead(3);
+}
+
+static void race_relax_yields(unsigned int nth)
+{
+	(void)nth;
+	if (fiber_current())
+		fiber_yield();
+}
+
+static void test_nmi_raise_on_a_cpu_going_down_is_never_stranded(
+	void **state)
+{
+	unsigned int k, rounds, accepted = 0, refused = 0;
+	struct fiber f[2];
+
+	for (k = 1;; k++) {
+		u_setup(state);
+		u_obj_init(&race_it, 1, DWORK_TASKLET_SOFTIRQ);
+		u_obj_init(&race_tl, 2, DWORK_TASKLET_SOFTIRQ);
+		tp.c[3].online = false; /* the port stopped CPU 3 */
+		race_at = k;
+		race_points = 0;
+		tp.in_nmi_hook = race_in_nmi;
+		u_relax_step = race_relax_yields;
+		fiber_init(&f[0], 3, race_nmi, NULL);
+		fiber_init(&f[1], 2, race_dead, NULL);
+		for (rounds = 0; rounds < 1000; rounds++) {
+			bool d0 = fiber_resume(&f[0]);
+			bool d1 = fiber_resume(&f[1]);
+
+			if (d0 && d1)
+				break;
+		}
+		tp.in_nmi = false;
+		tp.in_nmi_hook = NULL;
+		u_relax_step = NULL;
+		if (rounds == 1000)
+			fail_msg("dead at point %u: the fibers never finished", k);
+		fiber_destroy(&f[0]);
+		fiber_destroy(&f[1]);
+		u_quiesce();
+		if (tp.asserts)
+			fail_msg("dead at point %u: %u debug assertions (%s)", k,
+				 tp.asserts, tp.last_assert);
+		if (race_it.owed || race_tl.owed)
+			fail_msg("dead at point %u: an accepted NMI raise never "
+				 "ran (item %d, tasklet %d)", k, race_r[0],
+				 race_r[1]);
+		if (race_it.runs != race_it.accepted ||
+		    race_tl.runs != race_tl.accepted)
+			fail_msg("dead at point %u: runs %u/%u for %u/%u accepted",
+				 k, race_it.runs, race_tl.runs,
+				 race_it.accepted, race_tl.accepted);
+		assert_int_equal(dwork_item_busy(&race_it.item), 0);
+		assert_int_equal(u_kill(&race_tl), 0);
+		accepted += race_it.accepted + race_tl.accepted;
+		refused += (race_r[0] == DWORK_ENODEV) +
+			   (race_r[1] == DWORK_ENODEV);
+		if (race_points < k)
+			break; /* the NMI ran to its end before point k */
+	}
+	/* Both outcomes were seen: accepted (and run) and refused. */
+	assert_true(k > 10);
+	assert_true(accepted > 0);
+	assert_true(refused > 0);
+	print_message("cpu_dead at each of %u points of the NMI: %u raises "
+		      "accepted and run, %u refused\n",
+		      k - 1, accepted, refused);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -436,6 +545,9 @@ int main(void)
 			u_setup, u_teardown),
 		cmocka_unit_test_teardown(
 			test_nmi_at_every_point_keeps_every_rule, u_teardown),
+		cmocka_unit_test_teardown(
+			test_nmi_raise_on_a_cpu_going_down_is_never_stranded,
+			u_teardown),
 	};
 
 	return cmocka_run_group_tests_name("nmi", tests, NULL, NULL);

@@ -434,11 +434,13 @@ def check_names(root, bad):
             elif w not in code:
                 bad.append('%s: names %s, which no code of the tree has'
                            % (rel, w))
-        for m in re.finditer(r'[Mm]eson option `?([a-z]\w*)', text):
-            if not meson_option(m.group(1)):
+        # "meson option `name`" or "(meson option name)"
+        for m in re.finditer(r'[Mm]eson option (?:`([a-z]\w*)`|([a-z]\w*)[);,])',
+                             text):
+            opt = m.group(1) or m.group(2)
+            if not meson_option(opt):
                 bad.append('%s: names Meson option %s, which '
-                           'meson_options.txt does not have'
-                           % (rel, m.group(1)))
+                           'meson_options.txt does not have' % (rel, opt))
         for chunk in code_chunks(rel, text):
             for m in re.finditer(r'(?:^|[\s;&|(])make((?:\s+[^\s;&|)]+)+)',
                                  chunk):

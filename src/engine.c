@@ -46,7 +46,10 @@
  *                  longer holds the node (9).  Re-init from that callback
  *                  -> INIT|R: the callback still runs, so a schedule from
  *                  it is a re-run after it (never a second, concurrent
- *                  run), and the runner ends the run as usual.
+ *                  run), and the runner ends the run as usual.  Init by
+ *                  anyone else (the callback may have freed the memory,
+ *                  and it is reused) -> INIT: a fresh object, which runs
+ *                  normally while the old callback finishes.
  * Invariants: R and Q are never both set; only the CPU that set Q (by the
  * CAS from !Q&!R, or the runner's requeue CAS) links the node, and only
  * the CPU that takes it off a list clears Q; so a node is never linked
@@ -60,7 +63,7 @@
  *   inbox         any CPU (push CAS), owner and dwork_cpu_dead (exchange)
  *   sirq/idle/running/killed/in_softirq/pass_last   owner with IRQs off;
  *                 the adopter in dwork_cpu_dead once the CPU is dead.
- *                 running[] is also read by other CPUs' kill and init
+ *                 running[] is also read by other CPUs' kill
  *                 (acquire, (9)), so the owner stores it atomically
  *   adopt/adopt_lifo/adopt_rev  owner with IRQs off (dwork_cpu_dead, and
  *                 the adoption steps of service_irqoff)
@@ -628,7 +631,7 @@ static DWORK_ALWAYS_INLINE void run_irqoff(struct dwork_cpu *me,
 		    "the same kind on this CPU (callbacks do not nest)");
 	/*
 	 * Relaxed: publishes nothing.  A running_on() that sees @n only
-	 * keeps waiting (kill) or refuses (init); an outside kill that must
+	 * keeps waiting (kill); an outside kill that must
 	 * not miss this store reads the slot after acquiring the self-kill
 	 * CAS, which follows this store in program order (coherence).
 	 */
@@ -711,6 +714,15 @@ static int own_level(struct dwork_cpu *me, const struct dwork_node *n,
 	/* Plain reads: only this CPU writes its own slots. */
 	inner = me->running[DWORK_LVL_SOFTIRQ] ? DWORK_LVL_SOFTIRQ
 					       : DWORK_LVL_IDLE;
+	/*
+	 * The innermost callback first: a self-killed idle callback's
+	 * memory may hold a fresh softirq tasklet that now runs nested in
+	 * it, and is the caller.
+	 */
+	if (me->running[inner] == n) {
+		*own = !dwork_port_in_irq();
+		return inner;
+	}
 	for (lvl = 0; lvl < DWORK_NR_LVL; lvl++) {
 		if (me->running[lvl] != n)
 			continue;
@@ -735,6 +747,14 @@ uint32_t dwork_node_init_begin(struct dwork_node *n)
 	 * running one.  Refuse (the node keeps working as it was, with the
 	 * callback and argument it had: the caller writes them only after
 	 * this returned a state) and say so.
+	 *
+	 * A tasklet its own callback killed is no longer referenced: the
+	 * runner never touches it again, and the callback may free it.  So
+	 * its memory may be initialised again at once by anyone but that
+	 * callback (another CPU, an IRQ on this one: a slab hands the
+	 * address out again) as a fresh object, which schedules and runs
+	 * normally even while the old callback is still finishing; only a
+	 * re-init from that callback itself continues the old run (below).
 	 */
 	if (n->magic == DWORK_NODE_MAGIC) {
 		/*
@@ -756,14 +776,13 @@ uint32_t dwork_node_init_begin(struct dwork_node *n)
 			 */
 			me->killed[lvl] = false;
 			nw = st_set_qcpu(st_set_tgt(INIT | R, self), self);
-		} else if (lvl < DWORK_NR_LVL) {
+		} else if (lvl < DWORK_NR_LVL && !me->killed[lvl]) {
 			DWORK_CHECK(0, "dwork_tasklet_init/dwork_item_init: "
 				    "the object's callback is running on this "
 				    "CPU; re-init only from that callback, and "
 				    "only after it killed its own tasklet");
 			return 0;
-		} else if (node_sane(n, s) &&
-			   ((s & (P | Q | R)) || running_on(DWORK_ST_TGT(s), n))) {
+		} else if (node_sane(n, s) && (s & (P | Q | R))) {
 			DWORK_CHECK(0, "dwork_tasklet_init/dwork_item_init: "
 				    "the object is pending, queued or running; "
 				    "kill the tasklet (or wait until "

@@ -57,7 +57,9 @@ struct dwork_item {
  * raise refuses.  DWORK_EINVAL for a NULL @it.  DWORK_EBUSY for an item
  * that is pending, still linked after a cancel, or running: it is left
  * untouched, callback included (wiping it would corrupt the list it is
- * on, or run it twice at once), and debug_checks asserts.
+ * on, or run it twice at once), and debug_checks asserts.  The memory
+ * of a tasklet that its own callback killed may be made an item at once
+ * (0), from any CPU, even while that callback is still finishing.
  */
 int dwork_item_init(struct dwork_item *it, void (*fn)(struct dwork_item *it));
 

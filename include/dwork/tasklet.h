@@ -25,14 +25,18 @@
  *   init                -             -          -       -       -
  *
  * init may run only on a tasklet that is new, or dead (kill returned), or
- * from the tasklet's own callback after it killed itself.  Init of a
- * tasklet that is still pending, queued or running is refused: the
- * tasklet is left as it was (asserted with debug_checks), so it cannot
- * corrupt the list it is on nor start a second run next to the running
- * one.  Re-init from the tasklet's own callback after its self-kill
- * starts the new life as "running": a schedule from the rest of that
- * callback, on any CPU, is a re-run after the callback returns, so even
- * then one tasklet never runs twice at once.
+ * whose own callback killed it (self-kill).  Init of a tasklet that is
+ * still pending, queued or running is refused: the tasklet is left as it
+ * was (asserted with debug_checks), so it cannot corrupt the list it is
+ * on nor start a second run next to the running one.  After a self-kill
+ * dwork never touches the tasklet again, so the callback may free it and
+ * the memory may be reused at once, by any CPU or an IRQ, while the old
+ * callback is still finishing: init there returns 0 and makes a fresh
+ * object that schedules and runs normally (the old callback is no run
+ * of it).  Only a re-init from the callback itself continues the old
+ * run: the new life starts as "running", so a schedule from the rest of
+ * that callback, on any CPU, is a re-run after the callback returns, and
+ * one tasklet never runs twice at once.
  */
 #ifndef DWORK_TASKLET_H
 #define DWORK_TASKLET_H
@@ -88,10 +92,13 @@ struct dwork_tasklet {
  * Return: 0 when initialised; a NULL @fn or a bad @kind then leaves a
  * tasklet every schedule refuses with DWORK_EINVAL.  DWORK_EINVAL for a
  * NULL @t.  DWORK_EBUSY for a tasklet that is pending, queued or running
- * (its callback, or after a self-kill the callback that killed it, on any
- * CPU): it is left untouched, callback and @data included, and keeps
- * working as before; debug_checks asserts.  An outside kill that returned
- * makes init safe.
+ * (its callback has not killed it): it is left untouched, callback and
+ * @data included, and keeps working as before; debug_checks asserts.  An
+ * outside kill that returned makes init safe, and so does a self-kill:
+ * the memory of a tasklet its callback killed (and maybe freed) may be
+ * initialised again at once from any CPU or IRQ, even while that
+ * callback is still finishing, and the new object runs normally; from
+ * the callback itself, init continues the old run (see above).
  */
 int dwork_tasklet_init(struct dwork_tasklet *t, void (*fn)(void *), void *data,
 		       enum dwork_tasklet_kind kind);
@@ -174,10 +181,12 @@ bool dwork_tasklet_is_scheduled(const struct dwork_tasklet *t);
  * requests, so CPUs killing each other's pending tasklets never deadlock.
  * Called from the tasklet's own callback, it returns at once and dwork
  * never touches @t again, so the callback may free or re-init it (free
- * it only if no other CPU may still call kill or schedule on it).  A
- * kill from anywhere else waits until that callback has returned, also
- * after the callback killed itself.  When kill returns 0 the memory may
- * be freed.
+ * it only if no other CPU may still call kill or schedule on it); memory
+ * so freed may be reused at once, by any CPU, for a new tasklet or item
+ * (see dwork_tasklet_init()).  A kill from anywhere else waits until that
+ * callback has returned, also after the callback killed itself (as long
+ * as the memory is not re-initialised).  When kill returns 0 the memory
+ * may be freed.
  *
  * Context: task, softirq or idle.  From hard IRQ it is allowed only when
  * the tasklet is not running on this CPU, and it may then spin until the

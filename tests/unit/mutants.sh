@@ -289,3 +289,14 @@ mutant M70-cpu-dead-no-raise-for-nmi-push src/engine.c \
 mutant M71-nmi-raise-not-counted src/nmi.c \
 	's/\&v, v + 1, DWORK_RELAXED,/\&v, v, DWORK_RELAXED,/; s/\&v, v - 1, DWORK_RELEASE,/\&v, v, DWORK_RELEASE,/' \
 	'the NMI-safe raise does not count itself in, so dwork_cpu_dead does not wait for it'
+
+# Memory of a self-killed tasklet reused at once (issue 20, finding 2).
+mutant M72-reuse-refused-while-old-callback-runs src/engine.c \
+	's/} else if (node_sane(n, s) \&\& (s \& (P | Q | R))) {/} else if (node_sane(n, s) \&\& ((s \& (P | Q | R)) || running_on(DWORK_ST_TGT(s), n))) {/' \
+	'init refuses the memory of a self-killed tasklet while its old callback still runs on another CPU (DWORK_EBUSY, the new object never runs)'
+mutant M73-reuse-refused-from-irq-on-runner src/engine.c \
+	's/} else if (lvl < DWORK_NR_LVL \&\& !me->killed\[lvl\]) {/} else if (lvl < DWORK_NR_LVL) {/' \
+	'init from an IRQ on the CPU still finishing a self-killed callback refuses its memory'
+mutant M74-own-level-outer-first src/engine.c \
+	's/^\tif (me->running\[inner\] == n) {$/\tif (0) {/' \
+	'a callback nested in the self-killed callback whose memory it reuses is taken for an interrupted one (its self-kill gets EDEADLK)'

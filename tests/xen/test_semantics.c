@@ -337,6 +337,55 @@ static void process_pending_softirqs_from_a_softirq_tasklet_is_safe(void **s)
 	assert_int_equal(q.cpu, 1);
 }
 
+/*
+ * A softirq tasklet's callback kills it and frees it; while that callback
+ * is still finishing on CPU 1, CPU 2 gets the memory again (xmalloc) and
+ * makes a new softirq tasklet of it: softirq_tasklet_init(), a schedule,
+ * and it runs at once on CPU 2.  It was: the debug build BUG()ed in
+ * softirq_tasklet_init, the release build kept the old function and
+ * dropped every schedule.
+ */
+static struct tasklet reuse_t;
+static struct rec reuse_r2;
+
+static void kill_free_and_reuse_on_cpu2(struct rec *r)
+{
+	unsigned int old;
+
+	(void)r;
+	tasklet_kill(&reuse_t); /* then freed */
+	old = sim_on(2);
+	softirq_tasklet_init(&reuse_t, rec_fn, &reuse_r2);
+	tasklet_schedule(&reuse_t);
+	sim_softirq(2);
+	sim_on(old);
+}
+
+static void memory_of_a_self_killed_tasklet_is_reused_at_once(void **s)
+{
+	unsigned long refused = dwork_xen_refused;
+	struct rec r;
+
+	(void)s;
+	rec_reset(&r, 1);
+	rec_reset(&reuse_r2, 2);
+	r.hook = kill_free_and_reuse_on_cpu2;
+	softirq_tasklet_init(&reuse_t, rec_fn, &r);
+	tasklet_schedule_on_cpu(&reuse_t, 1);
+	sim_softirq(1);
+	assert_int_equal(r.runs, 1);
+	assert_int_equal(reuse_r2.runs, 1);
+	assert_int_equal(reuse_r2.cpu, 2);
+	/* The new tasklet keeps working, on any CPU. */
+	tasklet_schedule_on_cpu(&reuse_t, 1);
+	sim_settle();
+	assert_int_equal(r.runs, 1);
+	assert_int_equal(reuse_r2.runs, 2);
+	assert_int_equal(reuse_r2.cpu, 1);
+	assert_int_equal(dwork_xen_refused, refused);
+	tasklet_kill(&reuse_t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +396,7 @@ int main(void)
 		T(kill_then_init_reuses_the_tasklet),
 		T(nested_continuation_from_the_handler_runs_on_the_new_cpu),
 		T(kill_from_own_callback_returns_and_allows_reinit),
+		T(memory_of_a_self_killed_tasklet_is_reused_at_once),
 		T(null_function_and_zeroed_tasklets_are_refused_not_run),
 		T(schedule_on_an_offline_cpu_is_refused_and_counted),
 		T(runs_are_fifo_per_cpu_and_kind),

@@ -22,10 +22,20 @@ sources and port/xen/Kconfig for:
     posix without its row in docs/posix.md, an explorer scenario or model
     mutant without its row in docs/verification.md, a port hook whose
     NMI rule in port.h does not match what src/nmi.c calls;
+  * a dwork_* or DWORK_* identifier named in the Markdown or in a
+    header's comments that no code of the tree defines or uses (comments
+    stripped), a DWORK_E* code that include/dwork/errno.h does not
+    define, a `make TARGET` that the Makefile does not have, and a Meson
+    option (-Dname=..., "meson option name") that is neither in
+    meson_options.txt nor one of Meson's own;
   * with --sizeof PROGRAM (docs/sizeof.c, built with the library's
-    configuration): every "N bytes on LP64" and "N bytes per CPU" against
-    sizeof(struct dwork_cpu), and "K KiB at ... NR_CPUS=N" against N
-    times it.  Skipped unless long is 8 bytes and the cache line is 64.
+    configuration): every "N bytes on LP64" (or on x86-64, on 64-bit)
+    and "N bytes per CPU" against sizeof(struct dwork_cpu), and "K KiB at
+    ... NR_CPUS=N" against N times it.  Skipped unless long is 8 bytes and
+    the cache line is 64.
+
+docs/test-check-docs.py shows that each of these checks rejects a
+planted mistake.
 
 Exit status 1 and one line per problem otherwise.
 """
@@ -298,8 +308,8 @@ def check_sizes(root, program, bad):
         rel = os.path.relpath(path, root)
         text = ' '.join(open(path, encoding='utf-8').read().split())
         text = text.replace('`', '')
-        for m in re.finditer(r'(\d+)[ -](?:bytes|B) (?:on LP64|per CPU)',
-                             text):
+        for m in re.finditer(r'(\d+)[ -](?:bytes|B) (?:on (?:LP64|x86[-_]64|'
+                             r'amd64|64-bit)|per CPU)', text):
             if int(m.group(1)) != size:
                 bad.append('%s: says "%s"; sizeof(struct dwork_cpu) is %d '
                            'on LP64' % (rel, m.group(0), size))
@@ -309,6 +319,147 @@ def check_sizes(root, program, bad):
                 bad.append('%s: says "%s"; %d CPUs x %d bytes is %g KiB'
                            % (rel, m.group(0), int(m.group(2)), size,
                               want / 1024.0))
+
+
+def tracked(root):
+    """The files of the tree: git's list, or a walk without build dirs."""
+    try:
+        out = subprocess.check_output(['git', '-C', root, 'ls-files', '-z'],
+                                      stderr=subprocess.DEVNULL)
+        names = [n for n in out.decode().split('\0') if n]
+        if names:
+            return [n for n in names if os.path.isfile(os.path.join(root, n))]
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    names = []
+    for d, dirs, fs in os.walk(root):
+        dirs[:] = [x for x in dirs if not x.startswith(('build', '.git'))
+                   and x != 'subprojects']
+        names += [os.path.relpath(os.path.join(d, f), root) for f in fs]
+    return names
+
+
+def strip_comments(path, text):
+    if path.endswith(('.c', '.h', '.cpp', '.in', '.dox')):
+        text = re.sub(r'/\*.*?\*/', ' ', text, flags=re.S)
+        return re.sub(r'//[^\n]*', ' ', text)
+    if path.endswith(('.py', '.sh', 'meson.build', 'meson_options.txt',
+                      'Makefile', '.txt')) or '/' not in path:
+        return re.sub(r'(?m)(^|\s)#[^\n]*', ' ', text)
+    return text
+
+
+def doc_texts(root):
+    """(path, text) of what a reader reads: the Markdown, and the comments
+    of the public and port headers."""
+    out = []
+    for p in ['README.md', 'CHANGELOG.md'] + \
+            sorted(glob.glob(os.path.join(root, 'docs', '*.md'))):
+        p = os.path.join(root, p) if not os.path.isabs(p) else p
+        if os.path.exists(p):
+            out.append((os.path.relpath(p, root),
+                        open(p, encoding='utf-8').read()))
+    for p in sorted(glob.glob(os.path.join(root, 'include', 'dwork', '*.h')) +
+                    glob.glob(os.path.join(root, 'port', '*', 'include',
+                                           '**', '*.h'), recursive=True)):
+        text = open(p, encoding='utf-8').read()
+        out.append((os.path.relpath(p, root),
+                    ' '.join(re.findall(r'/\*.*?\*/', text, re.S))))
+    return out
+
+
+def code_chunks(path, text):
+    """Where a Markdown file shows commands: code spans, fenced and
+    indented blocks; a header comment is all command-like."""
+    if not path.endswith('.md'):
+        return [text]
+    chunks = re.findall(r'```.*?\n(.*?)```', text, re.S)
+    body = re.sub(r'```.*?```', '', text, flags=re.S)
+    chunks += re.findall(r'`([^`\n]+)`', body)
+    chunks += re.findall(r'^    (.*)$', body, re.M)
+    return chunks
+
+
+# Meson's own options that the docs may name.
+MESON_BUILTIN = {
+    'prefix', 'libdir', 'bindir', 'includedir', 'datadir', 'mandir',
+    'sysconfdir', 'localstatedir', 'buildtype', 'optimization', 'debug',
+    'werror', 'warning_level', 'default_library', 'backend', 'strip',
+    'unity', 'layout', 'wrap_mode', 'force_fallback_for', 'auto_features',
+    'pkg_config_path', 'cross_file', 'native_file', 'stdsplit', 'errorlogs',
+}
+
+
+def check_names(root, bad):
+    """dwork_*/DWORK_* identifiers, DWORK_E* codes, make targets and Meson
+    options named in the docs exist."""
+    code = set()
+    for rel in tracked(root):
+        # (test-check-docs.py plants names that must not exist)
+        if rel.endswith('.md') or rel.startswith('docs/perf/') or \
+                rel == 'docs/test-check-docs.py':
+            continue
+        try:
+            text = open(os.path.join(root, rel), encoding='utf-8').read()
+        except (UnicodeDecodeError, OSError):
+            continue
+        code |= set(re.findall(r'\b(?:dwork|DWORK)_\w+',
+                               strip_comments(rel, text)))
+    errno_h = os.path.join(root, 'include', 'dwork', 'errno.h')
+    codes = set(re.findall(r'^#define (DWORK_E\w+)',
+                           open(errno_h, encoding='utf-8').read(), re.M))
+    mk = open(os.path.join(root, 'Makefile'), encoding='utf-8').read()
+    targets = set(re.findall(r'^([A-Za-z][\w.-]*)\s*:(?!=)', mk, re.M))
+    for phony in re.findall(r'^\.PHONY:(.*)$', mk, re.M):
+        targets |= set(phony.split())
+    opts = set(re.findall(r"option\(\s*'(\w+)'", open(
+        os.path.join(root, 'meson_options.txt'), encoding='utf-8').read()))
+
+    def meson_option(name):
+        return name in opts or name in MESON_BUILTIN or \
+            name.startswith(('b_', 'c_', 'cpp_'))
+
+    for rel, text in doc_texts(root):
+        seen = set()
+        for m in re.finditer(r'\b(?:dwork|DWORK)_\w+', text):
+            w, nxt = m.group(0), text[m.end():m.end() + 2]
+            # wildcards (dwork_atomic_*), prefixes (DWORK_TRACE_), files
+            if nxt[:1] == '*' or w.endswith('_') or \
+                    re.match(r'\.[A-Za-z]', nxt) or w in seen:
+                continue
+            seen.add(w)
+            if re.match(r'DWORK_E[A-Z]+$', w) and w not in codes:
+                bad.append('%s: names %s, which include/dwork/errno.h does '
+                           'not define' % (rel, w))
+            elif w not in code:
+                bad.append('%s: names %s, which no code of the tree has'
+                           % (rel, w))
+        # "meson option `name`" or "(meson option name)"
+        for m in re.finditer(r'[Mm]eson option (?:`([a-z]\w*)`|([a-z]\w*)[);,])',
+                             text):
+            opt = m.group(1) or m.group(2)
+            if not meson_option(opt):
+                bad.append('%s: names Meson option %s, which '
+                           'meson_options.txt does not have' % (rel, opt))
+        for chunk in code_chunks(rel, text):
+            for m in re.finditer(r'(?:^|[\s;&|(])make((?:\s+[^\s;&|)]+)+)',
+                                 chunk):
+                words = m.group(1).split()
+                if rel.endswith('.h') or words[0].startswith('-'):
+                    continue
+                for w in words:
+                    if '=' in w:
+                        continue
+                    if not re.match(r'^[A-Za-z][\w.-]*$', w):
+                        break
+                    if w not in targets:
+                        bad.append('%s: names `make %s`, but the Makefile '
+                                   'has no target %s' % (rel, w, w))
+                    break
+            for m in re.finditer(r'(?:^|\s)-D(?:dwork:)?([a-z]\w*)=', chunk):
+                if not meson_option(m.group(1)):
+                    bad.append('%s: names -D%s=, which is no Meson option '
+                               '(meson_options.txt)' % (rel, m.group(1)))
 
 
 def main(argv):
@@ -322,6 +473,7 @@ def main(argv):
     check_posix_binaries(root, bad)
     check_model_tables(root, bad)
     check_nmi_hooks(root, bad)
+    check_names(root, bad)
     if argv[1:2] == ['--sizeof']:
         check_sizes(root, argv[2], bad)
     for b in bad:

@@ -6,13 +6,14 @@
 #      install + pkg-config, a C++ consumer, the Meson subproject line
 #      (an installed dwork first, else the subproject), the custom port
 #      with default options, the -nostdinc kernel build, the x86-64
-#      bare-metal link, and the Cortex-M4 image (no .got).
+#      bare-metal link, and the Cortex-M4 image (no .got); and man opens
+#      the installed page of every public function.
 #   2. `make demo` with its output in a log: plain lines, no carriage
 #      return.
 # About 2 minutes on 2 cores (most of it the custom port's test suite).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-./scripts/ensure-deps.sh g++ gcc-arm-none-eabi python3
+./scripts/ensure-deps.sh g++ gcc-arm-none-eabi python3 man-db
 B=build-ci-doc-commands
 rm -rf "$B"
 mkdir -p "$B"

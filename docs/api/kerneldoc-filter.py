@@ -262,6 +262,17 @@ def main(path):
                                                  escape(fields[m.group(1)])))
                 i += 1
                 continue
+            # a field whose __attribute__ goes on the next line: the
+            # comment after the attribute's ';'
+            m = re.match(r'^.*?\*?(\w+)(\[.*\])?\s*$', line.rstrip())
+            nxt = src[i + 1].strip() if i + 1 < len(src) else ''
+            if m and m.group(1) in fields and \
+                    nxt.startswith('__attribute__') and nxt.endswith(';'):
+                out.append(line)
+                out.append('%s /**< %s */\n' % (src[i + 1].rstrip(),
+                                                 escape(fields[m.group(1)])))
+                i += 2
+                continue
         # a trailing comment that goes on over the next lines: join it
         m = re.match(r'^(.*\S.*?)\s*/\*(?!.*\*/)\s*(.*?)\s*$', line)
         if m and not m.group(1).lstrip().startswith(('/*', '*', '#')) \

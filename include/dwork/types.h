@@ -153,6 +153,25 @@ enum { DWORK_LVL_IDLE = 0, DWORK_LVL_SOFTIRQ = 1, DWORK_NR_LVL = 2 };
 
 /**
  * struct dwork_cpu - one CPU's dwork state; storage supplied by the port
+ * @online:     accepting work: set by dwork_cpu_init(), cleared by
+ *              dwork_cpu_dead()
+ * @adopter:    where work goes once the inbox is closed
+ * @inbox:      MPSC LIFO stack of nodes other CPUs fed to this one, or
+ *              DWORK_INBOX_CLOSED once the CPU is dead
+ * @reap:       another CPU wants a scan of the lists (kill, cancel, move)
+ * @nmi:        NMI-safe raises in progress on this CPU
+ * @sirq:       FIFO list of items and softirq tasklets
+ * @idle:       FIFO list of idle tasklets
+ * @running:    the node whose callback runs, per nesting level: compared,
+ *              never followed; read by other CPUs' kill and init
+ * @killed:     per nesting level, the running tasklet killed itself
+ * @in_softirq: a dwork_softirq() pass is running
+ * @adopt:      a dead CPU's lists still to adopt, oldest first
+ *              (dwork_cpu_dead())
+ * @adopt_lifo: that CPU's inbox still to adopt, newest first
+ * @adopt_rev:  the part of that inbox already reversed
+ * @pass_last:  the last softirq-list node of the running pass
+ * @stats:      the counters dwork_cpu_stats() reads
  *
  * The first cache line is read-mostly (online, adopter: written only at
  * hotplug, read by every schedule); the second is written by other CPUs
@@ -162,29 +181,28 @@ enum { DWORK_LVL_IDLE = 0, DWORK_LVL_SOFTIRQ = 1, DWORK_NR_LVL = 2 };
  */
 struct dwork_cpu {
 	/* Read-mostly: written only at hotplug, read by every schedule. */
-	uint32_t online;            /* accepting work: set by init, cleared by dead */
-	uint32_t adopter;           /* where work goes once the inbox is closed */
+	uint32_t online;
+	uint32_t adopter;
 
 	/* Shared: written by remote CPUs, atomically; its own cache line. */
-	struct dwork_node *inbox    /* MPSC LIFO stack, or DWORK_INBOX_CLOSED */
+	struct dwork_node *inbox
 		__attribute__((aligned(DWORK_CACHELINE_BYTES)));
-	uint32_t reap;              /* someone wants a list scan (kill/cancel/move) */
-	uint32_t nmi;               /* NMI-safe raises in progress on this CPU */
+	uint32_t reap;
+	uint32_t nmi;
 
 	/* Owner only. */
-	struct dwork_list sirq /* items + softirq tasklets */
+	struct dwork_list sirq
 		__attribute__((aligned(DWORK_CACHELINE_BYTES)));
-	struct dwork_list idle;     /* idle tasklets */
-	struct dwork_node *running[DWORK_NR_LVL]; /* compared, never followed;
-						     read by other CPUs' kill */
-	bool killed[DWORK_NR_LVL];                /* self-kill during the run */
-	bool in_softirq;            /* a dwork_softirq() pass is running */
+	struct dwork_list idle;
+	struct dwork_node *running[DWORK_NR_LVL];
+	bool killed[DWORK_NR_LVL];
+	bool in_softirq;
 	/* A dead CPU's work still to adopt (dwork_cpu_dead), see engine.c. */
-	struct dwork_node *adopt;      /* its lists, oldest first */
-	struct dwork_node *adopt_lifo; /* its inbox, newest first */
-	struct dwork_node *adopt_rev;  /* the part of that inbox reversed */
-	struct dwork_node *pass_last; /* last sirq node of the running pass */
-	struct dwork_stats stats;   /* counters, see dwork_cpu_stats() */
+	struct dwork_node *adopt;
+	struct dwork_node *adopt_lifo;
+	struct dwork_node *adopt_rev;
+	struct dwork_node *pass_last;
+	struct dwork_stats stats;
 } __attribute__((aligned(DWORK_CACHELINE_BYTES)));
 
 #ifdef __cplusplus

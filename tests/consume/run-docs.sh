@@ -6,6 +6,8 @@
 # shell, from the top of a fresh copy of this tree with app.c (a copy of
 # examples/minimal.c) and app.cpp (tests/headers/cxx_consumer.cpp) there.
 # Then what the commands cannot show themselves:
+#   - man opens the installed page of every function the installed
+#     headers declare;
 #   - the Cortex-M4 image (kernel-m4.elf) has no .got (and the check sees
 #     one in an image built with -fPIC);
 #   - the Meson subproject line, in a project with subprojects/dwork: with
@@ -61,6 +63,24 @@ run_doc() {
 }
 
 run_doc README
+
+# The man pages README.md's install put in /opt/dwork: man opens one per
+# function the installed headers declare.
+man_installed() {
+	local inc=/opt/dwork/include/dwork f n=0
+	while IFS= read -r f; do
+		MANWIDTH=80 man -M /opt/dwork/share/man 3 "$f" 2>/dev/null |
+			grep -q "^ *$f - " || {
+			echo "$name: man 3 $f: no page installed in /opt/dwork" >&2
+			return 1; }
+		n=$((n + 1))
+	done < <(sed -n 's/^[a-z][a-z_ *]*[ *]\(dwork_[a-z0-9_]*\)(.*/\1/p' \
+		"$inc"/*.h "$inc"/port/*/dwork/*.h | sort -u)
+	[ "$n" -gt 0 ] || { echo "$name: no function in $inc" >&2; return 1; }
+	echo "$name: man 3 NAME opens each of the $n installed functions' pages"
+}
+man_installed
+
 run_doc porting
 
 # The Cortex-M4 image: no .got.  The check itself sees one with -fPIC.

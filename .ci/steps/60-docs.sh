@@ -18,17 +18,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./scripts/ensure-deps.sh doxygen graphviz lld python3
 B=build-ci-docs
-failed=""
-# Run one section; remember a failure and go on, so one run shows them all.
-section() {
-	local name="$1"
-	shift
-	echo "--- $name"
-	if ! "$@"; then
-		echo "--- FAILED: $name" >&2
-		failed="$failed; $name"
-	fi
-}
+# shellcheck source=.ci/section.sh
+. .ci/section.sh
 rm -rf "$B"
 mkdir -p "$B"
 
@@ -78,8 +69,4 @@ section "3. consumer projects" tests/consume/run.sh "$B/consume"
 section "4. bare-metal port, freestanding link" baremetal
 section "5. examples under ThreadSanitizer" examples_tsan
 
-if [ -n "$failed" ]; then
-	echo "docs step FAILED:${failed#;}" >&2
-	exit 1
-fi
-echo "--- docs step OK"
+sections_done docs

@@ -18,16 +18,8 @@ B=build-ci-doc-commands
 rm -rf "$B"
 mkdir -p "$B"
 B="$(cd "$B" && pwd)"
-failed=""
-section() {
-	local name="$1"
-	shift
-	echo "--- $name"
-	if ! "$@"; then
-		echo "--- FAILED: $name" >&2
-		failed="$failed; $name"
-	fi
-}
+# shellcheck source=.ci/section.sh
+. .ci/section.sh
 
 demo_log() {
 	make demo DEMO_ARGS=--quick >"$B/demo.log" 2>&1 ||
@@ -43,8 +35,4 @@ demo_log() {
 section "1. the documented commands, verbatim" tests/consume/run-docs.sh "$B/docs"
 section "2. make demo into a log" demo_log
 
-if [ -n "$failed" ]; then
-	echo "doc-commands step FAILED:${failed#;}" >&2
-	exit 1
-fi
-echo "--- doc-commands step OK"
+sections_done doc-commands

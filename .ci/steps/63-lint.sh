@@ -24,16 +24,8 @@ cd "$(dirname "$0")/../.."
 B=build-ci-lint
 rm -rf "$B"
 mkdir -p "$B"
-failed=""
-section() {
-	local name="$1"
-	shift
-	echo "--- $name"
-	if ! "$@"; then
-		echo "--- FAILED: $name" >&2
-		failed="$failed; $name"
-	fi
-}
+# shellcheck source=.ci/section.sh
+. .ci/section.sh
 
 licences() {
 	local f missing=0
@@ -147,8 +139,4 @@ section "3. cppcheck" cppcheck_all
 section "4. sparse, IRQ save/restore context" sparse_core
 section "5. Linux's kernel-doc on the headers" kerneldoc_linux
 
-if [ -n "$failed" ]; then
-	echo "lint step FAILED:${failed#;}" >&2
-	exit 1
-fi
-echo "--- lint step OK"
+sections_done lint

@@ -28,16 +28,8 @@ B=build-ci-packaging
 rm -rf "$B"
 mkdir -p "$B"
 B="$(cd "$B" && pwd)"
-failed=""
-section() {
-	local name="$1"
-	shift
-	echo "--- $name"
-	if ! "$@"; then
-		echo "--- FAILED: $name" >&2
-		failed="$failed; $name"
-	fi
-}
+# shellcheck source=.ci/section.sh
+. .ci/section.sh
 
 version=$(meson introspect --projectinfo meson.build |
 	python3 -c 'import json,sys; print(json.load(sys.stdin)["version"])')
@@ -198,8 +190,4 @@ section "4. bare-metal defaults" bare_metal_default
 section "4b. the types DWORK_TYPES_HEADER must provide" types_list
 section "5. a kernel's own port" tests/consume/run-ports.sh "$B/ports"
 
-if [ -n "$failed" ]; then
-	echo "packaging step FAILED:${failed#;}" >&2
-	exit 1
-fi
-echo "--- packaging step OK"
+sections_done packaging

@@ -10,7 +10,8 @@
 #      the installed page of every public function.
 #   2. `make demo` with its output in a log: plain lines, no carriage
 #      return.
-# About 2 minutes on 2 cores (most of it the custom port's test suite).
+# 3.5 min wall (90 s of CPU) on 2 loaded cores, most of it building and
+# running the custom port's tree with default options.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./scripts/ensure-deps.sh g++ gcc-arm-none-eabi python3 man-db

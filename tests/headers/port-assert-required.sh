@@ -20,6 +20,6 @@ if "$@" -DDWORK_DEBUG_CHECKS=1 2>"$out/err.log"; then
 	echo "FAIL: with DWORK_DEBUG_CHECKS=1 a port without DWORK_PORT_ASSERT compiled"
 	exit 1
 fi
-grep -q 'error: #error.*DWORK_PORT_ASSERT' "$out/err.log" ||
+grep -q 'error:.*DWORK_PORT_ASSERT' "$out/err.log" ||
 	{ cat "$out/err.log"; echo "FAIL: not the #error about DWORK_PORT_ASSERT"; exit 1; }
 echo "with DWORK_DEBUG_CHECKS=1: refused by #error (DWORK_PORT_ASSERT)"

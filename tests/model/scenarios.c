@@ -213,13 +213,12 @@ static void mixed_cpu1(void)
 	op_sched_on(U, 0);
 }
 
+/* FIFO (A before Tsoft) is the FIFO oracle's (sim.c), as everywhere. */
 static void mixed_check(void)
 {
 	if (A->runs != 1 || T->runs != 1 || U->runs != 1)
 		sim_fail("mixed feed: runs A=%d Tidle=%d Tsoft=%d, want 1 each",
 			 A->runs, T->runs, U->runs);
-	else if (A->run_begin[0] > U->run_begin[0])
-		sim_fail("mixed feed: FIFO broken (Tsoft ran before A)");
 }
 
 static const struct scenario feed_mixed = {

@@ -63,7 +63,7 @@ enum cpu_status {
 	ST_SPIN,      /* in cpu_relax, waiting for a shared write */
 	ST_IDLEWAIT,  /* idle loop, waiting for softirq/idle work or its IRQ */
 	ST_WAITCOND,  /* op_cpu_dead waiting for the CPU to stop */
-	ST_STOPPED,   /* went offline (sim_offline) */
+	ST_STOPPED,   /* went offline (sim_offline), or parked */
 };
 
 struct simcpu {
@@ -80,10 +80,20 @@ struct simcpu {
 	bool hold_softirq;
 	bool irq_armed;
 	bool deliver;
+	bool nmi_armed;    /* the scenario's NMI not yet delivered */
+	bool deliver_nmi;
+	bool in_nmi;
+	bool nmi_point;    /* at a point where only an NMI may land */
+	bool halted;       /* sim_offline()/sim_park(): stopped, not in an NMI */
+	bool list_busy;    /* an NMI interrupted a list append or unlink */
+	/* Operations in progress on this CPU, innermost last (IRQs nest). */
+	struct sim_ev *open[8];
+	int nopen;
 	bool adopting;     /* dwork_cpu_dead() of this CPU in progress */
 	bool dead;         /* dwork_cpu_dead() of this CPU done */
 	bool parked;       /* sim_park(): stopped until dwork_cpu_init() */
 	bool died;         /* dwork_cpu_dead() of it ran since it parked */
+	bool ever_dead;    /* dwork_cpu_dead() of it ran in this execution */
 	/* Model of the POSIX runtime's adoption request (port/posix). */
 	uint32_t dead_req; /* 1 + CPU to adopt, or 0 */
 	uint32_t dead_done;
@@ -103,6 +113,7 @@ static struct sobj objs[SIM_MAX_OBJS];
 static int nobjs;
 static struct sim_ev evs[SIM_MAX_EVS];
 static int nevs;
+static unsigned long ev_seq; /* orders the calls and returns of operations */
 
 static unsigned long now;       /* scheduling points so far */
 static unsigned long write_ver; /* shared writes so far */
@@ -136,6 +147,9 @@ static void yield_to_main(void)
 {
 	struct simcpu *c = &cpus[sim_cur];
 
+	/* A list operation interrupted at its list point is over by now. */
+	if (!c->in_nmi && !c->nmi_point)
+		c->list_busy = false;
 	coro_switch(&c->ctx, &main_ctx);
 }
 
@@ -197,12 +211,44 @@ static bool is_local_only(const volatile void *a)
 	return false;
 }
 
+/*
+ * The scenario's NMI on this CPU: at any point, IRQs off or in an IRQ
+ * included, and on a stopped or parked CPU (whose status is ST_RUN while
+ * the handler runs; it stays halted for op_cpu_dead()).
+ */
+static void deliver_nmi(void)
+{
+	struct simcpu *c = &cpus[sim_cur];
+	enum cpu_status saved_status = c->status;
+	enum sim_ctx saved_ctx = c->ctx_kind;
+	bool saved_off = c->irq_off;
+
+	c->deliver_nmi = false;
+	c->nmi_armed = false;
+	if (c->in_nmi)
+		sim_fail("explorer bug: NMI delivered inside an NMI");
+	c->status = ST_RUN;
+	c->in_nmi = true;
+	c->in_irq++;
+	c->irq_off = true;
+	scn->nmi[sim_cur]();
+	c->irq_off = saved_off;
+	c->in_irq--;
+	c->in_nmi = false;
+	c->ctx_kind = saved_ctx;
+	c->status = saved_status;
+}
+
 static void deliver_irq(void)
 {
 	struct simcpu *c = &cpus[sim_cur];
 	enum sim_ctx saved_ctx;
 	bool saved_off;
 
+	if (c->deliver_nmi) {
+		deliver_nmi();
+		return;
+	}
 	if (!c->deliver)
 		return;
 	c->deliver = false;
@@ -294,6 +340,39 @@ void dwork_port_raise_softirq(void)
 		cpus[sim_cur].softirq_pending = true;
 }
 
+/* Xen's raise_softirq(): a set_bit on this CPU's own pending word. */
+void sim_raise_softirq_nmi(void)
+{
+	sim_point(SIM_HOOK, NULL, "raise_softirq_nmi");
+	if (in_coro)
+		cpus[sim_cur].softirq_pending = true;
+}
+
+/*
+ * The middle of a list append or unlink (dwork_port_list_point()): an NMI
+ * may land here.  Only that: no other CPU runs at this point (it would
+ * only duplicate the schedules of the accesses around it).
+ */
+void sim_nmi_point(void)
+{
+	struct simcpu *c;
+
+	if (!in_coro)
+		return;
+	c = &cpus[sim_cur];
+	if (!c->nmi_armed || c->in_nmi)
+		return;
+	ring[now % RING].step = now;
+	ring[now % RING].cpu = sim_cur;
+	ring[now % RING].what = "list point";
+	ring[now % RING].irq = c->in_irq != 0;
+	c->nmi_point = true;
+	c->list_busy = true;
+	yield_to_main();
+	c->nmi_point = false;
+	deliver_irq();
+}
+
 void dwork_port_raise_softirq_on(unsigned int cpu)
 {
 	sim_point(SIM_HOOK, NULL, "raise_softirq_on");
@@ -362,6 +441,7 @@ static void rt_adopt_pending(void)
 		cpus[d - 1].adopting = false;
 		cpus[d - 1].dead = true;
 		cpus[d - 1].died = true;
+		cpus[d - 1].ever_dead = true;
 		sim_point(SIM_STORE, &c->dead_done, "store dead_done");
 		c->dead_done = 1;
 		write_ver++;
@@ -470,7 +550,7 @@ static void callback_common(struct sobj *o)
 {
 	struct simcpu *c = &cpus[sim_cur];
 	enum sim_ctx want = o->type == OBJ_TIDLE ? CTX_IDLE : CTX_SOFTIRQ;
-	int run = o->runs;
+	int run = o->runs, life = o->life;
 
 	if (o->poisoned)
 		sim_fail("callback of freed object %s ran", o->name);
@@ -493,7 +573,7 @@ static void callback_common(struct sobj *o)
 	if (o->body)
 		o->body(o, run);
 	c->cb_depth--;
-	if (!o->poisoned)
+	if (!o->poisoned && o->life == life)
 		o->running = 0;
 }
 
@@ -555,8 +635,76 @@ static struct sim_ev *ev_begin(enum sim_ev_type type, struct sobj *o)
 	e->cpu = (int)sim_cur;
 	e->target = -1;
 	e->tb = now;
+	e->open_seq = ++ev_seq;
 	e->in_irq = cpus[sim_cur].in_irq != 0;
+	e->life = o ? o->life : 0;
+	if (in_coro) {
+		struct simcpu *c = &cpus[sim_cur];
+
+		if (c->nopen >= (int)(sizeof(c->open) / sizeof(c->open[0])))
+			sim_fail("operations nested too deep");
+		c->open[c->nopen++] = e;
+	}
 	return e;
+}
+
+/* The operation @e returned. */
+static void ev_close(struct sim_ev *e)
+{
+	struct simcpu *c = &cpus[sim_cur];
+
+	e->te = now;
+	e->close_seq = ++ev_seq;
+	if (in_coro && c->nopen && c->open[c->nopen - 1] == e)
+		c->nopen--;
+	else if (in_coro)
+		sim_fail("explorer bug: operations closed out of order");
+}
+
+/*
+ * A write to memory that may be a node's state word, by the calling CPU
+ * (after the access).  Records, for the FIFO oracle and the claims:
+ * PEND set by an operation of this CPU (it queued a run), the TARGET of a
+ * pending run moved (re-target), and RUN set by an RMW (a claim).
+ */
+void sim_state_written(const volatile void *addr)
+{
+	struct sobj *o = NULL;
+	struct sim_ev *e = NULL;
+	uint32_t old, nw;
+	int i;
+
+	for (i = 0; i < nobjs; i++)
+		if (addr == &objs[i].u.it.node.state)
+			o = &objs[i];
+	if (!o || o->poisoned)
+		return;
+	old = o->seen_state;
+	nw = __atomic_load_n(&o->u.it.node.state, __ATOMIC_SEQ_CST);
+	o->seen_state = nw;
+	if (!in_coro || old == nw)
+		return;
+	if (cpus[sim_cur].nopen)
+		e = cpus[sim_cur].open[cpus[sim_cur].nopen - 1];
+	if (e && e->o != o)
+		e = NULL;
+	if (e && e->type == EV_SCHED && !(old & DWORK_ST_PEND) &&
+	    (nw & DWORK_ST_PEND) && !e->queued) {
+		e->queued = true;
+		e->q_step = now;
+		e->q_running = (old & DWORK_ST_RUN) != 0;
+		e->q_tgt = (int)DWORK_ST_TGT(nw);
+	} else if (e && e->type == EV_SCHED && (old & DWORK_ST_PEND) &&
+		   (nw & DWORK_ST_PEND) &&
+		   DWORK_ST_TGT(old) != DWORK_ST_TGT(nw)) {
+		e->rt_step = now;
+	}
+	if (!(old & DWORK_ST_RUN) && (nw & DWORK_ST_RUN) &&
+	    !(e && e->type == EV_REINIT) && o->nclaims < SIM_MAX_RUNS) {
+		o->claim_step[o->nclaims] = now;
+		o->claim_cpu[o->nclaims] = (int)sim_cur;
+		o->nclaims++;
+	}
 }
 
 const struct sim_ev *sim_events(int *n)
@@ -582,7 +730,7 @@ static void op_end(struct sim_ev *e)
 {
 	struct simcpu *c = &cpus[sim_cur];
 
-	e->te = now;
+	ev_close(e);
 	if (!c->in_irq && !c->cb_depth)
 		run_softirqs();
 }
@@ -621,6 +769,32 @@ int op_sched(struct sobj *o)
 	return op_sched_on(o, sim_cur);
 }
 
+bool op_raise_nmi(struct sobj *o)
+{
+	struct sim_ev *e = ev_begin(EV_SCHED, o);
+	int r = dwork_item_raise_nmi(&o->u.it);
+
+	e->nmi = true;
+	e->target = (int)sim_cur;
+	e->ret = r;
+	e->accepted = r > 0;
+	op_end(e);
+	return r > 0;
+}
+
+int op_sched_nmi(struct sobj *o)
+{
+	struct sim_ev *e = ev_begin(EV_SCHED, o);
+	int r = dwork_tasklet_schedule_nmi(&o->u.t);
+
+	e->nmi = true;
+	e->target = (int)sim_cur;
+	e->ret = r;
+	e->accepted = r == 0;
+	op_end(e);
+	return r;
+}
+
 void op_cancel(struct sobj *o)
 {
 	struct sim_ev *e = ev_begin(EV_CANCEL, o);
@@ -637,7 +811,7 @@ int op_kill(struct sobj *o)
 	int r = dwork_tasklet_kill(&o->u.t);
 
 	e->ret = r;
-	e->te = now;
+	ev_close(e);
 	if (r == 0 && !o->poisoned && !self_kill) {
 		uint32_t s = __atomic_load_n(&o->u.t.node.state,
 					     __ATOMIC_SEQ_CST);
@@ -648,8 +822,8 @@ int op_kill(struct sobj *o)
 							     : "queued");
 	}
 	/* A self-kill is followed by the callback's free: no softirq here. */
-	if (!cpus[sim_cur].cb_depth)
-		op_end(e);
+	if (!cpus[sim_cur].cb_depth && !cpus[sim_cur].in_irq)
+		run_softirqs();
 	return r;
 }
 
@@ -657,10 +831,49 @@ void op_free(struct sobj *o)
 {
 	struct sim_ev *e = ev_begin(EV_FREE, o);
 
+	memcpy(&o->freed_bytes, &o->u, sizeof(o->freed_bytes));
 	memset(&o->u, 0x5a, sizeof(o->u));
 	o->poisoned = true;
 	write_ver++;
-	e->te = now;
+	ev_close(e);
+}
+
+int op_reinit(struct sobj *o)
+{
+	struct simcpu *c = &cpus[sim_cur];
+	bool own = o->running && c->cb_depth && !c->in_irq &&
+		   o->run_cpu[o->runs - 1] == (int)sim_cur;
+	struct sim_ev *e;
+	int r;
+
+	if (o->type == OBJ_DPCI)
+		sim_fail("op_reinit: not for dpci objects");
+	if (!own) {
+		/* A new object (at the recycled address, if freed). */
+		if (o->poisoned)
+			memcpy(&o->u, &o->freed_bytes, sizeof(o->freed_bytes));
+		o->poisoned = false;
+		o->life++;
+		o->running = 0;
+		o->runs = 0;
+		o->nclaims = 0;
+		o->seen_state = __atomic_load_n(&o->u.it.node.state,
+						__ATOMIC_SEQ_CST);
+		write_ver++;
+	} else if (o->poisoned) {
+		sim_fail("op_reinit: %s freed by its own callback, then re-initialised there",
+			 o->name);
+	}
+	e = ev_begin(EV_REINIT, o);
+	if (o->type == OBJ_ITEM)
+		r = dwork_item_init(&o->u.it, item_cb);
+	else
+		r = dwork_tasklet_init(&o->u.t, tasklet_cb, o,
+				       o->type == OBJ_TIDLE ? DWORK_TASKLET_IDLE
+							    : DWORK_TASKLET_SOFTIRQ);
+	e->ret = r;
+	op_end(e);
+	return r;
 }
 
 void op_teardown(struct sobj *o)
@@ -792,7 +1005,7 @@ void sim_wait_until(bool (*cond)(int arg), int arg)
 
 static bool cpu_stopped(int cpu)
 {
-	return cpus[cpu].status == ST_STOPPED;
+	return cpus[cpu].halted;
 }
 
 void op_cpu_dead(unsigned int cpu)
@@ -805,6 +1018,7 @@ void op_cpu_dead(unsigned int cpu)
 	cpus[cpu].adopting = false;
 	cpus[cpu].dead = true;
 	cpus[cpu].died = true;
+	cpus[cpu].ever_dead = true;
 	if (!c->in_irq && !c->cb_depth)
 		run_softirqs();
 }
@@ -826,10 +1040,18 @@ void sim_park(void)
 
 	c->port_online = false;
 	c->parked = true;
+	c->halted = true;
 	c->status = ST_STOPPED;
 	write_ver++;
-	yield_to_main();
+	/* An NMI may still land here (the port delivers it to a parked CPU). */
+	do {
+		yield_to_main();
+		if (!c->deliver_nmi)
+			break;
+		deliver_irq();
+	} while (1);
 	/* Back: the port starts the CPU once dwork_cpu_init() returned. */
+	c->halted = false;
 	c->parked = false;
 	c->died = false;
 	c->status = ST_RUN;
@@ -851,10 +1073,13 @@ void sim_offline(void)
 	struct simcpu *c = &cpus[sim_cur];
 
 	c->port_online = false;
+	c->halted = true;
 	c->status = ST_STOPPED;
 	write_ver++;
-	for (;;)
+	for (;;) {
 		yield_to_main();
+		deliver_irq(); /* only an NMI reaches a stopped CPU */
+	}
 }
 
 /* ------------------------------------------------------------------
@@ -917,6 +1142,14 @@ static bool cpu_enabled(unsigned int i)
 			       DWORK_INBOX_CLOSED;
 	}
 	return false;
+}
+
+/* The NMI: anywhere on a started CPU, stopped or parked included. */
+static bool nmi_deliverable(unsigned int i)
+{
+	struct simcpu *c = &cpus[i];
+
+	return c->nmi_armed && !c->in_nmi && c->status != ST_NEW;
 }
 
 static bool irq_deliverable(unsigned int i)
@@ -1014,8 +1247,10 @@ static void check_step(void)
 	for (i = 0; i < scn->ncpus && !failed; i++) {
 		if (cpus[i].adopting)
 			continue;
-		check_list(i, &sim_dcpu[i].sirq, false, seen);
-		if (!failed)
+		/* Half-way through an append or unlink: checked once done. */
+		if (!cpus[i].list_busy)
+			check_list(i, &sim_dcpu[i].sirq, false, seen);
+		if (!failed && !cpus[i].list_busy)
 			check_list(i, &sim_dcpu[i].idle, true, seen);
 		if (!failed)
 			check_inbox(i, seen);
@@ -1041,7 +1276,7 @@ static void check_obj_final(struct sobj *o)
 	for (i = 0; i < nevs; i++) {
 		const struct sim_ev *e = &evs[i];
 
-		if (e->o != o || e->type != EV_SCHED)
+		if (e->o != o || e->type != EV_SCHED || e->life != o->life)
 			continue;
 		/* An item raise that coalesced (false) still re-targets. */
 		if ((e->accepted || o->type == OBJ_ITEM) &&
@@ -1070,7 +1305,7 @@ static void check_obj_final(struct sobj *o)
 		const struct sim_ev *e = &evs[i];
 		bool cancelled = false, ran = false;
 
-		if (e->o != o)
+		if (e->o != o || e->life != o->life)
 			continue;
 		if (e->type == EV_KILL && e->ret == 0) {
 			for (r = 0; r < o->runs; r++)
@@ -1079,7 +1314,7 @@ static void check_obj_final(struct sobj *o)
 							o->name);
 			for (j = 0; j < nevs; j++)
 				if (evs[j].o == o && evs[j].type == EV_SCHED &&
-				    evs[j].tb > e->te &&
+				    evs[j].life == o->life && evs[j].tb > e->te &&
 				    evs[j].ret != DWORK_ESHUTDOWN)
 					FAIL_RET("%s: schedule after kill returned %d",
 							o->name, evs[j].ret);
@@ -1088,7 +1323,7 @@ static void check_obj_final(struct sobj *o)
 			continue;
 		/* Nothing lost: a run follows unless cancelled since. */
 		for (j = 0; j < nevs; j++)
-			if (evs[j].o == o &&
+			if (evs[j].o == o && evs[j].life == o->life &&
 			    (evs[j].type == EV_CANCEL || evs[j].type == EV_KILL ||
 			     evs[j].type == EV_FREE) &&
 			    evs[j].te >= e->tb)
@@ -1107,7 +1342,7 @@ static void check_obj_final(struct sobj *o)
 		for (i = 0; i < nevs; i++) {
 			const struct sim_ev *e = &evs[i];
 
-			if (e->o != o || e == last)
+			if (e->o != o || e == last || e->life != o->life)
 				continue;
 			if (e->type == EV_SCHED &&
 			    (e->accepted || o->type == OBJ_ITEM) &&
@@ -1116,7 +1351,7 @@ static void check_obj_final(struct sobj *o)
 			if (e->type != EV_SCHED && e->te >= last->tb)
 				unique = false;
 		}
-		if (unique && !cpus[last->target].dead &&
+		if (unique && !cpus[last->target].ever_dead &&
 		    o->run_begin[o->runs - 1] > last->tb &&
 		    o->run_cpu[o->runs - 1] != last->target)
 			sim_fail("%s: last run on CPU %d, newest target %d",
@@ -1170,6 +1405,118 @@ static void check_dpci_final(struct sobj *o)
 	}
 }
 
+/* The first claim of @o's current life after @step, or 0 (index *@k). */
+static unsigned long claim_after(const struct sobj *o, unsigned long step,
+				 int *k)
+{
+	int i;
+
+	for (i = 0; i < o->nclaims; i++)
+		if (o->claim_step[i] > step) {
+			*k = i;
+			return o->claim_step[i];
+		}
+	return 0;
+}
+
+/* Was the run @e queued withdrawn (cancel, kill, free) before @claim? */
+static bool withdrawn(const struct sim_ev *e, unsigned long claim)
+{
+	int i;
+
+	for (i = 0; i < nevs; i++) {
+		const struct sim_ev *x = &evs[i];
+
+		if (x->o == e->o && x->life == e->life &&
+		    (x->type == EV_CANCEL || x->type == EV_KILL ||
+		     x->type == EV_FREE) &&
+		    (!x->te || x->te > e->q_step) && (!claim || x->tb < claim))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The documented carve-outs from FIFO, all in one place (README's FIFO
+ * row; docs/design.md section 8; item.h and tasklet.h).  @e1 queued a run
+ * before @e2 did, from the same CPU, for the same target and list, and
+ * @e2's run was claimed first.  Returns the carve-out that allows it, or
+ * NULL (a FIFO violation).
+ */
+static const char *fifo_carve_out(const struct sim_ev *e1,
+				  const struct sim_ev *e2, unsigned long c1,
+				  unsigned long c2)
+{
+	int i;
+
+	/*
+	 * A rerun owed to a running callback is queued when the callback
+	 * returns, not when it was scheduled (design.md section 8).
+	 */
+	if (e1->q_running)
+		return "rerun queued when the callback returns";
+	/*
+	 * A re-targeted pending run moves at the holding CPU's next pass: a
+	 * later schedule may overtake it (design.md section 8).
+	 */
+	for (i = 0; i < nevs; i++)
+		if (evs[i].o == e1->o && evs[i].life == e1->life &&
+		    evs[i].rt_step > e1->q_step && evs[i].rt_step < c1)
+			return "re-targeted pending run";
+	/*
+	 * Not a carve-out, but no pair: a cancel, kill or free withdrew a
+	 * run, so the claim found serves a later schedule.
+	 */
+	if (withdrawn(e1, c1) || withdrawn(e2, c2))
+		return "run withdrawn (cancel, kill or free) before its claim";
+	return NULL;
+}
+
+/*
+ * The FIFO oracle: for every pair of schedules from one source CPU that
+ * both queued a run (each set PEND itself), for the same target CPU and
+ * the same list (items and softirq tasklets share one, idle tasklets have
+ * theirs), of two objects, where the earlier one returned before the
+ * later one was called: the earlier one's run must be claimed first,
+ * unless a carve-out of fifo_carve_out() covers the pair.
+ */
+static void check_fifo(void)
+{
+	int i, j, k1 = 0, k2 = 0;
+	for (i = 0; i < nevs; i++) {
+		const struct sim_ev *e1 = &evs[i];
+		if (e1->type != EV_SCHED || !e1->queued || !e1->close_seq ||
+		    e1->o->type == OBJ_DPCI || e1->life != e1->o->life)
+			continue;
+		for (j = 0; j < nevs; j++) {
+			const struct sim_ev *e2 = &evs[j];
+			unsigned long c1, c2;
+			const char *why;
+			if (e2->type != EV_SCHED || !e2->queued ||
+			    e2->o == e1->o || e2->o->type == OBJ_DPCI ||
+			    e2->life != e2->o->life || e2->cpu != e1->cpu ||
+			    e2->open_seq < e1->close_seq ||
+			    e2->q_tgt != e1->q_tgt ||
+			    (e1->o->type == OBJ_TIDLE) !=
+				    (e2->o->type == OBJ_TIDLE))
+				continue;
+			c1 = claim_after(e1->o, e1->q_step, &k1);
+			c2 = claim_after(e2->o, e2->q_step, &k2);
+			if (!c1 || !c2 || c1 < c2)
+				continue;
+			why = fifo_carve_out(e1, e2, c1, c2);
+			if (!why)
+				FAIL_RET("FIFO: %s%s (step %lu, CPU %d -> %d) queued a run before %s%s (step %lu), but %s was claimed first (step %lu on CPU %d; %s at step %lu on CPU %d)",
+					 e1->o->name, e1->nmi ? " (NMI-safe)" : "",
+					 e1->tb, e1->cpu, e1->q_tgt,
+					 e2->o->name, e2->nmi ? " (NMI-safe)" : "",
+					 e2->tb, e2->o->name, c2,
+					 e2->o->claim_cpu[k2], e1->o->name, c1,
+					 e1->o->claim_cpu[k1]);
+		}
+	}
+}
+
 static void check_final(void)
 {
 	unsigned int i;
@@ -1180,7 +1527,7 @@ static void check_final(void)
 		struct dwork_node *in = __atomic_load_n(&d->inbox,
 							__ATOMIC_SEQ_CST);
 
-		if (cpus[i].status == ST_STOPPED && !cpus[i].dead)
+		if (cpus[i].halted && !cpus[i].dead)
 			continue;
 		if (d->sirq.head || d->idle.head)
 			sim_fail("work left on CPU %u's lists at the end", i);
@@ -1210,6 +1557,8 @@ static void check_final(void)
 		if (doms[k].refcnt != 1)
 			sim_fail("domain %s: %d references at the end, want 1 (the scenario's)",
 				 doms[k].name, doms[k].refcnt);
+	if (!failed)
+		check_fifo();
 	if (!failed && scn->check)
 		scn->check();
 }
@@ -1221,6 +1570,7 @@ static void check_final(void)
 struct opt {
 	unsigned int cpu;
 	bool irq;
+	bool nmi;
 	bool preempt;
 };
 
@@ -1257,6 +1607,7 @@ static void reset(void)
 	memset(doms, 0, sizeof(doms));
 	ndoms = 0;
 	nevs = 0;
+	ev_seq = 0;
 	now = 0;
 	write_ver = 0;
 	failed = false;
@@ -1270,6 +1621,7 @@ static void reset(void)
 		cpus[i].port_online = true;
 		cpus[i].spin_ver = ~0ul;
 		cpus[i].irq_armed = scn->irq[i] != NULL;
+		cpus[i].nmi_armed = scn->nmi[i] != NULL;
 		dwork_cpu_init(i);
 		coro_make(&cpus[i].ctx, stacks[i], STACK_BYTES, cpu_entry);
 	}
@@ -1281,7 +1633,7 @@ static int execute(void)
 
 	reset();
 	for (;;) {
-		struct opt opts[2 * SIM_MAX_CPUS];
+		struct opt opts[3 * SIM_MAX_CPUS];
 		bool cur_en = cur < scn->ncpus && cpu_enabled(cur);
 		unsigned int i;
 		int n = 0, pick;
@@ -1290,18 +1642,30 @@ static int execute(void)
 			sim_fail("livelock: more than %d steps", MAX_STEPS);
 			return -1;
 		}
+		if (cur < scn->ncpus && cpus[cur].nmi_point) {
+			/* A list point: go on, or take the NMI right here. */
+			opts[n++] = (struct opt){ cur, false, false, false };
+			if (nmi_deliverable(cur))
+				opts[n++] = (struct opt){ cur, false, true,
+							  false };
+			goto chosen;
+		}
 		if (cur_en)
-			opts[n++] = (struct opt){ cur, false, false };
+			opts[n++] = (struct opt){ cur, false, false, false };
 		for (i = 0; i < scn->ncpus; i++)
 			if (i != cur && cpu_enabled(i) &&
 			    (!cur_en || preempts < bound))
-				opts[n++] = (struct opt){ i, false, cur_en };
+				opts[n++] = (struct opt){ i, false, false,
+							  cur_en };
 		for (i = 0; i < scn->ncpus; i++) {
 			bool pre = cur_en && i != cur;
 
 			if (irq_deliverable(i) && (!pre || preempts < bound))
-				opts[n++] = (struct opt){ i, true, pre };
+				opts[n++] = (struct opt){ i, true, false, pre };
+			if (nmi_deliverable(i) && (!pre || preempts < bound))
+				opts[n++] = (struct opt){ i, false, true, pre };
 		}
+chosen:
 		if (!n) {
 			for (i = 0; i < scn->ncpus; i++)
 				if (cpus[i].status == ST_SPIN ||
@@ -1322,6 +1686,8 @@ static int execute(void)
 		cur = opts[pick].cpu;
 		if (opts[pick].irq)
 			cpus[cur].deliver = true;
+		if (opts[pick].nmi)
+			cpus[cur].deliver_nmi = true;
 		now++;
 		sim_cur = cur;
 		in_coro = true;

@@ -6,7 +6,10 @@
  * port's helper, and the domains these hold references on), one
  * task-context program per virtual CPU, optionally one interrupt handler
  * per CPU (delivered exactly once, at any point where that CPU has IRQs
- * enabled) and extra final checks.  The explorer (sim.c) runs the scenario under every
+ * enabled), optionally one NMI handler per CPU (delivered exactly once, at
+ * any point of that CPU: IRQs off, inside an IRQ, in the middle of a list
+ * append or unlink, and while the CPU is stopped or parked and another
+ * CPU runs dwork_cpu_dead() on it) and extra final checks.  The explorer (sim.c) runs the scenario under every
  * schedule within its preemption bound and checks the invariants after
  * every step and at the end of each execution.
  */
@@ -42,6 +45,21 @@ struct sobj {
 	int running;
 	int runs;
 	bool poisoned;
+	/*
+	 * Lives of the memory: op_free() ends one, op_reinit() from another
+	 * context starts the next (a new object at the same address).  Runs,
+	 * claims and events are counted per life; @running is the running
+	 * callback of this life (an older life's callback may still finish).
+	 */
+	int life;
+	union {
+		struct dwork_item it;
+		struct dwork_tasklet t;
+	} freed_bytes;          /* what a slab hands back on reuse */
+	uint32_t seen_state;    /* the state word after its last write */
+	int nclaims;            /* claims (!RUN -> RUN) of this life */
+	unsigned long claim_step[SIM_MAX_RUNS];
+	int claim_cpu[SIM_MAX_RUNS];
 	int run_cpu[SIM_MAX_RUNS];
 	unsigned long run_begin[SIM_MAX_RUNS];
 	/*
@@ -56,7 +74,7 @@ struct sobj {
 };
 
 enum sim_ev_type { EV_SCHED, EV_CANCEL, EV_KILL, EV_FREE, EV_DPCI_RAISE,
-		   EV_DPCI_RESET };
+		   EV_DPCI_RESET, EV_REINIT };
 
 struct sim_ev {
 	enum sim_ev_type type;
@@ -64,10 +82,24 @@ struct sim_ev {
 	int cpu;              /* CPU that made the call */
 	int target;           /* EV_SCHED: requested CPU */
 	unsigned long tb, te; /* step counter at call and return */
+	unsigned long open_seq, close_seq; /* order of calls and returns */
 	int ret;
 	bool accepted;        /* EV_SCHED: queued a run / returned 0 */
 	bool in_irq;
+	bool nmi;             /* EV_SCHED: an NMI-safe raise */
+	int life;             /* the object's life at the call */
 	struct domain *dom;   /* EV_DPCI_RAISE: the domain raised for */
+	/*
+	 * EV_SCHED, seen on the state word by sim.c: this call's own write
+	 * that set PEND (it queued a run): when, whether RUN was set then
+	 * (a rerun, queued when the callback returns), the target it wrote;
+	 * and when it moved the TARGET of a run already pending (re-target).
+	 */
+	bool queued;
+	bool q_running;
+	unsigned long q_step;
+	int q_tgt;
+	unsigned long rt_step;
 };
 
 struct scenario {
@@ -78,6 +110,7 @@ struct scenario {
 	void (*setup)(void);         /* declare objects (main context) */
 	void (*prog[SIM_MAX_CPUS])(void);
 	void (*irq[SIM_MAX_CPUS])(void);
+	void (*nmi[SIM_MAX_CPUS])(void);
 	void (*check)(void);         /* extra final checks, may be NULL */
 };
 
@@ -99,6 +132,9 @@ bool op_raise_on(struct sobj *o, unsigned int cpu);
 bool op_raise(struct sobj *o);
 int op_sched_on(struct sobj *o, unsigned int cpu);
 int op_sched(struct sobj *o);
+/* dwork_item_raise_nmi() / dwork_tasklet_schedule_nmi(): this CPU. */
+bool op_raise_nmi(struct sobj *o);
+int op_sched_nmi(struct sobj *o);
 void op_cancel(struct sobj *o);
 int op_kill(struct sobj *o);
 /* Teardown: loop while dwork_item_busy() says EAGAIN, then free @o. */
@@ -109,6 +145,16 @@ void op_dpci_raise(struct sobj *o, struct domain *d);
 void op_dpci_reset(struct sobj *o);
 /* Free @o: any later access to it by dwork is a violation. */
 void op_free(struct sobj *o);
+/*
+ * Initialise @o again (dwork_item_init() / dwork_tasklet_init(), same
+ * callback and kind) and return what init returned.  After op_free() from
+ * any context but @o's own running callback, this is a new object at the
+ * recycled address (the memory holds what the old object left, as a slab
+ * hands it back): a new life, whose runs may overlap the old callback's
+ * end.  From @o's own callback it is the callback's re-init (same life:
+ * never two runs at once).
+ */
+int op_reinit(struct sobj *o);
 /* Wait until @cpu stopped, then dwork_cpu_dead(@cpu) from this CPU. */
 void op_cpu_dead(unsigned int cpu);
 /* Block this CPU until @cond(@arg) holds (a sleeping wait, no spin). */

@@ -638,9 +638,93 @@ static const struct scenario dpci_rebind = {
 	.irq = { dpci_irq0 },
 };
 
+/* --------------------------------------------------------------------
+ * NMI-safe raises on a CPU that is going down (issue: an NMI-safe raise
+ * stranded on the adopter): CPU 1 raises B and stops (the port parks it
+ * and still delivers NMIs to it) while CPU 0 runs dwork_cpu_dead(1); an
+ * NMI on CPU 1 raises A NMI-safe at any point of that, and an NMI on CPU
+ * 0 raises C NMI-safe in the middle of the adoption (IRQs off, half-way
+ * through a list append).  Every raise that returned "queued" runs (CPU
+ * 0 is the only CPU left), B before A (FIFO from CPU 1), and no debug
+ * check fires.
+ */
+static void nmidying_setup(void)
+{
+	A = sim_item("A", NULL);
+	B = sim_item("B", NULL);
+	U = sim_item("C", NULL);
+}
+
+static void nmidying_cpu0(void)
+{
+	op_cpu_dead(1);
+}
+
+static void nmidying_cpu1(void)
+{
+	sim_hold_softirq();
+	op_raise(B);
+	sim_offline();
+}
+
+static void nmidying_nmi0(void)
+{
+	op_raise_nmi(U);
+}
+
+static void nmidying_nmi1(void)
+{
+	op_raise_nmi(A);
+}
+
+static const struct scenario nmi_dying = {
+	.name = "nmi_dying",
+	.lesson = "NMI-safe raise on a CPU going down, and on its adopter",
+	.ncpus = 2,
+	.bound = 3,
+	.setup = nmidying_setup,
+	.prog = { nmidying_cpu0, nmidying_cpu1 },
+	.nmi = { nmidying_nmi0, nmidying_nmi1 },
+};
+
+/*
+ * A CPU that comes back, with nothing else to run: CPU 1 parks (as the
+ * POSIX runtime's cpu_down does), CPU 0 runs dwork_cpu_dead(1) and brings
+ * it back; an NMI on CPU 1 raises A NMI-safe at any point, parked or
+ * running again.  Nothing but the NMI's raise gives CPU 0 work, so a
+ * raise pushed to it during the adoption runs only if dwork_cpu_dead()
+ * raises CPU 0's softirq for it.
+ */
+static void nmipark_setup(void)
+{
+	A = sim_item("A", NULL);
+}
+
+static void nmipark_cpu0(void)
+{
+	op_cpu_dead(1);
+	op_cpu_init(1);
+}
+
+static void nmipark_cpu1(void)
+{
+	sim_park();
+}
+
+static const struct scenario nmi_parked = {
+	.name = "nmi_parked",
+	.lesson = "NMI-safe raise on a parked CPU that comes back",
+	.ncpus = 2,
+	.bound = 5,
+	.setup = nmipark_setup,
+	.prog = { nmipark_cpu0, nmipark_cpu1 },
+	.nmi = { NULL, nmidying_nmi1 },
+};
+
 const struct scenario *const model_scenarios[] = {
 	&cancel_reraise, &cancel_reraise_irq, &raise_running, &offline_feed, &teardown_busy,
 	&feed_mixed, &kill_sched, &self_kill, &retarget_running, &kill_offline,
 	&kill_in_irq_during_dead, &adopt_window, &irq_under_lock,
-	&reonline_chain, &coalesce_local, &dpci_rebind, NULL,
+	&reonline_chain, &coalesce_local, &dpci_rebind, &nmi_dying,
+	&nmi_parked, NULL,
 };

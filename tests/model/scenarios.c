@@ -721,10 +721,109 @@ static const struct scenario nmi_parked = {
 	.nmi = { NULL, nmidying_nmi1 },
 };
 
+/* --------------------------------------------------------------------
+ * Memory reuse after a self-kill: T's callback kills its tasklet, frees
+ * it and goes on running.  Whoever comes first, CPU 1 or an IRQ on CPU 0
+ * (inside the old callback, or after it), initialises a new tasklet in the
+ * same memory (which still holds what the old one left) and schedules it
+ * on its own CPU; the other schedules it too once it is initialised.  The
+ * init returns 0, every schedule of the new tasklet is accepted and runs
+ * (sim.c: nothing lost); the new tasklet may run next to the old
+ * callback's end, never two of its own runs at once.
+ */
+static bool reuse_freed, reuse_claimed, reuse_inited;
+
+static void reuse_body(struct sobj *o, int run)
+{
+	(void)run;
+	if (o->life != 0)
+		return;
+	if (op_kill(o) != 0)
+		sim_fail("self-kill returned nonzero");
+	op_free(o);
+	reuse_freed = true;
+	sim_point(SIM_LOAD, NULL, "old callback goes on");
+}
+
+static void reuse_setup(void)
+{
+	T = sim_tasklet("T", OBJ_TSOFT, reuse_body);
+	reuse_freed = reuse_claimed = reuse_inited = false;
+}
+
+static bool t_freed(int arg)
+{
+	(void)arg;
+	return reuse_freed;
+}
+
+static bool t_inited(int arg)
+{
+	(void)arg;
+	return reuse_inited;
+}
+
+static void reuse_sched(const char *who)
+{
+	int r = op_sched(T);
+
+	if (r != 0)
+		sim_fail("schedule (%s) of the new tasklet at T's address returned %d",
+			 who, r);
+}
+
+/* Initialise the new tasklet here, then schedule it. */
+static void reuse_init_here(const char *who)
+{
+	int r;
+
+	reuse_claimed = true;
+	r = op_reinit(T);
+	if (r != 0)
+		sim_fail("init (%s) of a new tasklet at T's recycled address returned %d",
+			 who, r);
+	reuse_inited = true;
+	reuse_sched(who);
+}
+
+static void reuse_cpu0(void)
+{
+	op_sched(T);
+}
+
+static void reuse_cpu1(void)
+{
+	sim_wait_until(t_freed, 0);
+	if (!reuse_claimed) {
+		reuse_init_here("CPU 1");
+	} else {
+		sim_wait_until(t_inited, 0);
+		reuse_sched("CPU 1");
+	}
+}
+
+static void reuse_irq0(void)
+{
+	if (reuse_freed && !reuse_claimed)
+		reuse_init_here("IRQ on CPU 0");
+	else if (reuse_inited)
+		reuse_sched("IRQ on CPU 0");
+}
+
+static const struct scenario reuse_after_free = {
+	.name = "reuse_after_free",
+	.lesson = "a self-killed, freed tasklet's memory reused at once",
+	.ncpus = 2,
+	.bound = 3,
+	.setup = reuse_setup,
+	.prog = { reuse_cpu0, reuse_cpu1 },
+	.irq = { reuse_irq0 },
+};
+
 const struct scenario *const model_scenarios[] = {
 	&cancel_reraise, &cancel_reraise_irq, &raise_running, &offline_feed, &teardown_busy,
 	&feed_mixed, &kill_sched, &self_kill, &retarget_running, &kill_offline,
 	&kill_in_irq_during_dead, &adopt_window, &irq_under_lock,
 	&reonline_chain, &coalesce_local, &dpci_rebind, &nmi_dying,
-	&nmi_parked, NULL,
+	&nmi_parked, &reuse_after_free, NULL,
 };

@@ -15,6 +15,7 @@ a line (meson's custom_target needs them at configure time).
 The headers stay in the Linux kernel-doc format; this is dwork's own
 filter (it shares no code with the kernel's GPL scripts/kernel-doc).
 """
+import importlib.util
 import os
 import re
 import sys
@@ -29,15 +30,18 @@ INCLUDE = {
 }
 
 
-def comment_lines(block):
-    out = []
-    for k, s in enumerate(block):
-        if k == 0:
-            s = re.sub(r'^\s*/\*\*', '', s)
-        s = re.sub(r'\*/\s*$', '', s)
-        s = re.sub(r'^\s*\* ?', '', s)
-        out.append(s.rstrip())
-    return out
+def _load_filter():
+    """The API reference's kernel-doc filter, for its comment parsing."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                        '..', 'api', 'kerneldoc-filter.py')
+    spec = importlib.util.spec_from_file_location('kerneldoc_filter', path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+# The comment's text lines, decoration stripped (shared with the filter).
+comment_lines = _load_filter().body_lines
 
 
 def declaration(src, i):

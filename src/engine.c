@@ -857,12 +857,18 @@ static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
 		 * implies every check below (an item initialised with a
 		 * callback, INIT, no reserved bit, not DEAD), and a CPU
 		 * running this accepts work (only dwork_cpu_dead(), on
-		 * another CPU once this one is dead, stops that).
+		 * another CPU once this one is dead, stops that).  With
+		 * debug_checks it checks them all (a tasklet passed as an
+		 * item, pending here, is refused, not answered 0); without,
+		 * it adds no instruction.
 		 */
 		flags = dwork_port_irq_save();
 		s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 		if (coalesces_here(s, cpu, self) &&
-		    (!DWORK_DEBUG || node_sane(n, s))) {
+		    (!DWORK_DEBUG ||
+		     (node_sane(n, s) &&
+		      dwork_item_ok(dwork_container_of(n, struct dwork_item,
+						       node))))) {
 			/*
 			 * From no CPU (self >= DWORK_NR_CPUS) only garbage
 			 * reads as pending here (TARGET = QCPU = 4095 is no

@@ -90,9 +90,14 @@ int dwork_item_init(struct dwork_item *it, void (*fn)(struct dwork_item *it));
  * does not keep an NMI out); use dwork_item_raise_nmi().
  * Return: DWORK_QUEUED if this call queued a run; 0 if a run was already
  * pending (absorbed: that run will see this CPU's writes); DWORK_EINVAL
- * if @it is NULL or uninitialised (no callback); DWORK_ENODEV if this CPU
- * is not online in dwork (before dwork_cpu_init(), after dwork_cpu_dead(),
- * or a thread that is no CPU).  On an error nothing is queued.
+ * if @it is NULL or uninitialised (no callback), or not an item (a
+ * tasklet); DWORK_ENODEV if this CPU is not online in dwork (before
+ * dwork_cpu_init(), after dwork_cpu_dead(), or a thread that is no CPU).
+ * On an error nothing is queued.  One exception without debug_checks:
+ * the raise of an object whose state word reads exactly "pending and
+ * queued on this CPU" (the interrupt-storm path) checks nothing else, so
+ * a tasklet or garbage memory that reads so is answered 0; with
+ * debug_checks it is refused with DWORK_EINVAL too.
  */
 int dwork_item_raise(struct dwork_item *it);
 

@@ -300,3 +300,9 @@ mutant M73-reuse-refused-from-irq-on-runner src/engine.c \
 mutant M74-own-level-outer-first src/engine.c \
 	's/^\tif (me->running\[inner\] == n) {$/\tif (0) {/' \
 	'a callback nested in the self-killed callback whose memory it reuses is taken for an interrupted one (its self-kill gets EDEADLK)'
+
+# The item raise's storm path checks every misuse with debug_checks
+# (issue 20, finding 7).
+mutant M75-storm-path-takes-a-tasklet-as-an-item src/engine.c \
+	's/^\t\t      dwork_item_ok(dwork_container_of(n, struct dwork_item,$/\t\t      (1 || dwork_item_ok(dwork_container_of(n, struct dwork_item,/; s/^\t\t\t\t\t\t       node))))) {$/\t\t\t\t\t\t       node)))))) {/' \
+	'with debug_checks a tasklet passed as an item while pending here is answered 0 (already pending), not DWORK_EINVAL'

@@ -75,6 +75,26 @@ static void test_zeroed_item_is_refused(void **state)
 	assert_no_damage();
 }
 
+/*
+ * A tasklet passed as an item while it is pending on this CPU: its state
+ * word reads exactly "pending and queued here", which the item raise's
+ * storm path tests first.  With debug_checks that path too checks that it
+ * is an item: DWORK_EINVAL, not 0 ("already pending"), and nothing
+ * changes.  It was answered 0.
+ */
+static void test_tasklet_passed_as_an_item_while_pending_here_is_refused(
+	void **state)
+{
+	struct dwork_item *as_item = (struct dwork_item *)(void *)&b.tl;
+
+	(void)state;
+	assert_true(dwork_tasklet_is_scheduled(&b.tl));
+	assert_int_equal(dwork_item_raise(as_item), DWORK_EINVAL);
+	assert_int_equal(dwork_item_raise_on(as_item, 0), DWORK_EINVAL);
+	assert_int_equal(tp.asserts, 0);
+	assert_no_damage();
+}
+
 static void test_null_tasklet_is_refused(void **state)
 {
 	(void)state;
@@ -593,6 +613,7 @@ int main(void)
 		T(test_idle_run_with_irqs_off_is_asserted),
 		T(test_cpu_init_out_of_range_is_asserted),
 		T(test_idle_run_from_a_softirq_callback_is_asserted),
+		T(test_tasklet_passed_as_an_item_while_pending_here_is_refused),
 	};
 
 	return cmocka_run_group_tests_name("misuse", tests, NULL, NULL);

@@ -10,8 +10,7 @@
 #      the installed page of every public function.
 #   2. `make demo` with its output in a log: plain lines, no carriage
 #      return.
-# 3.5 min wall (90 s of CPU) on 2 loaded cores, most of it building and
-# running the custom port's tree with default options.
+# About 1 minute on 2 cores (1.5 min with a load of 12).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ./scripts/ensure-deps.sh g++ gcc-arm-none-eabi python3 man-db

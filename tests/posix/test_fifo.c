@@ -30,7 +30,7 @@ static void lane_driver_main(void *p)
 	unsigned int i, s = d->seed;
 
 	for (i = 0; i < NR_LANE_TASKS; i++) {
-		unsigned int r = lane_rnd(&s);
+		unsigned int r = rnd(&s);
 
 		fifo_lane_run(r, (r >> 8) % 3);
 		/* NMIs (to CPU 2 too, up or down) under the lanes' NMIs. */

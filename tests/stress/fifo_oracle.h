@@ -32,6 +32,8 @@
 #include <dwork/dwork.h>
 #include <dwork/posix.h>
 
+#include "stress_common.h"
+
 #define NR_LANES 3
 #define LANE_ITEMS 4
 #define LANE_RECS 16
@@ -94,12 +96,6 @@ static void fifo_fail(const char *fmt, struct rec *r, unsigned int want,
 			 pattern_name[r->pat], r->cpu, want, got);
 }
 
-static unsigned int lane_rnd(unsigned int *s)
-{
-	*s = *s * 1103515245u + 12345u;
-	return (*s >> 8) & 0xffffff;
-}
-
 static void litem_cb(struct dwork_item *it)
 {
 	struct litem *li = (struct litem *)(void *)it;
@@ -134,10 +130,10 @@ static void lane_task(void *arg)
 	struct lane *l = arg;
 	struct rec *r = &l->recs[l->seq % LANE_RECS];
 	unsigned int self = (unsigned int)dwork_posix_this_cpu();
-	unsigned int a = lane_rnd(&l->seed) % LANE_ITEMS;
-	unsigned int b = (a + 1 + lane_rnd(&l->seed) % (LANE_ITEMS - 1)) % LANE_ITEMS;
+	unsigned int a = rnd(&l->seed) % LANE_ITEMS;
+	unsigned int b = (a + 1 + rnd(&l->seed) % (LANE_ITEMS - 1)) % LANE_ITEMS;
 	struct litem *A = &l->items[a], *B = &l->items[b];
-	enum pattern pat = (enum pattern)(lane_rnd(&l->seed) % NR_PATTERNS);
+	enum pattern pat = (enum pattern)(rnd(&l->seed) % NR_PATTERNS);
 
 	/* Idle items only (so each raise queues its own run), a free record. */
 	if (dwork_item_busy(&A->it) || dwork_item_busy(&B->it) ||

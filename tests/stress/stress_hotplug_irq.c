@@ -37,6 +37,8 @@
 #include <dwork/dwork.h>
 #include <dwork/posix.h>
 
+#include "stress_common.h"
+
 #define NR_STATIC 16 /* tasklets, both kinds, killed from IRQ and re-inited */
 #define NR_HEAP   8  /* heap tasklets, killed and freed */
 #define NR_DRIVERS 3
@@ -67,20 +69,6 @@ static atomic_ulong overlaps, excess, irq_kills, irq_kill_deadlk, frees,
 	hotplugs, downs_cpu0, chain_downs, vcpu_posts, scheds, accepted_all;
 static atomic_int stop_flag;
 static atomic_uint cpu_is_up[DWORK_NR_CPUS];
-
-static void atomic_max(atomic_ulong *p, unsigned long v)
-{
-	unsigned long cur = atomic_load(p);
-
-	while (cur < v && !atomic_compare_exchange_weak(p, &cur, v))
-		;
-}
-
-static unsigned int rnd(unsigned int *s)
-{
-	*s = *s * 1103515245u + 12345u;
-	return (*s >> 8) & 0xffffff;
-}
 
 static void body(void *data)
 {
@@ -261,12 +249,7 @@ static void recycle(unsigned int k, unsigned int seed, bool wait)
 
 static unsigned int online_cpu(unsigned int *seed)
 {
-	unsigned int i, c = rnd(seed) % nr_cpus;
-
-	for (i = 0; i < nr_cpus; i++, c = (c + 1) % nr_cpus)
-		if (atomic_load(&cpu_is_up[c]))
-			return c;
-	return 0;
+	return stress_online_cpu(cpu_is_up, nr_cpus, seed);
 }
 
 /* Task context on a vCPU: schedules, IRQs posted from here, a recycle. */
@@ -315,11 +298,7 @@ static void *driver(void *arg)
 
 static unsigned int nr_up(void)
 {
-	unsigned int c, n = 0;
-
-	for (c = 0; c < nr_cpus; c++)
-		n += atomic_load(&cpu_is_up[c]);
-	return n;
+	return stress_nr_up(cpu_is_up, nr_cpus);
 }
 
 /*
@@ -376,50 +355,14 @@ static void *hotplugger(void *arg)
 	return NULL;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static atomic_int finished;
-
-static void *watchdog(void *arg)
-{
-	double limit = *(double *)arg, t0 = now();
-
-	while (!atomic_load(&finished)) {
-		if (now() - t0 > limit) {
-			fprintf(stderr,
-				"DEADLOCK: the run did not wind down within %.0f s\n",
-				limit);
-			_exit(2);
-		}
-		usleep(100000);
-	}
-	return NULL;
-}
-
 int main(int argc, char **argv)
 {
-	double secs = 5, t0, wd;
-	const char *env = getenv("DWORK_STRESS_SECONDS");
+	double secs = 5, t0;
 	unsigned int seed = 4242, i, fails = 0;
-	pthread_t th[NR_DRIVERS + 1], wdt;
+	pthread_t th[NR_DRIVERS + 1];
+	struct stress_watchdog wdog;
 
-	nr_cpus = 4;
-	if (argc > 1)
-		secs = atof(argv[1]);
-	if (env)
-		secs = atof(env);
-	if (argc > 2)
-		nr_cpus = (unsigned int)atoi(argv[2]);
-	if (argc > 3)
-		seed = (unsigned int)strtoul(argv[3], NULL, 0);
-	if (nr_cpus < 2 || nr_cpus > DWORK_NR_CPUS)
-		nr_cpus = 4;
+	stress_args(argc, argv, &secs, &nr_cpus, &seed, 4);
 
 	for (i = 0; i < NR_STATIC; i++) {
 		statics[i].kind = (i & 1) ? DWORK_TASKLET_IDLE
@@ -445,8 +388,8 @@ int main(int argc, char **argv)
 
 	printf("stress_hotplug_irq: %.1f s, %u cpus, seed %u\n", secs, nr_cpus,
 	       seed);
-	wd = secs + 120; /* winding down takes well under a second */
-	pthread_create(&wdt, NULL, watchdog, &wd);
+	/* winding down takes well under a second */
+	stress_watchdog_start(&wdog, secs + 120);
 	t0 = now();
 	for (i = 0; i < NR_DRIVERS; i++)
 		pthread_create(&th[i], NULL, driver,
@@ -499,8 +442,7 @@ int main(int argc, char **argv)
 		fails++;
 	}
 	dwork_posix_stop();
-	atomic_store(&finished, 1);
-	pthread_join(wdt, NULL);
+	stress_watchdog_stop(&wdog);
 	for (i = 0; i < NR_HEAP; i++)
 		free(atomic_load(&heap[i]));
 	printf("schedules %lu (accepted %lu); IRQ kills %lu (EDEADLK %lu); "

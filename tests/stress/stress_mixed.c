@@ -29,6 +29,8 @@
 #include <dwork/dwork.h>
 #include <dwork/posix.h>
 
+#include "stress_common.h"
+
 #define NR_TASKLETS 24
 #define NR_ITEMS    16
 #define NR_OBJS     (NR_TASKLETS + NR_ITEMS)
@@ -56,14 +58,6 @@ static atomic_ulong overlaps, excess, refused_enodev, kills, cancels,
 static atomic_int stop_flag;
 static atomic_uint cpu_is_up[DWORK_NR_CPUS];
 
-static void atomic_max(atomic_ulong *p, unsigned long v)
-{
-	unsigned long cur = atomic_load(p);
-
-	while (cur < v && !atomic_compare_exchange_weak(p, &cur, v))
-		;
-}
-
 static void body(struct obj *o)
 {
 	unsigned long seen = atomic_load(&o->ticket);
@@ -86,12 +80,6 @@ static void tasklet_fn(void *data)
 static void item_fn(struct dwork_item *it)
 {
 	body((struct obj *)((char *)it - offsetof(struct obj, it)));
-}
-
-static unsigned int rnd(unsigned int *s)
-{
-	*s = *s * 1103515245u + 12345u;
-	return (*s >> 8) & 0xffffff;
 }
 
 /* Schedule object @o on @cpu from any context; async-signal-safe. */
@@ -203,22 +191,9 @@ static void task_teardown(void *arg)
 	teardown(arg);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static unsigned int online_cpu(unsigned int *seed)
 {
-	unsigned int i, c = rnd(seed) % nr_cpus;
-
-	for (i = 0; i < nr_cpus; i++, c = (c + 1) % nr_cpus)
-		if (atomic_load(&cpu_is_up[c]))
-			return c;
-	return 0;
+	return stress_online_cpu(cpu_is_up, nr_cpus, seed);
 }
 
 static void *driver(void *arg)
@@ -283,22 +258,11 @@ static void *hotplugger(void *arg)
 int main(int argc, char **argv)
 {
 	double secs = 5, t0;
-	const char *env = getenv("DWORK_STRESS_SECONDS");
 	unsigned int seed = 12345, i, fails = 0;
 	unsigned long total_runs = 0, total_acc = 0;
 	pthread_t th[NR_DRIVERS + 1];
 
-	nr_cpus = 3;
-	if (argc > 1)
-		secs = atof(argv[1]);
-	if (env)
-		secs = atof(env);
-	if (argc > 2)
-		nr_cpus = (unsigned int)atoi(argv[2]);
-	if (argc > 3)
-		seed = (unsigned int)strtoul(argv[3], NULL, 0);
-	if (nr_cpus < 2 || nr_cpus > DWORK_NR_CPUS)
-		nr_cpus = 3;
+	stress_args(argc, argv, &secs, &nr_cpus, &seed, 3);
 
 	for (i = 0; i < NR_OBJS; i++) {
 		struct obj *o = &objs[i];

@@ -47,6 +47,8 @@
 #include <dwork/dwork.h>
 #include <dwork/posix.h>
 
+#include "stress_common.h"
+
 #include "fifo_oracle.h"
 
 #define NR_NITEMS 8   /* raised from NMIs and IRQs */
@@ -61,20 +63,6 @@ static atomic_uint cpu_is_up[DWORK_NR_CPUS];
 static atomic_ulong overlaps, nmis_sent, nmis_offline, nmi_raises,
 	nmi_refused, irq_raises, hotplugs, reuses, reuse_refused,
 	reuse_sched_refused, lost_nmi_sched, cancel_reraises;
-
-static unsigned int rnd(unsigned int *s)
-{
-	*s = *s * 1103515245u + 12345u;
-	return (*s >> 8) & 0xffffff;
-}
-
-static void atomic_max(atomic_ulong *p, unsigned long v)
-{
-	unsigned long cur = atomic_load(p);
-
-	while (cur < v && !atomic_compare_exchange_weak(p, &cur, v))
-		;
-}
 
 /* ------------------------------------------------------------------ */
 /* Items and tasklets raised from NMIs (any CPU, online or not) and IRQs. */
@@ -295,12 +283,7 @@ static void block_cb(void *data)
 
 static unsigned int online_cpu(unsigned int *seed)
 {
-	unsigned int i, c = rnd(seed) % nr_cpus;
-
-	for (i = 0; i < nr_cpus; i++, c = (c + 1) % nr_cpus)
-		if (atomic_load(&cpu_is_up[c]))
-			return c;
-	return 0;
+	return stress_online_cpu(cpu_is_up, nr_cpus, seed);
 }
 
 /* Initialise a new tasklet in @b's memory and schedule it; host thread. */
@@ -399,11 +382,7 @@ static void *nmi_thread(void *arg)
 
 static unsigned int nr_up(void)
 {
-	unsigned int c, n = 0;
-
-	for (c = 0; c < nr_cpus; c++)
-		n += atomic_load(&cpu_is_up[c]);
-	return n;
+	return stress_nr_up(cpu_is_up, nr_cpus);
 }
 
 static void *hotplugger(void *arg)
@@ -436,52 +415,16 @@ static void *hotplugger(void *arg)
 	return NULL;
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static atomic_int finished;
-
-static void *watchdog(void *arg)
-{
-	double limit = *(double *)arg, t0 = now();
-
-	while (!atomic_load(&finished)) {
-		if (now() - t0 > limit) {
-			fprintf(stderr,
-				"DEADLOCK: the run did not wind down within %.0f s\n",
-				limit);
-			_exit(2);
-		}
-		usleep(100000);
-	}
-	return NULL;
-}
-
 #define NR_THREADS 6
 
 int main(int argc, char **argv)
 {
-	double secs = 5, t0, wd;
-	const char *env = getenv("DWORK_STRESS_SECONDS");
+	double secs = 5, t0;
 	unsigned int seed = 2020, i, fails = 0;
-	pthread_t th[NR_THREADS], wdt;
+	pthread_t th[NR_THREADS];
+	struct stress_watchdog wdog;
 
-	nr_cpus = 4;
-	if (argc > 1)
-		secs = atof(argv[1]);
-	if (env)
-		secs = atof(env);
-	if (argc > 2)
-		nr_cpus = (unsigned int)atoi(argv[2]);
-	if (argc > 3)
-		seed = (unsigned int)strtoul(argv[3], NULL, 0);
-	if (nr_cpus < 2 || nr_cpus > DWORK_NR_CPUS)
-		nr_cpus = 4;
+	stress_args(argc, argv, &secs, &nr_cpus, &seed, 4);
 
 	for (i = 0; i < NR_NITEMS; i++)
 		dwork_item_init(&nitems[i].it, nitem_cb);
@@ -509,8 +452,8 @@ int main(int argc, char **argv)
 
 	printf("stress_nmi_reuse_fifo: %.1f s, %u cpus, seed %u\n", secs,
 	       nr_cpus, seed);
-	wd = secs + 120; /* winding down takes well under a second */
-	pthread_create(&wdt, NULL, watchdog, &wd);
+	/* winding down takes well under a second */
+	stress_watchdog_start(&wdog, secs + 120);
 	t0 = now();
 	pthread_create(&th[0], NULL, driver, (void *)(uintptr_t)(seed + 1));
 	pthread_create(&th[1], NULL, driver, (void *)(uintptr_t)(seed + 2));
@@ -594,8 +537,7 @@ int main(int argc, char **argv)
 		fails++;
 	}
 	dwork_posix_stop();
-	atomic_store(&finished, 1);
-	pthread_join(wdt, NULL);
+	stress_watchdog_stop(&wdog);
 	printf("NMIs %lu (%lu to offline CPUs), NMI-safe raises %lu accepted, "
 	       "%lu refused; IRQ raises %lu; hotplug ops %lu; memory reuses "
 	       "%lu; cancel+re-raise %lu; lane tasks %lu\n",

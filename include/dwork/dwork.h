@@ -15,4 +15,13 @@
 #include <dwork/tasklet.h>
 #include <dwork/version.h>
 
+/* Declares nothing itself; every header it includes has the guards. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+
 #endif /* DWORK_DWORK_H */

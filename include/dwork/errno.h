@@ -9,6 +9,11 @@
 #ifndef DWORK_ERRNO_H
 #define DWORK_ERRNO_H
 
+/* Macros only; the guards keep it so for C++ if that changes. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define DWORK_EINVAL    (-22) /* bad argument or uninitialised object */
 #define DWORK_EAGAIN    (-11) /* still pending or running: try again later */
 #define DWORK_EBUSY     (-16) /* resource busy */
@@ -16,5 +21,9 @@
 #define DWORK_ENODEV    (-19) /* CPU out of range, offline or not initialised */
 #define DWORK_ESHUTDOWN (-108) /* the object was killed */
 #define DWORK_EOPNOTSUPP (-95) /* the port does not support this call */
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* DWORK_ERRNO_H */

@@ -12,6 +12,11 @@
 #ifndef DWORK_VERSION_H
 #define DWORK_VERSION_H
 
+/* Macros only; the guards keep it so for C++ if that changes. */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 #define DWORK_VERSION_MAJOR 0          /* major version */
 #define DWORK_VERSION_MINOR 4          /* minor version, 0 to 255 */
 #define DWORK_VERSION_PATCH 0          /* patch version, 0 to 255 */
@@ -31,6 +36,10 @@
 
 #if DWORK_VERSION_MINOR > 255 || DWORK_VERSION_PATCH > 255
 #error "DWORK_VERSION_CODE packs minor and patch into 8 bits each"
+#endif
+
+#ifdef __cplusplus
+}
 #endif
 
 #endif /* DWORK_VERSION_H */

@@ -18,6 +18,7 @@
  */
 #include <xen/cpu.h>
 #include <xen/init.h>
+#include <xen/keyhandler.h>
 #include <xen/lib.h>
 #include <xen/sched.h>
 #include <xen/softirq.h>
@@ -327,3 +328,39 @@ void __init tasklet_subsys_init(void)
 		tasklet_schedule_on_cpu(t, cpu);
 	}
 }
+
+/*
+ * Debug key 'k': dwork's counters per CPU (dwork_cpu_stats()), for an
+ * administrator asking where deferred work ran.  "adopted" counts nodes a
+ * CPU took over from a CPU that went down.  The counters exist only with
+ * CONFIG_PERF_COUNTERS (see <dwork_port.h>).
+ */
+static void cf_check dwork_xen_key(unsigned char key)
+{
+	struct dwork_stats s;
+	unsigned int cpu;
+
+	(void)key;
+	printk("dwork counters (refused schedules: %lu)\n",
+	       __atomic_load_n(&dwork_xen_refused, __ATOMIC_RELAXED));
+	for (cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		if (dwork_cpu_stats(cpu, &s)) {
+			printk("dwork: no counters (CONFIG_PERF_COUNTERS is off)\n");
+			return;
+		}
+		if (!cpu_online(cpu) && !s.raised && !s.run && !s.migrated)
+			continue;
+		printk("dwork CPU%u%s: raised %lu coalesced %lu run %lu fed %lu "
+		       "adopted %lu requeued %lu forwarded %lu dropped %lu\n",
+		       cpu, cpu_online(cpu) ? "" : " (offline)", s.raised,
+		       s.coalesced, s.run, s.fed, s.migrated, s.requeued,
+		       s.forwarded, s.dropped);
+	}
+}
+
+static int __init cf_check dwork_xen_key_init(void)
+{
+	register_keyhandler('k', dwork_xen_key, "dump dwork counters", 1);
+	return 0;
+}
+__initcall(dwork_xen_key_init);

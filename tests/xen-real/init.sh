@@ -24,6 +24,12 @@
 #                MIB MiB fixed, 16 x KIB KiB churned, MS ms between passes;
 #                0 turns it off.  Every word it finds changed prints
 #                "XC MEMSCAN-FAIL ..." (run.sh counts those lines).
+#   xcmode=pvh   dom0 is PVH (an HVM-type domain: its device interrupts go
+#                through Xen's dpci, see docs/xen.md): instead of the
+#                workload above, pvh_run below (disk and NIC traffic with
+#                interrupts moved between CPUs and CPU 1 taken offline
+#                under I/O); xcops=N is then its number of rounds and
+#                xchp=K takes CPU 1 offline and back every K-th round
 export PATH=/bin:/sbin:/usr/bin:/usr/lib/xen-4.17/bin
 export LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu
 XB=/usr/lib/xen-4.17/bin
@@ -190,6 +196,117 @@ finish_segv() {
 	finish PASS
 }
 
+
+# ---------------------------------------------------------------- PVH ---
+# dom0 is PVH: the AHCI disk (MSI) and the e1000 NIC (INTx, GSI) raise
+# Xen's dpci for every interrupt.  Each round: re-pin dom0's two vCPUs
+# to the two physical CPUs (Xen moves an MSI pirq with its destination
+# vCPU), move the AHCI MSI to the other dom0 vCPU (smp_affinity), run a
+# burst of checksummed O_DIRECT disk I/O and pings of the emulated gateway
+# in the background, and on every xchp-th round take CPU 1 offline and
+# back while the burst runs.  Serial input from run.sh's feeder reaches
+# dom0 as VIRQ_CONSOLE (from Xen's serial interrupt: the HVM event-channel
+# tasklet); dom0 reads it from hvc0.
+pvh_irq() {	# $1: pattern in /proc/interrupts -> the Linux IRQ number
+	awk -v p="$1" '$0 ~ p { sub(":", "", $1); print $1; exit }' /proc/interrupts
+}
+pvh_counts() {	# $1: label; the interrupt lines of the two devices
+	grep -E 'ahci|eth0' /proc/interrupts | sed "s/^/XC IRQS $1 /"
+}
+# One burst: 1 MiB of fresh random data written with O_DIRECT to its own
+# MiB of the disk, read back with O_DIRECT and compared; 10 pings.
+pvh_burst() {	# $1 round; writes its verdict to /tmp/burst.$1
+	slot=$(($1 % 48))
+	r=ok
+	dd if=/dev/urandom of=/tmp/pat.$1 bs=64k count=16 2>/dev/null || r="urandom"
+	dd if=/tmp/pat.$1 of=/dev/sda bs=64k count=16 seek=$((slot * 16)) oflag=direct conv=notrunc,fsync 2>/tmp/dd.$1 || r="write failed: $(cat /tmp/dd.$1)"
+	dd if=/dev/sda of=/tmp/rd.$1 bs=64k count=16 skip=$((slot * 16)) iflag=direct 2>/tmp/dd.$1 || r="read failed: $(cat /tmp/dd.$1)"
+	a=$(md5sum </tmp/pat.$1) b=$(md5sum </tmp/rd.$1)
+	[ "$r" != ok ] || [ "$a" = "$b" ] || r="checksum: wrote ${a%% *} read ${b%% *}"
+	p=$(ping -c 10 -i 0.2 -W 10 10.0.2.2 2>&1)
+	echo "$p" | grep -q '10 packets received' || [ "$r" != ok ] || r="ping: $(echo "$p" | tail -n 2 | tr '\n' ' ')"
+	rm -f /tmp/pat.$1 /tmp/rd.$1 /tmp/dd.$1
+	echo "$r" >/tmp/burst.$1
+}
+pvh_run() {
+	kv=$(uname -r)
+	km=/lib/modules/$kv/kernel
+	for k in drivers/scsi/scsi_common drivers/scsi/scsi_mod drivers/ata/libata \
+		drivers/ata/libahci drivers/ata/ahci crypto/crct10dif_common \
+		crypto/crct10dif_generic lib/crc-t10dif lib/crc64 \
+		crypto/crc64_rocksoft_generic lib/crc64-rocksoft block/t10-pi \
+		drivers/scsi/sd_mod drivers/net/ethernet/intel/e1000/e1000; do
+		insmod "$km/$k.ko" || fail "insmod $k"
+	done
+	i=0
+	while [ ! -b /dev/sda ] && [ $i -lt 120 ]; do sleep 1; i=$((i + 1)); done
+	[ -b /dev/sda ] || fail "no /dev/sda after 120 s (AHCI)"
+	ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 || fail "eth0 setup"
+	ahci=$(pvh_irq ahci) eth=$(pvh_irq eth0)
+	[ -n "$ahci" ] && [ -n "$eth" ] || { cat /proc/interrupts; fail "no ahci or eth0 line in /proc/interrupts"; }
+	echo "XC PVH ahci-irq $ahci eth0-irq $eth rounds $ops_target hotplug-every ${xchp:-2}"
+	# Console input: no echo (it would land in the log), read and counted.
+	stty -F /dev/hvc0 -echo -icanon 2>/dev/null || stty -echo -icanon </dev/hvc0
+	cat /dev/hvc0 >/tmp/conin &
+	cin_pid=$!
+	echo "XC CONIN-START"
+	pvh_counts start
+	run debug-keys "" xl debug-keys k
+	run debug-keys "" xl debug-keys y
+	nhp=0 r=0
+	while [ $r -lt "$ops_target" ]; do
+		c=$((r % 2)) av=$(((r / 2) % 2))
+		run vcpu-pin "" xl vcpu-pin 0 0 $c
+		run vcpu-pin "" xl vcpu-pin 0 1 $((1 - c))
+		run irq-affinity "" sh -c "echo $((av + 1)) >/proc/irq/$ahci/smp_affinity"
+		if [ "$av" = 0 ]; then p=$c; else p=$((1 - c)); fi
+		echo "XC PVH round $r ahci-vcpu $av ahci-pcpu $p"
+		pvh_burst $r &
+		bp=$!
+		if [ $((r % ${xchp:-2})) -eq $((${xchp:-2} - 1)) ]; then
+			# Unpinned first: with a dom0 vCPU pinned to CPU 1 alone,
+			# stock Xen 4.17's debug build can fail "cpu < nr_cpu_ids"
+			# in credit's csched_tick() as CPU 1 goes down.  The vCPU
+			# (and the MSI with it) stays on CPU 1 until it goes.
+			run vcpu-pin "" xl vcpu-pin 0 all all
+			run cpu-offline "CPU 1 offlined successfully" xen-hptool cpu-offline 1
+			nhp=$((nhp + 1))
+			run cpu-online "CPU 1 onlined successfully" xen-hptool cpu-online 1
+			nhp=$((nhp + 1))
+		fi
+		t0=$(now_cs)
+		i=0
+		while kill -0 $bp 2>/dev/null && [ $i -lt "$op_timeout" ]; do sleep 1; i=$((i + 1)); done
+		if kill -0 $bp 2>/dev/null; then
+			pvh_counts stalled
+			xl debug-keys i
+			fail "io-burst: round $r: no result after ${op_timeout}s"
+		fi
+		wait $bp
+		b=$(cat /tmp/burst.$r 2>/dev/null)
+		[ "$b" = ok ] || fail "io-burst: round $r: ${b:-no verdict}"
+		nops=$((nops + 1))
+		echo "XC op io-burst $(($(now_cs) - t0))"
+		r=$((r + 1))
+	done
+	echo "XC CONIN-STOP"
+	sleep 1
+	kill $cin_pid
+	echo "XC CONIN bytes=$(wc -c </tmp/conin)"
+	pvh_counts end
+	run debug-keys "" xl debug-keys k
+	run debug-keys "" xl debug-keys y
+	sleep 1	# let the last interrupts settle before the in-flight check
+	echo "XC KEYI-BEGIN"
+	run debug-keys "" xl debug-keys i
+	echo "XC KEYI-END"
+	n=$(xl info | sed -n 's/^nr_cpus *: *//p')
+	[ "$n" = "$pcpus" ] || fail "after hotplug: nr_cpus $n, expected $pcpus"
+	memscan_stop
+	echo "XC PASS ops=$nops hotplug=$nhp"
+	finish PASS
+}
+
 echo "XC START xcops=$ops_target xctimeout=$op_timeout"
 m=/lib/modules/$(uname -r)/kernel/drivers/xen
 for k in xen-evtchn xen-privcmd xenfs/xenfs xen-gntdev xen-gntalloc; do
@@ -210,6 +327,7 @@ echo "XC pcpus=$pcpus dom0-vcpus=$ncpu"
 # xcsegv=N: only the short-process check (segv_run below), N rounds with
 # CPUs 1..last offline, then xcsegvon=M (default N) with every CPU online.
 memscan_start
+[ "${xcmode:-pv}" != pvh ] || pvh_run
 if [ -n "${xcsegv:-}" ]; then
 	segv_run "$xcsegv" "${xcsegvon:-$xcsegv}"
 	finish_segv

@@ -88,11 +88,15 @@ mkdir -p "$B"
 B=$(cd "$B" && pwd)
 
 OPS=${XEN_CHECK_OPS:-60}
-BUILDS=${XEN_CHECK_BUILDS:-stock-release dwork-release stock-debug dwork-debug dwork-dpci-debug}
+BUILDS=${XEN_CHECK_BUILDS:-stock-release stock-debug dwork-dpci-release dwork-dpci-debug}
 BUILD_ONLY=${XEN_CHECK_BUILD_ONLY:-}
 RUNS=${XEN_CHECK_RUNS:-1}
 MUT=${XEN_CHECK_MUTATION:-}
 SEGV=${XEN_CHECK_SEGV:-}
+MODES=${XEN_CHECK_MODES:-pv pvh}
+PVH_OPS=${XEN_CHECK_PVH_OPS:-16}
+PVH_HP=${XEN_CHECK_PVH_HP:-2}
+PVH_ACCEL=${XEN_CHECK_PVH_ACCEL:-tcg,thread=multi}
 SEGV_OPEN=${XEN_CHECK_SEGV_OPEN-$BUILDS}
 open_segv=
 # The selftest's lines that fail a run at once (watch_log() and boot()).
@@ -194,11 +198,60 @@ get_source() {
 }
 
 # -------------------------------------------------------------- trees ---
-# Only what the hypervisor build reads.
+# Only what the hypervisor build reads, with the test-time counters of
+# instrument() (every tree, stock too).
 copy_tree() {	# $1 destination
 	rm -rf "$1"
 	mkdir -p "$1"
 	(cd "$S" && cp -a xen Config.mk config scripts version.sh "$1"/)
+	instrument "$1"
+}
+# What .complete holds for a tree copied (and instrumented) from $S.
+TREE_STAMP=instrumented-2
+
+# Test-time counters in Xen's own files, read with debug key 'y'
+# (selftest.c's xen_check_count(), which defines them): dpci raises in
+# hvm_do_IRQ_dpci(), dpci runs in hvm_dirq_assist(), schedules of the HVM
+# event-channel tasklet (hvm_assert_evtchn_irq() from IRQ context or with
+# IRQs off) and its runs.  Done on the fresh copy, before integrate.sh
+# --dpci, whose anchors these edits leave alone.
+instrument() {	# $1 tree
+	python3 - "$1/xen" <<'PYEOF' || die "instrument: Xen's files changed (see run.sh)"
+import sys
+x = sys.argv[1]
+P = "void xen_check_count(unsigned int what);\n"
+edits = {
+    "drivers/passthrough/x86/hvm.c": [
+        ("int hvm_do_IRQ_dpci(struct domain *d, struct pirq *pirq)\n",
+         P + "int hvm_do_IRQ_dpci(struct domain *d, struct pirq *pirq)\n"),
+        ("    pirq_dpci->masked = 1;\n    raise_softirq_for(pirq_dpci);\n",
+         "    pirq_dpci->masked = 1;\n    xen_check_count(0);\n    raise_softirq_for(pirq_dpci);\n"),
+        ("    write_lock(&d->event_lock);\n    if ( test_and_clear_bool(pirq_dpci->masked) )\n",
+         "    xen_check_count(1);\n    write_lock(&d->event_lock);\n    if ( test_and_clear_bool(pirq_dpci->masked) )\n"),
+    ],
+    "arch/x86/hvm/irq.c": [
+        ("void hvm_assert_evtchn_irq(struct vcpu *v)\n",
+         P + "void hvm_assert_evtchn_irq(struct vcpu *v)\n"),
+        ("        tasklet_schedule(&v->arch.hvm.assert_evtchn_irq_tasklet);\n",
+         "        xen_check_count(2);\n        tasklet_schedule(&v->arch.hvm.assert_evtchn_irq_tasklet);\n"),
+    ],
+    "arch/x86/hvm/hvm.c": [
+        ("static void cf_check hvm_assert_evtchn_irq_tasklet(void *v)\n{\n",
+         P + "static void cf_check hvm_assert_evtchn_irq_tasklet(void *v)\n{\n    xen_check_count(3);\n"),
+    ],
+}
+bad = 0
+for f, eds in edits.items():
+    s = open(x + "/" + f).read()
+    for a, b in eds:
+        if s.count(a) != 1:
+            print("instrument: %s: %d matches of %r" % (f, s.count(a), a), file=sys.stderr)
+            bad = 1
+        s = s.replace(a, b, 1)
+    if not bad:
+        open(x + "/" + f, "w").write(s)
+sys.exit(bad)
+PYEOF
 }
 
 # A mutation breaks port/xen in the integrated tree on purpose.
@@ -233,40 +286,44 @@ add_selftest() {	# $1 tree
 		echo 'obj-y += xen_check_selftest.o' >>"$1/xen/common/Makefile"
 }
 
+# A fresh, instrumented copy of $S at $B/trees/$1, unless there is one.
+fresh_tree() {	# $1 name
+	if [ ! -f "$B/trees/$1/.complete" ] ||
+		[ "$(cat "$B/trees/$1/.complete")" != "$S $TREE_STAMP" ]; then
+		copy_tree "$B/trees/$1"
+		echo "$S $TREE_STAMP" >"$B/trees/$1/.complete"
+	fi
+}
+
 prepare_trees() {
-	TS=$B/trees/stock TD=$B/trees/dwork
-	if [ ! -f "$TS/.complete" ] || [ "$(cat "$TS/.complete")" != "$S" ]; then
-		copy_tree "$TS"
-		echo "$S" >"$TS/.complete"
-	fi
-	if [ ! -f "$TD/.complete" ] || [ "$(cat "$TD/.complete")" != "$S" ]; then
-		copy_tree "$TD"
-		echo "$S" >"$TD/.complete"
-	fi
-	"$D/port/xen/integrate.sh" "$TD" >&2
+	TS=$B/trees/stock TD=$B/trees/dwork TP=$B/trees/dwork-dpci
+	fresh_tree stock
 	add_selftest "$TS"
-	add_selftest "$TD"
-	case " $BUILDS " in *" dwork-dpci-"*)	# dpci on dwork items too
-		TP=$B/trees/dwork-dpci
-		if [ ! -f "$TP/.complete" ] || [ "$(cat "$TP/.complete")" != "$S" ]; then
-			copy_tree "$TP"
-			echo "$S" >"$TP/.complete"
-		fi
-		"$D/port/xen/integrate.sh" --dpci "$TP" >&2
-		add_selftest "$TP" ;;
+	case " $BUILDS " in *" dwork-release "* | *" dwork-debug "* | *" dwork-debugnc "*)
+		fresh_tree dwork
+		"$D/port/xen/integrate.sh" "$TD" >&2
+		add_selftest "$TD" ;;
 	esac
+	need_dpci=$MUT	# the mutant tree is a copy of the dwork-dpci one
+	case " $BUILDS " in *" dwork-dpci-"*) need_dpci=1 ;; esac
+	if [ -n "$need_dpci" ]; then	# dpci on dwork items too
+		fresh_tree dwork-dpci
+		"$D/port/xen/integrate.sh" --dpci "$TP" >&2
+		add_selftest "$TP"
+	fi
 	if [ -n "$MUT" ]; then
-		# One mutant tree, synced file by file so that its out-of-tree
-		# build stays incremental: only what differs gets a new mtime.
+		# One mutant tree (a copy of the dwork-dpci tree), synced file by
+		# file so that its out-of-tree build stays incremental: only what
+		# differs gets a new mtime.
 		TM=$B/trees/mut
 		if [ ! -d "$TM" ]; then
-			cp -a "$TD" "$TM"
+			cp -a "$TP" "$TM"
 		else
-			(cd "$TD" && find . -type f) | while read -r f; do
-				cmp -s "$TD/$f" "$TM/$f" || { mkdir -p "$(dirname "$TM/$f")"; cp "$TD/$f" "$TM/$f"; }
+			(cd "$TP" && find . -type f) | while read -r f; do
+				cmp -s "$TP/$f" "$TM/$f" || { mkdir -p "$(dirname "$TM/$f")"; cp "$TP/$f" "$TM/$f"; }
 			done
 			(cd "$TM" && find . -type f) | while read -r f; do
-				[ -e "$TD/$f" ] || rm -f "$TM/$f"
+				[ -e "$TP/$f" ] || rm -f "$TM/$f"
 			done
 		fi
 		mutate "$TM" "$MUT"
@@ -278,31 +335,35 @@ build() {	# $1 name (stock|dwork|mut-*)-(release|debug)
 	n=$1 kind=${1%-*} flav=${1##*-}
 	tree=$B/trees/$kind
 	o=$B/out/$n
-	if [ "$kind" = mut ] && [ ! -d "$o" ] && [ -f "$B/out/dwork-$flav/xen" ]; then
-		# Start from the dwork build of the same flavour (the mutant tree
-		# is a copy of the dwork tree with the same mtimes): only what
+	if [ "$kind" = mut ] && [ ! -d "$o" ] && [ -f "$B/out/dwork-dpci-$flav/xen" ]; then
+		# Start from the dwork-dpci build of the same flavour (the mutant
+		# tree is a copy of that tree with the same mtimes): only what
 		# the mutation touches is rebuilt.
-		cp -a "$B/out/dwork-$flav" "$o"
-		grep -rlI -- "$B/trees/dwork" "$o" | while read -r f; do
-			sed -i "s|$B/trees/dwork|$B/trees/mut|g" "$f"
+		cp -a "$B/out/dwork-dpci-$flav" "$o"
+		grep -rlI -- "$B/trees/dwork-dpci" "$o" | while read -r f; do
+			sed -i "s|$B/trees/dwork-dpci|$B/trees/mut|g" "$f"
 		done
 		rm -f "$o/source"
 	fi
 	mkdir -p "$o"
 	if [ ! -f "$o/.config" ]; then
 		make -s -C "$tree/xen" O="$o" defconfig >"$o/build.log" 2>&1
+		# Xen's perf counters (they need EXPERT in a release build):
+		# dwork's counters of debug key 'k' exist only with them.
+		echo CONFIG_EXPERT=y >>"$o/.config"
+		echo CONFIG_PERF_COUNTERS=y >>"$o/.config"
 		case $flav in debug | debugnc)
 			echo CONFIG_DEBUG=y >>"$o/.config"
 			if [ "$flav" = debugnc ]; then	# dwork's checks need EXPERT to be off
-				echo CONFIG_EXPERT=y >>"$o/.config"
 				echo '# CONFIG_DWORK_DEBUG_CHECKS is not set' >>"$o/.config"
-			fi
-			make -s -C "$tree/xen" O="$o" olddefconfig >>"$o/build.log" 2>&1 ;;
+			fi ;;
 		esac
+		make -s -C "$tree/xen" O="$o" olddefconfig >>"$o/build.log" 2>&1
 	fi
 	case $flav in debug | debugnc)
 		grep -qx CONFIG_DEBUG=y "$o/.config" || die "$n: CONFIG_DEBUG is not set" ;;
 	esac
+	grep -qx CONFIG_PERF_COUNTERS=y "$o/.config" || die "$n: CONFIG_PERF_COUNTERS is not set"
 	case $kind-$flav in stock-*) ;;
 	*-debug)
 		grep -qx CONFIG_DWORK_DEBUG_CHECKS=y "$o/.config" ||
@@ -316,7 +377,7 @@ build() {	# $1 name (stock|dwork|mut-*)-(release|debug)
 		tail -n 40 "$o/build.log" >&2
 		die "$n: build failed (log: $o/build.log)"
 	fi
-	case $kind in dwork-dpci)	# the dpci conversion is in the binary
+	case $kind in dwork-dpci | mut)	# the dpci conversion is in the binary
 		syms=$(nm "$o/xen-syms" | awk '{ print $3 }')
 		echo "$syms" | grep -qx dpci_dwork_assist && ! echo "$syms" | grep -qx dpci_softirq ||
 			die "$n: xen-syms lacks dpci_dwork_assist or still has dpci_softirq (integrate.sh --dpci)" ;;
@@ -414,6 +475,16 @@ make_initrd() {
 	for m in xen-evtchn xen-privcmd xenfs/xenfs xen-gntdev xen-gntalloc; do
 		cp "$R/root/$km/$m.ko" "$I/$km/$m.ko"
 	done
+	# The PVH mode's disk (AHCI) and NIC (e1000) drivers and what they
+	# need (init.sh's pvh_run loads them in this order).
+	for m in drivers/scsi/scsi_common drivers/scsi/scsi_mod drivers/ata/libata \
+		drivers/ata/libahci drivers/ata/ahci crypto/crct10dif_common \
+		crypto/crct10dif_generic lib/crc-t10dif lib/crc64 \
+		crypto/crc64_rocksoft_generic lib/crc64-rocksoft block/t10-pi \
+		drivers/scsi/sd_mod drivers/net/ethernet/intel/e1000/e1000; do
+		mkdir -p "$I/lib/modules/$kv/kernel/$(dirname "$m")"
+		cp "$R/root/lib/modules/$kv/kernel/$m.ko" "$I/lib/modules/$kv/kernel/$m.ko"
+	done
 	xb=usr/lib/xen-$XENV/bin
 	mkdir -p "$I/$xb"
 	bins=""
@@ -484,28 +555,76 @@ EOF
 }
 
 # One boot; writes $B/runs/NAME.log and returns 0 on pass.
-boot() {	# $1 build name, $2 run label
-	n=$1 lab=$2
+# The PVH mode's serial input: once dom0 says XC CONIN-START, one byte
+# every 50 ms into qemu's serial port (fifo $1, opened read-write so that
+# neither side blocks) until XC CONIN-STOP or qemu (child of timeout $3)
+# ends.  Xen hands it to dom0 from its serial interrupt (VIRQ_CONSOLE).
+feeder() {	# $1 fifo, $2 log, $3 timeout's pid
+	python3 - "$1" "$2" "$3" <<'EOF'
+import os, sys, time
+fifo, log, tpid = sys.argv[1], sys.argv[2], int(sys.argv[3])
+fd = os.open(fifo, os.O_RDWR)
+seen, on, sent = b"", False, 0
+while not os.path.exists(log) and os.path.exists("/proc/%d" % tpid):
+    time.sleep(0.1)
+with open(log, "rb") as f:
+    while os.path.exists("/proc/%d" % tpid):
+        seen = (seen + f.read())[-4096:]
+        if not on and b"XC CONIN-START" in seen:
+            on = True
+        if b"XC CONIN-STOP" in seen:
+            break
+        if on:
+            os.write(fd, b".")
+            sent += 1
+        time.sleep(0.05)
+print(sent)
+EOF
+}
+
+boot() {	# $1 build name, $2 run label, $3 mode (pv or pvh)
+	n=$1 lab=$2 mode=${3:-pv}
 	log=$B/runs/$lab.log
 	mkdir -p "$B/runs"
 	R=$B/dom0
 	xcmd="console=com1 com1=115200 loglvl=all guest_loglvl=all console_timestamps=boot"
-	xcmd="$xcmd dom0_mem=512M dom0_max_vcpus=$SMP sched=$SCHED"
-	kcmd="console=hvc0 earlyprintk=xen loglevel=4 xcops=$OPS xctimeout=$OPTIMEOUT"
-	[ -z "$SEGV" ] || kcmd="$kcmd xcsegv=${SEGV%,*} xcsegvon=${SEGV#*,}"
-	kcmd="$kcmd xcmemscan=$MEMSCAN"
+	kcmd="console=hvc0 earlyprintk=xen loglevel=4 xctimeout=$OPTIMEOUT"
+	if [ "$mode" = pvh ]; then
+		xcmd="$xcmd dom0=pvh dom0_mem=512M dom0_max_vcpus=2 iommu=debug,verbose sched=$SCHED"
+		kcmd="$kcmd xcmode=pvh xcops=$PVH_OPS xchp=$PVH_HP xcmemscan=0"
+		limit=${XEN_CHECK_PVH_LIMIT:-$((300 + PVH_OPS * 30))}
+		rm -f "$B/runs/$lab.disk" "$B/runs/$lab.in"
+		truncate -s 64M "$B/runs/$lab.disk"
+		mkfifo "$B/runs/$lab.in"
+		qargs="-machine q35 -device amd-iommu -accel $PVH_ACCEL -cpu max,-smap,-rdtscp -smp 2
+		       -drive file=$B/runs/$lab.disk,format=raw,if=none,id=d0 -device ide-hd,drive=d0,bus=ide.0
+		       -netdev user,id=n0,restrict=on -device e1000,netdev=n0"
+		qnice=0 qin=$B/runs/$lab.in
+	else
+		xcmd="$xcmd dom0_mem=512M dom0_max_vcpus=$SMP sched=$SCHED"
+		kcmd="$kcmd xcops=$OPS xcmemscan=$MEMSCAN"
+		[ -z "$SEGV" ] || kcmd="$kcmd xcsegv=${SEGV%,*} xcsegvon=${SEGV#*,}"
+		# Whole-run bound: boot plus every operation at its timeout would be far
+		# too long; an operation timing out ends the run from inside dom0.
+		limit=${XEN_CHECK_LIMIT:-$((480 + OPS * 2))}
+		qargs="-machine q35 -accel $ACCEL -cpu max,-smap -smp $SMP"
+		qnice=10 qin=/dev/null
+	fi
 	# An operation that dies of the open defect is retried once there.
 	case " $SEGV_OPEN " in *" $n "*) kcmd="$kcmd xcsigretry=1" ;; esac
-	# Whole-run bound: boot plus every operation at its timeout would be far
-	# too long; an operation timing out ends the run from inside dom0.
-	limit=${XEN_CHECK_LIMIT:-$((480 + OPS * 2))}
 	t0=$(now)
 	set +e
-	timeout -k 10 "$limit" nice -n 10 qemu-system-x86_64 -machine q35 -accel "$ACCEL" -cpu max,-smap \
-		-smp "$SMP" -m 1024 -nographic -no-reboot -monitor none -serial stdio \
+	# shellcheck disable=SC2086
+	timeout -k 10 "$limit" nice -n "$qnice" qemu-system-x86_64 $qargs \
+		-m 1024 -nographic -no-reboot -monitor none -serial stdio \
 		-nodefaults -kernel "$B/out/$n/xen.elf" -append "$xcmd" \
-		-initrd "$R/vmlinux $kcmd,$R/initrd.cpio.gz" </dev/null >"$log" 2>&1 &
+		-initrd "$R/vmlinux $kcmd,$R/initrd.cpio.gz" <"$qin" >"$log" 2>&1 &
 	tpid=$!
+	fpid=""
+	if [ "$mode" = pvh ]; then
+		feeder "$qin" "$log" "$tpid" >"$log.fed" &
+		fpid=$!
+	fi
 	jpid=""
 	if [ -n "$JITTER" ]; then
 		jitter "$tpid" "$JITTER" &
@@ -516,6 +635,8 @@ boot() {	# $1 build name, $2 run label
 	wait "$tpid"
 	qrc=$?
 	[ -z "$jpid" ] || { kill "$jpid" 2>/dev/null; wait "$jpid" 2>/dev/null; }
+	[ -z "$fpid" ] || wait "$fpid" 2>/dev/null
+	[ "$mode" != pvh ] || rm -f "$B/runs/$lab.disk" "$B/runs/$lab.in"
 	kill "$wpid" 2>/dev/null
 	wait "$wpid" 2>/dev/null
 	set -e
@@ -539,11 +660,30 @@ boot() {	# $1 build name, $2 run label
 		nd=$(grep -c '^XC op cpu-offline ' "$log" || true)
 		st=$(grep -a 'xen-check selftest: scheduled ' "$log" | tail -n 1 | tr -d '\r' | sed 's/.*xen-check selftest: //')
 		want="scheduled $((2 * nd)) ran $((2 * nd)) lost 0 late 0 pending 0 checks $((2 * nd)) kick-probes N kick-failed 0"
+		# With dwork the selftest also raises an item on every dying CPU.
+		case $n in stock-*) ;; *) want="$want items $nd items-ran $nd" ;; esac
 		[ "$(echo "$st" | sed 's/kick-probes [0-9]* /kick-probes N /')" = "$want" ] ||
 			{ verdict=FAIL why="selftest counters '${st:-none printed}', expected '$want'"; }
 	fi
+	# The PVH mode: dpci ran on two CPUs at least, dwork adopted work from
+	# the CPU taken offline, and debug key 'i' at the end shows no
+	# interrupt in flight.
+	if [ "$mode" = pvh ] && grep -q '^XC PASS' "$log"; then
+		for c in dpci-raise dpci-run; do
+			k=$(count_cpus "$log" $c)
+			[ "${k:-0}" -ge 2 ] || { verdict=FAIL why="${why:+$why; }$c on ${k:-0} CPU(s), not two or more: $(last_count "$log" $c)"; }
+		done
+		case $n in stock-*) ;; *)
+			a=$(adopted "$log")
+			[ "${a#* }" -gt "${a% *}" ] ||
+				{ verdict=FAIL why="${why:+$why; }no node adopted on CPU-down during the run (debug key 'k': adopted ${a% *} at the start, ${a#* } at the end)"; } ;;
+		esac
+		fl=$(key_i "$log" | grep -a -m 1 'in-flight=[1-9]' || true)
+		[ -n "$(key_i "$log")" ] || { verdict=FAIL why="${why:+$why; }no output of debug key 'i' at the end"; }
+		[ -z "$fl" ] || { verdict=FAIL why="${why:+$why; }debug key 'i' at the end: an interrupt in flight: $fl"; }
+	fi
 	# memscan ran to its end (init.sh's memscan_stop) in a passing run.
-	if grep -q '^XC PASS' "$log" && [ "$MEMSCAN" != 0 ] && ! grep -a -q '^XC MEMSCAN passes=' "$log"; then
+	if [ "$mode" = pv ] && grep -q '^XC PASS' "$log" && [ "$MEMSCAN" != 0 ] && ! grep -a -q '^XC MEMSCAN passes=' "$log"; then
 		verdict=FAIL why="memscan printed no final line (XEN_CHECK_MEMSCAN=$MEMSCAN)"
 	fi
 	st=$(grep -a -m 1 -E "$SELFTEST_FAIL_RE" "$log" | tr -d '\r' || true)
@@ -584,6 +724,55 @@ boot() {	# $1 build name, $2 run label
 	[ $verdict = PASS ]
 }
 
+# The last per-CPU line of one of selftest.c's counters: " 0:N 1:N ...".
+last_count() {	# $1 log, $2 counter name
+	grep -a "xen-check count $2:" "$1" | tail -n 1 | tr -d '\r' | sed 's/.*xen-check count [^:]*://'
+}
+count_cpus() {	# $1 log, $2 counter name: CPUs with a non-zero count
+	last_count "$1" "$2" | tr ' ' '\n' | grep -c ':[1-9]' || true
+}
+count_sum() {	# $1 log, $2 counter name
+	last_count "$1" "$2" | tr ' ' '\n' | awk -F: '{ s += $2 } END { print s + 0 }'
+}
+# dwork's nodes adopted on CPU-down (debug key 'k'), summed over CPUs:
+# "FIRST LAST" dumps of the run.
+adopted() {	# $1 log
+	tr -d '\r' <"$1" | awk '
+		/dwork counters/ { n++; a[n] = 0 }
+		/dwork CPU[0-9]/ { for (i = 1; i < NF; i++) if ($i == "adopted") a[n] += $(i + 1) }
+		END { print (n ? a[1] : 0) " " (n ? a[n] : 0) }'
+}
+# dwork's per-CPU "raised/run" of the last 'k' dump: "0:R/N 1:R/N".
+dwork_runs() {	# $1 log
+	tr -d '\r' <"$1" | awk '
+		/dwork counters/ { l = "" }
+		/dwork CPU[0-9]/ { for (i = 1; i < NF; i++) { if ($i ~ /^CPU[0-9]/) c = substr($i, 4); if ($i == "raised") r = $(i + 1); if ($i == "run") u = $(i + 1) }
+			sub(/:$/, "", c); l = l " " c ":" r "/" u }
+		END { print l }'
+}
+# What debug key 'i' printed at the end of a PVH run.
+key_i() {	# $1 log
+	tr -d '\r' <"$1" | awk '/^XC KEYI-BEGIN/ { k = ""; on = 1; next } /^XC KEYI-END/ { on = 0 } on { k = k $0 "\n" } END { printf "%s", k }'
+}
+
+# PVH summary: name result rounds hotplug wall dpci raises/runs per CPU,
+# event-channel tasklet schedules/runs, dwork adopted, console bytes,
+# dom0's AHCI interrupts per vCPU, median I/O burst.
+summary_pvh() {	# $1 label, $2 build
+	log=$B/runs/$1.log
+	a=$(adopted "$log")
+	case $2 in stock-*) a="-" dw="-" ;; *) a=$((${a#* } - ${a% *})) dw=$(dwork_runs "$log") ;; esac
+	ahci=$(tr -d '\r' <"$log" | grep -a '^XC IRQS end .*ahci' | tail -n 1 | awk '{ s = ""; for (i = 5; i <= NF && $i ~ /^[0-9]+$/; i++) s = s (s ? "/" : "") $i; print s }')
+	med=$(awk '/^XC op io-burst / { t[++n] = $4 * 10 } END { if (!n) { print 0; exit } for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (t[j] < t[i]) { x = t[i]; t[i] = t[j]; t[j] = x } print t[int((n + 1) / 2)] }' "$log")
+	printf "%-24s %-4s %3s %3s %5ss  dpci raise%s  run%s  evtchn-tasklet %s/%s  adopted %s  conin %s  ahci-irqs %s  burst-median %sms\n" \
+		"$1" "$(cat "$log.verdict")" "$(grep -a -c '^XC PVH round ' "$log")" \
+		"$(grep -a -c '^XC op cpu-' "$log")" "$(cat "$log.wall")" \
+		"$(last_count "$log" dpci-raise)" "$(last_count "$log" dpci-run)" \
+		"$(count_sum "$log" evtchn-tasklet-schedule)" "$(count_sum "$log" evtchn-tasklet-run)" \
+		"$a" "$(tr -d '\r' <"$log" | sed -n 's/^XC CONIN bytes=//p' | tail -n 1)" "${ahci:--}" "$med"
+	[ "$dw" = "-" ] || echo "    dwork raised/run per CPU (key 'k', end):$dw"
+}
+
 # Per-run summary line: name ops wall hotplug-median hotplug-max all-max
 summary() {	# $1 label
 	log=$B/runs/$1.log
@@ -615,24 +804,53 @@ t_built=$(now)
 
 case $BUILDS in *[![:space:]]*) ;; *) false ;; esac || { say "XEN_CHECK_BUILDS is empty: nothing booted"; exit 1; }
 fails=0
-labels=""
+labels="" pvh_labels=""
 i=1
 while [ $i -le "$RUNS" ]; do
 	for n in $BUILDS; do
 		case " $BUILD_ONLY " in *" $n "*) continue ;; esac
-		lab=$n
-		[ "$RUNS" -eq 1 ] || lab=$n.$i
-		boot "$n" "$lab" || fails=$((fails + 1))
-		labels="$labels $lab"
+		for m in $MODES; do
+			[ "$m" = pv ] || [ "$m" = pvh ] || die "XEN_CHECK_MODES: unknown mode '$m' (pv pvh)"
+			lab=$n
+			[ "$m" = pv ] || lab=$n.pvh
+			[ "$RUNS" -eq 1 ] || lab=$lab.$i
+			boot "$n" "$lab" "$m" || fails=$((fails + 1))
+			if [ "$m" = pv ]; then labels="$labels $lab"; else pvh_labels="$pvh_labels $n:$lab"; fi
+		done
 	done
 	i=$((i + 1))
 done
 
 echo
-echo "Xen $(basename "$S"), sched=$SCHED, qemu -accel $ACCEL -smp $SMP, $OPS hotplug ops per run"
-printf "%-22s %-4s %5s %7s %7s %9s %9s %9s\n" run result ops hotplug wall "median ms" "max ms" "any max"
-for l in $labels; do summary "$l"; done
-echo "(ops: every checked operation; hotplug: xen-hptool cpu-offline/online; times from dom0's clock, 10 ms resolution)"
+if [ -n "$labels" ]; then
+	echo "PV dom0: Xen $(basename "$S"), sched=$SCHED, qemu -accel $ACCEL -smp $SMP, $OPS hotplug ops per run"
+	printf "%-22s %-4s %5s %7s %7s %9s %9s %9s\n" run result ops hotplug wall "median ms" "max ms" "any max"
+	for l in $labels; do summary "$l"; done
+	echo "(ops: every checked operation; hotplug: xen-hptool cpu-offline/online; times from dom0's clock, 10 ms resolution)"
+fi
+if [ -n "$pvh_labels" ]; then
+	echo
+	echo "PVH dom0: Xen $(basename "$S"), sched=$SCHED, qemu -accel $PVH_ACCEL -smp 2 -device amd-iommu, $PVH_OPS rounds, CPU 1 offline/online every ${PVH_HP}th"
+	echo "(dpci raise/run: CPU:count, Xen's hvm_do_IRQ_dpci() and hvm_dirq_assist(); evtchn-tasklet: HVM event-channel tasklet schedules/runs;"
+	echo " adopted: dwork nodes adopted on CPU-down; conin: serial bytes dom0 read; ahci-irqs: dom0's AHCI interrupts per vCPU)"
+	for l in $pvh_labels; do summary_pvh "${l#*:}" "${l%%:*}"; done
+fi
+if [ "$RUNS" -gt 1 ]; then
+	echo
+	echo "boots per build and mode: pass / fail (of which OPEN: the dom0 defect stock shows too)"
+	for n in $BUILDS; do
+		for m in $MODES; do
+			sfx=; [ "$m" = pv ] || sfx=.pvh
+			np=0 nf=0 no=0
+			for f in "$B/runs/$n$sfx".[0-9]*.log.verdict; do
+				[ -f "$f" ] || continue
+				if [ "$(cat "$f")" = PASS ]; then np=$((np + 1)); else nf=$((nf + 1)); fi
+				case " $open_segv " in *" $(basename "$f" .log.verdict) "*) no=$((no + 1)) ;; esac
+			done
+			printf "  %-20s %-3s %3d pass %3d fail (%d OPEN)\n" "$n" "$m" $np $nf $no
+		done
+	done
+fi
 [ -z "$BUILD_ONLY" ] || echo "built, not booted:$(for n in $BUILDS; do case " $BUILD_ONLY " in *" $n "*) printf ' %s' "$n" ;; esac; done)"
 echo "build $((t_built - t_start)) s, total $(($(now) - t_start)) s"
 [ -z "$open_segv" ] || echo "OPEN: a dom0 process died of SIGSEGV in:$open_segv (the open defect of docs/xen.md; XEN_CHECK_SEGV_OPEN names these builds, so it is reported, not failed)"

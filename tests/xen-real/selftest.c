@@ -63,6 +63,19 @@
  *   "late" counts tasklets that ran after being reported lost (e.g. when
  *   their CPU came back); "pending" those not checked yet.
  *
+ * - In a tree with dwork (<dwork/dwork.h> there), CPU_DYING also raises a
+ *   dwork item (the kind dpci uses) on the dying CPU, checked the same
+ *   way; 'y' then adds "items N items-ran N" to its line (N = the CPU
+ *   offline operations).  The mutation that skips adopting items loses it.
+ *
+ * - xen_check_count(): per-CPU event counters that run.sh's test-time
+ *   edits of Xen's own files call in every tree, stock too (run.sh,
+ *   instrument()): dpci raises (hvm_do_IRQ_dpci() raising the deferred
+ *   assist), dpci runs (hvm_dirq_assist()), HVM event-channel tasklet
+ *   schedules (hvm_assert_evtchn_irq() from IRQ context or with IRQs
+ *   off) and runs of that tasklet.  'y' prints them per CPU as
+ *   "xen-check count NAME: CPU:N ...".
+ *
  * Counters are atomic_t: the dying CPU, CPU 0's softirq and idle contexts
  * and the key handler touch them.  stop_machine orders the dying CPU's
  * writes before CPU_DEAD (every CPU passes its rendezvous).
@@ -76,20 +89,47 @@
 #include <xen/softirq.h>
 #include <xen/tasklet.h>
 #include <asm/atomic.h>
+#if __has_include(<dwork/dwork.h>)
+#include <dwork/dwork.h>
+#define XC_HAVE_DWORK 1
+#else
+#define XC_HAVE_DWORK 0
+#endif
+
+/* Event counters, per CPU (see xen_check_count()). */
+#define XC_NCOUNT 4
+static const char *const xc_count_name[XC_NCOUNT] = {
+	"dpci-raise", "dpci-run", "evtchn-tasklet-schedule", "evtchn-tasklet-run",
+};
+static unsigned long xc_count[XC_NCOUNT][NR_CPUS];
+
+void xen_check_count(unsigned int what);
+void xen_check_count(unsigned int what)
+{
+	if (what < XC_NCOUNT)
+		__atomic_fetch_add(&xc_count[what][smp_processor_id()], 1,
+				   __ATOMIC_RELAXED);
+}
 
 #define XC_SOFTIRQ 0
 #define XC_IDLE    1
+#define XC_ITEM    2	/* only with dwork */
+#define XC_NKIND   (XC_HAVE_DWORK ? 3 : 2)
 
 struct xc_slot {
 	struct tasklet t[2];	/* [XC_SOFTIRQ], [XC_IDLE] */
 	unsigned long armed;	/* bit per kind: scheduled, not yet checked */
 	unsigned long ran;	/* bit per kind: ran since it was scheduled */
-	unsigned int ran_on[2];	/* the CPU it last ran on */
+	unsigned int ran_on[3];	/* the CPU it last ran on */
+#if XC_HAVE_DWORK
+	struct dwork_item it;	/* [XC_ITEM] */
+#endif
 };
 
 static struct xc_slot xc_slots[NR_CPUS];
 static atomic_t xc_scheduled, xc_ran, xc_lost, xc_late, xc_checks;
 static bool xc_warned;
+static atomic_t xc_items, xc_items_ran;
 
 /* One idle tasklet per handshake probe: never running when scheduled. */
 #define XC_PROBES 256
@@ -115,6 +155,19 @@ static void cf_check xc_idle_fn(void *data)
 	xc_fn(data, XC_IDLE);
 }
 
+#if XC_HAVE_DWORK
+static void cf_check xc_item_fn(struct dwork_item *it)
+{
+	struct xc_slot *s = container_of(it, struct xc_slot, it);
+
+	s->ran_on[XC_ITEM] = smp_processor_id();
+	atomic_inc(&xc_items_ran);
+	if (!test_bit(XC_ITEM, &s->armed))
+		atomic_inc(&xc_late);
+	set_bit(XC_ITEM, &s->ran);
+}
+#endif
+
 /* On the dying CPU, IRQs off, inside stop_machine: no printk here. */
 static void xc_dying(unsigned int cpu)
 {
@@ -129,6 +182,14 @@ static void xc_dying(unsigned int cpu)
 		atomic_inc(&xc_scheduled);
 		tasklet_schedule_on_cpu(&s->t[kind], cpu);
 	}
+#if XC_HAVE_DWORK
+	clear_bit(XC_ITEM, &s->ran);
+	set_bit(XC_ITEM, &s->armed);
+	atomic_inc(&xc_items);
+	/* On this (dying) CPU: only CPU_DEAD's adoption can run it. */
+	if (dwork_item_raise(&s->it) != DWORK_QUEUED)
+		atomic_inc(&xc_lost);
+#endif
 }
 
 /* At the start of a hotplug operation: everything queued earlier ran. */
@@ -140,10 +201,11 @@ static void xc_check(unsigned long action, unsigned int cpu)
 		struct xc_slot *s = &xc_slots[c];
 		bool lost = false;
 
-		for (kind = XC_SOFTIRQ; kind <= XC_IDLE; kind++) {
+		for (kind = XC_SOFTIRQ; kind < XC_NKIND; kind++) {
 			if (!test_bit(kind, &s->armed))
 				continue;
-			atomic_inc(&xc_checks);
+			if (kind != XC_ITEM)
+				atomic_inc(&xc_checks);
 			if (!test_bit(kind, &s->ran)) {
 				atomic_inc(&xc_lost);
 				lost = true;
@@ -154,11 +216,13 @@ static void xc_check(unsigned long action, unsigned int cpu)
 			continue;
 		printk(XENLOG_ERR "xen-check selftest: LOST work queued on CPU%u "
 		       "at its CPU_DYING: not run by the %s of CPU%u "
-		       "(softirq tasklet %s, idle tasklet %s)\n",
+		       "(softirq tasklet %s, idle tasklet %s, item %s)\n",
 		       c, action == CPU_UP_PREPARE ? "CPU_UP_PREPARE"
 						   : "CPU_DOWN_PREPARE",
 		       cpu, test_bit(XC_SOFTIRQ, &s->ran) ? "ran" : "not run",
-		       test_bit(XC_IDLE, &s->ran) ? "ran" : "not run");
+		       test_bit(XC_IDLE, &s->ran) ? "ran" : "not run",
+		       !XC_HAVE_DWORK ? "none" :
+		       test_bit(XC_ITEM, &s->ran) ? "ran" : "not run");
 		if (!xc_warned) {
 			xc_warned = true;
 			WARN();
@@ -224,18 +288,32 @@ static void xc_probe_kick(void)
 
 static void cf_check xc_key(unsigned char key)
 {
-	unsigned int c, kind, pending = 0;
+	unsigned int c, kind, w, pending = 0;
+	char buf[160];
+	int n;
 
 	(void)key;
 	xc_probe_kick();
+	for (w = 0; w < XC_NCOUNT; w++) {
+		n = 0;
+		for (c = 0; c < nr_cpu_ids && n < (int)sizeof(buf) - 24; c++)
+			n += snprintf(buf + n, sizeof(buf) - n, " %u:%lu", c,
+				      __atomic_load_n(&xc_count[w][c],
+						      __ATOMIC_RELAXED));
+		printk("xen-check count %s:%s\n", xc_count_name[w], buf);
+	}
 	for (c = 0; c < nr_cpu_ids; c++)
-		for (kind = XC_SOFTIRQ; kind <= XC_IDLE; kind++)
+		for (kind = XC_SOFTIRQ; kind < XC_NKIND; kind++)
 			pending += test_bit(kind, &xc_slots[c].armed);
+	buf[0] = 0;
+	if (XC_HAVE_DWORK)
+		snprintf(buf, sizeof(buf), " items %d items-ran %d",
+			 atomic_read(&xc_items), atomic_read(&xc_items_ran));
 	printk("xen-check selftest: scheduled %d ran %d lost %d late %d "
-	       "pending %u checks %d kick-probes %u kick-failed %u\n",
+	       "pending %u checks %d kick-probes %u kick-failed %u%s\n",
 	       atomic_read(&xc_scheduled), atomic_read(&xc_ran),
 	       atomic_read(&xc_lost), atomic_read(&xc_late), pending,
-	       atomic_read(&xc_checks), xc_probes, xc_kick_failed);
+	       atomic_read(&xc_checks), xc_probes, xc_kick_failed, buf);
 }
 
 static int __init cf_check xc_selftest_init(void)
@@ -246,6 +324,9 @@ static int __init cf_check xc_selftest_init(void)
 		softirq_tasklet_init(&xc_slots[c].t[XC_SOFTIRQ], xc_softirq_fn,
 				     &xc_slots[c]);
 		tasklet_init(&xc_slots[c].t[XC_IDLE], xc_idle_fn, &xc_slots[c]);
+#if XC_HAVE_DWORK
+		dwork_item_init(&xc_slots[c].it, xc_item_fn);
+#endif
 	}
 	for (c = 0; c < XC_PROBES; c++)
 		tasklet_init(&xc_probe[c], xc_probe_fn, NULL);

@@ -5,6 +5,7 @@
  * running the notifier (the handshake flags follow), and work for a CPU
  * that is down is refused.
  */
+#include <stdio.h>
 #include "xentest.h"
 
 static void work_for_a_cpu_is_accepted_from_up_prepare(void **s)
@@ -155,6 +156,46 @@ static void per_cpu_tasklets_survive_offline_online_loops(void **s)
 	}
 }
 
+/*
+ * Debug key 'k' (dwork_xen.c) prints each CPU's counters; the CPU that ran
+ * CPU_DEAD shows the nodes it adopted, the dead CPU is listed as offline.
+ */
+static void debug_key_k_prints_the_nodes_adopted_on_cpu_down(void **s)
+{
+	static struct tasklet t1, t2;
+	struct rec a, b;
+	struct dwork_stats st;
+	char want[96];
+
+	(void)s;
+	assert_non_null(sim_keyhandler['k']);
+	rec_reset(&a, 1);
+	rec_reset(&b, 2);
+	tasklet_init(&t1, rec_fn, &a);
+	softirq_tasklet_init(&t2, rec_fn, &b);
+	sim_on(3);
+	tasklet_schedule(&t1);
+	tasklet_schedule(&t2);
+	sim_on(0);
+	assert_int_equal(sim_cpu_down(3), 0);
+	assert_int_equal(dwork_cpu_stats(0, &st), 0);
+	assert_true(st.migrated >= 2);
+
+	sim_printk_len = 0;
+	sim_printk_buf[0] = 0;
+	sim_keyhandler['k']('k');
+	snprintf(want, sizeof(want), "dwork CPU0: raised %lu coalesced %lu "
+		 "run %lu fed %lu adopted %lu ", st.raised, st.coalesced,
+		 st.run, st.fed, st.migrated);
+	assert_non_null(strstr(sim_printk_buf, want));
+	assert_non_null(strstr(sim_printk_buf, "dwork CPU3 (offline): "));
+
+	sim_settle();
+	assert_int_equal(a.runs, 1);
+	assert_int_equal(b.runs, 1);
+	assert_int_equal(sim_cpu_up(3), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +204,7 @@ int main(void)
 		T(up_canceled_refuses_work_and_keeps_what_was_accepted),
 		T(rerun_owed_to_a_cpu_that_died_meanwhile_is_not_lost),
 		T(per_cpu_tasklets_survive_offline_online_loops),
+		T(debug_key_k_prints_the_nodes_adopted_on_cpu_down),
 	};
 
 	return cmocka_run_group_tests(tests, boot4, NULL);

@@ -23,13 +23,38 @@ static struct notifier_block *chain;
 static bool batching;
 static unsigned long batch_mask;
 
+char sim_printk_buf[4096];
+size_t sim_printk_len;
+
 void printk(const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
+	/* Also kept (truncated when full) for tests that check the text. */
+	va_start(ap, fmt);
+	n = vsnprintf(sim_printk_buf + sim_printk_len,
+		      sizeof(sim_printk_buf) - sim_printk_len, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		sim_printk_len += (size_t)n < sizeof(sim_printk_buf) - sim_printk_len
+					  ? (size_t)n
+					  : sizeof(sim_printk_buf) - 1 - sim_printk_len;
+}
+
+keyhandler_fn_t *sim_keyhandler[256];
+
+void register_keyhandler(unsigned char key, keyhandler_fn_t *fn,
+			 const char *desc, bool diagnostic)
+{
+	(void)desc;
+	(void)diagnostic;
+	if (sim_keyhandler[key])
+		sim_bug("debug key registered twice", __FILE__, __LINE__);
+	sim_keyhandler[key] = fn;
 }
 
 void sim_bug(const char *what, const char *file, int line)

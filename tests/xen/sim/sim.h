@@ -18,6 +18,7 @@
 #include <xen/cpu.h>
 #include <xen/sched.h>
 #include <xen/tasklet.h>
+#include <xen/keyhandler.h>
 
 struct sim_cpu {
 	bool online;
@@ -37,6 +38,11 @@ extern struct sim_cpu sim_cpus[NR_CPUS];
 extern unsigned int sim_relax_calls;
 extern void (*sim_relax_hook)(void *arg);
 extern void *sim_relax_arg;
+/* printk()'s text since the last reset of sim_printk_len (tests read it). */
+extern char sim_printk_buf[4096];
+extern size_t sim_printk_len;
+/* Debug key handlers, by key (register_keyhandler()). */
+extern keyhandler_fn_t *sim_keyhandler[256];
 /* Called at the end of every put_domain(), to act at that point. */
 extern void (*sim_put_domain_hook)(struct domain *d);
 

@@ -10,6 +10,7 @@
 
 #define __XEN__ 1
 #define NR_CPUS 8
+#define CONFIG_PERF_COUNTERS 1 /* dwork's counters (debug key 'k') */
 #define cf_check
 #define __init
 #define likely(x) __builtin_expect(!!(x), 1)

@@ -4,7 +4,8 @@
 #   make check   build and run the whole test suite
 # and, slower (downloads Debian's Xen 4.17 and boots it under qemu):
 #   make xen-check   dwork in a real Xen, stock Xen beside it
-# demo and check install meson, ninja-build and libcmocka-dev first if missing.
+# demo and check install meson, ninja-build and libcmocka-dev first if missing;
+# xen-check installs qemu and Xen's build dependencies (ensure-deps.sh --xen).
 BUILD ?= build
 MESON_ARGS ?=
 TEST_ARGS ?=
@@ -30,6 +31,7 @@ bench: all
 	$(BUILD)/bench/dwork-bench $(BENCH_ARGS)
 
 xen-check:
+	@./scripts/ensure-deps.sh --xen
 	tests/xen-real/run.sh $(BUILD)/xen-real
 
 clean:

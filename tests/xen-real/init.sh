@@ -336,6 +336,7 @@ fi
 # Debug keys go through printk and the console; 'q' and 'h' print a lot.
 run debug-keys "" xl debug-keys h
 run debug-keys "" xl debug-keys q
+run debug-keys "" xl debug-keys k	# dwork's counters (nothing on stock)
 # The selftest's idle-kick probe (selftest.c) before the first hotplug
 # operation, which needs every CPU's idle tasklet handshake to work.
 run debug-keys "" xl debug-keys y
@@ -384,7 +385,8 @@ while [ $h -lt "$ops_target" ]; do
 	loop=$((loop + 1))
 done
 # The counters of run.sh's test-only notifier (selftest.c), which run.sh
-# checks in the console log.
+# checks in the console log, and dwork's.
+run debug-keys "" xl debug-keys k
 run debug-keys "" xl debug-keys y
 n=$(xl info | sed -n 's/^nr_cpus *: *//p')
 [ "$n" = "$pcpus" ] || fail "after hotplug: nr_cpus $n, expected $pcpus"

@@ -832,7 +832,12 @@ echo
 if [ -n "$labels" ]; then
 	echo "PV dom0: Xen $(basename "$S"), sched=$SCHED, qemu -accel $ACCEL -smp $SMP, $OPS hotplug ops per run"
 	printf "%-22s %-4s %5s %7s %7s %9s %9s %9s\n" run result ops hotplug wall "median ms" "max ms" "any max"
-	for l in $labels; do summary "$l"; done
+	for l in $labels; do
+		summary "$l"
+		case $l in stock-*) continue ;; esac
+		a=$(adopted "$B/runs/$l.log")
+		echo "    dwork raised/run per CPU (key 'k', end):$(dwork_runs "$B/runs/$l.log")  adopted $((${a#* } - ${a% *}))"
+	done
 	echo "(ops: every checked operation; hotplug: xen-hptool cpu-offline/online; times from dom0's clock, 10 ms resolution)"
 fi
 if [ -n "$pvh_labels" ]; then

@@ -12,7 +12,7 @@ XEN_PKGS="qemu-system-x86 gcc libc6-dev make binutils python3 bison flex
 need=""
 case ${1:-} in
 --xen-list)
-	echo $XEN_PKGS
+	echo "$XEN_PKGS"
 	exit 0 ;;
 --xen)
 	shift

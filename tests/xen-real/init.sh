@@ -218,15 +218,15 @@ pvh_counts() {	# $1: label; the interrupt lines of the two devices
 pvh_burst() {	# $1 round; writes its verdict to /tmp/burst.$1
 	slot=$(($1 % 48))
 	r=ok
-	dd if=/dev/urandom of=/tmp/pat.$1 bs=64k count=16 2>/dev/null || r="urandom"
-	dd if=/tmp/pat.$1 of=/dev/sda bs=64k count=16 seek=$((slot * 16)) oflag=direct conv=notrunc,fsync 2>/tmp/dd.$1 || r="write failed: $(cat /tmp/dd.$1)"
-	dd if=/dev/sda of=/tmp/rd.$1 bs=64k count=16 skip=$((slot * 16)) iflag=direct 2>/tmp/dd.$1 || r="read failed: $(cat /tmp/dd.$1)"
-	a=$(md5sum </tmp/pat.$1) b=$(md5sum </tmp/rd.$1)
+	dd if=/dev/urandom of=/tmp/pat."$1" bs=64k count=16 2>/dev/null || r="urandom"
+	dd if=/tmp/pat."$1" of=/dev/sda bs=64k count=16 seek=$((slot * 16)) oflag=direct conv=notrunc,fsync 2>/tmp/dd."$1" || r="write failed: $(cat /tmp/dd."$1")"
+	dd if=/dev/sda of=/tmp/rd."$1" bs=64k count=16 skip=$((slot * 16)) iflag=direct 2>/tmp/dd."$1" || r="read failed: $(cat /tmp/dd."$1")"
+	a=$(md5sum </tmp/pat."$1") b=$(md5sum </tmp/rd."$1")
 	[ "$r" != ok ] || [ "$a" = "$b" ] || r="checksum: wrote ${a%% *} read ${b%% *}"
 	p=$(ping -c 10 -i 0.2 -W 10 10.0.2.2 2>&1)
 	echo "$p" | grep -q '10 packets received' || [ "$r" != ok ] || r="ping: $(echo "$p" | tail -n 2 | tr '\n' ' ')"
-	rm -f /tmp/pat.$1 /tmp/rd.$1 /tmp/dd.$1
-	echo "$r" >/tmp/burst.$1
+	rm -f /tmp/pat."$1" /tmp/rd."$1" /tmp/dd."$1"
+	echo "$r" >/tmp/burst."$1"
 }
 pvh_run() {
 	kv=$(uname -r)

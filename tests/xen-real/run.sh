@@ -13,17 +13,27 @@
 #    xen/common/xen_check_selftest.c.
 # 3. Builds a dom0 initramfs from Debian packages only: linux-image-amd64,
 #    busybox-static, xen-utils-4.17 and the libraries its tools need.
-# 4. Boots each hypervisor under qemu-system-x86_64 (TCG); dom0 runs
-#    tests/xen-real/init.sh: CPU offline/online loops, cpupools, vCPU
-#    pinning, debug keys, every result checked.
+# 4. Boots each hypervisor under qemu-system-x86_64 (TCG), in each mode
+#    of XEN_CHECK_MODES; dom0 runs tests/xen-real/init.sh:
+#    - pv: a PV dom0: CPU offline/online loops, cpupools, vCPU pinning,
+#      debug keys, every result checked;
+#    - pvh: a PVH dom0 (an HVM-type domain, so its AHCI and e1000
+#      interrupts go through Xen's dpci, and its event channels through
+#      the HVM event-channel tasklet): checksummed O_DIRECT disk I/O and
+#      pings of qemu's gateway (-netdev user,restrict=on) while the AHCI
+#      MSI and dom0's vCPUs move between the two CPUs and CPU 1 goes
+#      offline and back; serial input fed to dom0 (VIRQ_CONSOLE).
 # 5. Passes when every run printed its pass line, every operation
 #    succeeded, no (XEN) line reports BUG, Assertion, WARN, panic or a
 #    call trace, and the selftest's last counters line shows every tasklet
 #    it queued on a dying CPU run in time and no failed idle-kick probe,
 #    no dom0 process died of SIGSEGV, and dom0's memscan (memscan.c)
 #    found no word of its memory changed (in a build named in
-#    XEN_CHECK_SEGV_OPEN those two are reported, not failed).
-#    Prints the runs side by side.
+#    XEN_CHECK_SEGV_OPEN those two are reported, not failed); in the PVH
+#    mode also every I/O burst passed, dpci raises and runs were counted
+#    on two CPUs or more, dwork (debug key 'k') adopted nodes on CPU-down
+#    and debug key 'i' at the end shows no interrupt in flight.
+#    Prints the runs side by side with dpci, tasklet and adoption counts.
 #
 # Environment:
 #   XEN_CHECK_OPS=N        hotplug operations per run (default 60)
@@ -31,17 +41,25 @@
 #                          dwork-debug dwork-dpci-release dwork-dpci-debug
 #                          dwork-debugnc (CONFIG_DEBUG without dwork's own
 #                          checks: EXPERT, CONFIG_DWORK_DEBUG_CHECKS off)
-#                          to build and boot (default: the first four and
-#                          dwork-dpci-debug).  dwork-dpci-*: integrated with
-#                          integrate.sh --dpci; its dpci code is compiled
-#                          and booted but never runs (no passthrough here)
+#                          to build and boot (default: stock-release
+#                          stock-debug dwork-dpci-release dwork-dpci-debug).
+#                          dwork-dpci-*: integrated with integrate.sh
+#                          --dpci; its dpci code runs in the PVH mode
+#   XEN_CHECK_MODES="..."  pv, pvh or both (default "pv pvh")
+#   XEN_CHECK_PVH_OPS=N    PVH rounds per run (default 16)
+#   XEN_CHECK_PVH_HP=K     CPU 1 offline and back every K-th round (default 2)
+#   XEN_CHECK_PVH_ACCEL=A  qemu -accel of the PVH mode (default
+#                          tcg,thread=multi, see docs/xen.md)
+#   XEN_CHECK_PVH_LIMIT=S  seconds one PVH boot may take (default 300 + 30
+#                          per round)
 #   XEN_CHECK_BUILD_ONLY="..." builds of XEN_CHECK_BUILDS to build (and
 #                          check) but not boot (default: none)
 #   XEN_CHECK_RUNS=N       boot each hypervisor N times (default 1)
-#   XEN_CHECK_MUTATION=M   boot only a dwork debug hypervisor with mutation M
-#                          applied to its port/xen code (see mutate() below;
-#                          XEN_CHECK_MUT_FLAVOUR=release for a release one);
-#                          passes when the run FAILS
+#   XEN_CHECK_MUTATION=M   boot only a dwork-dpci debug hypervisor with
+#                          mutation M applied to its dwork code (see mutate()
+#                          below; XEN_CHECK_MUT_FLAVOUR=release for a release
+#                          one), in each mode of XEN_CHECK_MODES; passes
+#                          when a run FAILS
 #   XEN_CHECK_SEGV=N[,M]   instead of the workload above, dom0 runs the
 #                          short-process check of init.sh: CPUs 1..last
 #                          offline, N rounds of debug keys r, t, y each

@@ -276,7 +276,18 @@ pvh_run() {
 		fi
 		t0=$(now_cs)
 		i=0
-		while kill -0 $bp 2>/dev/null && [ $i -lt "$op_timeout" ]; do sleep 1; i=$((i + 1)); done
+		while kill -0 $bp 2>/dev/null && [ $i -lt "$op_timeout" ]; do
+			sleep 1
+			i=$((i + 1))
+			# A burst still running after 20 s is stalled (one takes
+			# 1-5 s): what Xen and dom0 show at that moment.
+			if [ $i -eq 20 ]; then
+				echo "XC STALL round $r: burst running for 20 s"
+				pvh_counts stall
+				xl debug-keys i
+				xl debug-keys k
+			fi
+		done
 		if kill -0 $bp 2>/dev/null; then
 			pvh_counts stalled
 			xl debug-keys i

@@ -789,12 +789,13 @@ summary_pvh() {	# $1 label, $2 build
 	case $2 in stock-*) a="-" dw="-" ;; *) a=$((${a#* } - ${a% *})) dw=$(dwork_runs "$log") ;; esac
 	ahci=$(tr -d '\r' <"$log" | grep -a '^XC IRQS end .*ahci' | tail -n 1 | awk '{ s = ""; for (i = 5; i <= NF && $i ~ /^[0-9]+$/; i++) s = s (s ? "/" : "") $i; print s }')
 	med=$(awk '/^XC op io-burst / { t[++n] = $4 * 10 } END { if (!n) { print 0; exit } for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (t[j] < t[i]) { x = t[i]; t[i] = t[j]; t[j] = x } print t[int((n + 1) / 2)] }' "$log")
-	printf "%-24s %-4s %3s %3s %5ss  dpci raise%s  run%s  evtchn-tasklet %s/%s  adopted %s  conin %s  ahci-irqs %s  burst-median %sms\n" \
+	printf "%-24s %-4s %3s %3s %5ss  dpci raise%s  run%s  evtchn-tasklet %s/%s  adopted %s  conin %s  ahci-irqs %s  burst-median %sms  stalls %s\n" \
 		"$1" "$(cat "$log.verdict")" "$(grep -a -c '^XC PVH round ' "$log")" \
 		"$(grep -a -c '^XC op cpu-' "$log")" "$(cat "$log.wall")" \
 		"$(last_count "$log" dpci-raise)" "$(last_count "$log" dpci-run)" \
 		"$(count_sum "$log" evtchn-tasklet-schedule)" "$(count_sum "$log" evtchn-tasklet-run)" \
-		"$a" "$(tr -d '\r' <"$log" | sed -n 's/^XC CONIN bytes=//p' | tail -n 1)" "${ahci:--}" "$med"
+		"$a" "$(tr -d '\r' <"$log" | sed -n 's/^XC CONIN bytes=//p' | tail -n 1)" "${ahci:--}" "$med" \
+		"$(grep -a -c '^XC STALL' "$log")"
 	[ "$dw" = "-" ] || echo "    dwork raised/run per CPU (key 'k', end):$dw"
 }
 

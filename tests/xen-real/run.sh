@@ -46,6 +46,8 @@
 #                          dwork-dpci-*: integrated with integrate.sh
 #                          --dpci; its dpci code runs in the PVH mode
 #   XEN_CHECK_MODES="..."  pv, pvh or both (default "pv pvh")
+#   XEN_CHECK_PV_BUILDS="..." the builds booted in the pv mode (default:
+#                          all of XEN_CHECK_BUILDS)
 #   XEN_CHECK_PVH_OPS=N    PVH rounds per run (default 16)
 #   XEN_CHECK_PVH_HP=K     CPU 1 offline and back every K-th round (default 2)
 #   XEN_CHECK_PVH_ACCEL=A  qemu -accel of the PVH mode (default
@@ -112,6 +114,7 @@ RUNS=${XEN_CHECK_RUNS:-1}
 MUT=${XEN_CHECK_MUTATION:-}
 SEGV=${XEN_CHECK_SEGV:-}
 MODES=${XEN_CHECK_MODES:-pv pvh}
+PV_BUILDS=${XEN_CHECK_PV_BUILDS-$BUILDS}
 PVH_OPS=${XEN_CHECK_PVH_OPS:-16}
 PVH_HP=${XEN_CHECK_PVH_HP:-2}
 PVH_ACCEL=${XEN_CHECK_PVH_ACCEL:-tcg,thread=multi}
@@ -837,6 +840,9 @@ while [ $i -le "$RUNS" ]; do
 		case " $BUILD_ONLY " in *" $n "*) continue ;; esac
 		for m in $MODES; do
 			[ "$m" = pv ] || [ "$m" = pvh ] || die "XEN_CHECK_MODES: unknown mode '$m' (pv pvh)"
+			if [ "$m" = pv ] && [ -z "$MUT" ]; then
+				case " $PV_BUILDS " in *" $n "*) ;; *) continue ;; esac
+			fi
 			lab=$n
 			[ "$m" = pv ] || lab=$n.pvh
 			[ "$RUNS" -eq 1 ] || lab=$lab.$i
@@ -878,6 +884,7 @@ if [ "$RUNS" -gt 1 ]; then
 				if [ "$(cat "$f")" = PASS ]; then np=$((np + 1)); else nf=$((nf + 1)); fi
 				case " $open_segv " in *" $(basename "$f" .log.verdict) "*) no=$((no + 1)) ;; esac
 			done
+			[ $((np + nf)) -gt 0 ] || continue
 			printf "  %-20s %-3s %3d pass %3d fail (%d OPEN)\n" "$n" "$m" $np $nf $no
 		done
 	done

@@ -542,7 +542,7 @@ make_initrd() {
 # minutes.  Five seconds first, for Xen's WARN and stack trace.
 watch_log() {	# $1 log, $2 timeout's pid
 	while kill -0 "$2" 2>/dev/null; do
-		if grep -a -q -E "$SELFTEST_FAIL_RE" "$1"; then
+		if grep -s -a -q -E "$SELFTEST_FAIL_RE" "$1"; then	# -s: not there yet
 			sleep 5
 			kill -TERM "$2" 2>/dev/null
 			return 0

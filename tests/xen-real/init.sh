@@ -122,6 +122,11 @@ run() {
 	esac
 	if [ $rc -eq 143 ] || [ $rc -eq 124 ]; then
 		echo "$out"
+		# What Xen shows of the hang: run queues, dwork's counters,
+		# interrupts, and the CPUs' registers and stacks (each key
+		# bounded: the hypercall may hang too).
+		echo "XC HANG $name: debug keys r k i d"
+		for k in r k i d; do timeout 20 xl debug-keys $k; done
 		fail "$name: no result after ${op_timeout}s (timeout): $*"
 	fi
 	if [ $rc -ne 0 ]; then

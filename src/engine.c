@@ -33,7 +33,12 @@
  *   INIT|P|Q       pending, linked on QCPU            owner claims -> R,
  *                                                     cancel/kill clears P
  *   INIT|Q         cancelled, still linked            owner unlinks -> INIT;
- *                                                     schedule sets P again
+ *                                                     schedule -> INIT|Q|M
+ *   INIT|Q|M       scheduled again after the cancel,  the holder takes it off
+ *                  still at its old place (MOVE):     its list or inbox, sets
+ *                  a run is owed on TARGET            P and pushes it to the
+ *                                                     TARGET's inbox, so it
+ *                                                     queues at the back
  *   INIT|R         running                            runner -> INIT
  *   INIT|R|P       running, re-run owed on TARGET     runner -> INIT|P|Q and
  *                                                     links it (requeue)
@@ -169,6 +174,7 @@
 #define Q DWORK_ST_QUEUED
 #define R DWORK_ST_RUN
 #define D DWORK_ST_DEAD
+#define M DWORK_ST_MOVE
 #define INIT DWORK_ST_INIT
 
 static inline struct dwork_cpu *cpu_of(unsigned int cpu)
@@ -368,6 +374,33 @@ static inline void enqueue_irqoff(struct dwork_node *n, unsigned int cpu,
 }
 
 /*
+ * A node this CPU holds (taken off its inbox or a list, QUEUED set) that
+ * was scheduled again after a cancel while it was still linked (MOVE): its
+ * old place is stale, so it goes to the back of its target's inbox, which
+ * is this CPU's own when it is the target (a CPU that does not accept
+ * work any more is replaced by this one).  Returns false if the state
+ * changed meanwhile (*@sp is then the new word).  Off the fast path.
+ */
+static __attribute__((__noinline__, __cold__)) bool
+moved_irqoff(struct dwork_node *n, unsigned int self, uint32_t *sp)
+{
+	unsigned int tgt = DWORK_ST_TGT(*sp);
+
+	if (tgt != self && !cpu_accepting(tgt))
+		tgt = self;
+	/*
+	 * Relaxed: like the forward's set_qcpu(), an RMW in the release
+	 * sequences of (1); the link fields stay with this CPU (Q set).
+	 */
+	if (!dwork_atomic_cas(&n->state, sp,
+			      st_set_qcpu(st_set_tgt((*sp & ~M) | P, tgt), tgt),
+			      DWORK_RELAXED, DWORK_RELAXED))
+		return false;
+	push_irqoff(n, tgt, self);
+	return true;
+}
+
+/*
  * A node this CPU holds (just taken off its inbox or a list, QUEUED still
  * set) arrives here: drop it if no run is owed, forward it if its target
  * is another CPU that accepts work, otherwise make this CPU its target and
@@ -383,6 +416,11 @@ static DWORK_ALWAYS_INLINE void arrive_body(struct dwork_cpu *me,
 
 	for (;;) {
 		if (!(s & P)) {
+			if (s & M) {
+				if (moved_irqoff(n, self, &s))
+					return;
+				continue;
+			}
 			/*
 			 * Release: pairs with the acquire load in kill/busy
 			 * (3); after this CAS this CPU never touches @n.
@@ -723,12 +761,10 @@ static int own_level(struct dwork_cpu *me, const struct dwork_node *n,
 		*own = !dwork_port_in_irq();
 		return inner;
 	}
-	for (lvl = 0; lvl < DWORK_NR_LVL; lvl++) {
-		if (me->running[lvl] != n)
-			continue;
-		*own = lvl == inner && !dwork_port_in_irq();
-		return lvl;
-	}
+	/* An outer level: the caller is nested in that callback. */
+	for (lvl = 0; lvl < DWORK_NR_LVL; lvl++)
+		if (me->running[lvl] == n)
+			return lvl;
 	return DWORK_NR_LVL;
 }
 
@@ -805,6 +841,38 @@ void dwork_node_init_end(struct dwork_node *n, enum dwork_kind kind,
 	 * initialised.  The caller guarantees nothing else uses @n now.
 	 */
 	dwork_atomic_store(&n->state, nw, DWORK_RELEASE);
+}
+
+/*
+ * A schedule found the node linked on QCPU of @s (the word before its CAS)
+ * while the run it owes is for another CPU (re-target), or after a cancel
+ * (now MOVE).  Ask the holder to scan its lists: it forwards the node, or
+ * queues it again at the back (arrive_body(), moved_irqoff()).  When this
+ * CPU holds a cancelled node, it does that at once, so a later schedule
+ * from here queues behind it: its inbox first (the node may be there),
+ * then its lists, then the inbox again (where the node went).  During an
+ * adoption the inbox waits, as in service_irqoff(), and the node is moved
+ * when the adoption reaches it.  Off the fast path.
+ * Context: IRQs off.
+ */
+static __attribute__((__noinline__, __cold__)) void
+relink_irqoff(uint32_t s, unsigned int self)
+{
+	struct dwork_cpu *me;
+	bool adopting;
+
+	if (DWORK_ST_QCPU(s) != self || (s & P)) {
+		request_reap(DWORK_ST_QCPU(s), self);
+		return;
+	}
+	me = cpu_of(self);
+	adopting = me->adopt || me->adopt_lifo;
+	if (!adopting && dwork_atomic_load(&me->inbox, DWORK_RELAXED))
+		drain_irqoff(me, self);
+	reap_list_irqoff(me, self, &me->sirq);
+	reap_list_irqoff(me, self, &me->idle);
+	if (!adopting && dwork_atomic_load(&me->inbox, DWORK_RELAXED))
+		drain_irqoff(me, self);
 }
 
 /*
@@ -927,6 +995,9 @@ static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
 		nw = st_set_tgt(s | P, cpu);
 		if (link)
 			nw = st_set_qcpu(nw | Q, cpu);
+		else if (!(s & (P | R)))
+			/* Cancelled, still linked: its place is stale. */
+			nw = (nw & ~P) | M;
 		/*
 		 * Release: publishes the caller's writes to the run that
 		 * follows, pairs with the claim's acquire (1).  Every
@@ -942,13 +1013,13 @@ static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
 
 	if (link)
 		enqueue_irqoff(n, cpu, self);
-	else if ((s & Q) && DWORK_ST_QCPU(s) != cpu)
-		request_reap(DWORK_ST_QCPU(s), self); /* please forward it */
+	else if ((s & Q) && (DWORK_ST_QCPU(s) != cpu || !(s & P)))
+		relink_irqoff(s, self); /* please forward it, or move it */
 	if (self < DWORK_NR_CPUS)
-		stat_inc((s & P) ? &cpu_of(self)->stats.coalesced
-				 : &cpu_of(self)->stats.raised);
+		stat_inc((s & (P | M)) ? &cpu_of(self)->stats.coalesced
+				       : &cpu_of(self)->stats.raised);
 	dwork_port_irq_restore(flags);
-	return (s & P) ? 0 : queued;
+	return (s & (P | M)) ? 0 : queued;
 }
 
 int dwork_node_schedule(struct dwork_node *n, unsigned int cpu)
@@ -967,11 +1038,12 @@ void dwork_node_cancel(struct dwork_node *n)
 	unsigned long flags = dwork_port_irq_save();
 	uint32_t s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 
-	while ((s & P) && !dwork_atomic_cas(&n->state, &s, s & ~P,
-					     DWORK_RELAXED, DWORK_RELAXED))
+	while ((s & (P | M)) &&
+	       !dwork_atomic_cas(&n->state, &s, s & ~(P | M), DWORK_RELAXED,
+				  DWORK_RELAXED))
 		;
 	/* Still linked somewhere: ask that CPU to unlink it now. */
-	if ((s & P) && (s & Q))
+	if ((s & (P | M)) && (s & Q))
 		request_reap(DWORK_ST_QCPU(s), self);
 	dwork_port_irq_restore(flags);
 }
@@ -1030,7 +1102,8 @@ int dwork_node_kill(struct dwork_node *n)
 		}
 	}
 
-	while (!(s & D) && !dwork_atomic_cas(&n->state, &s, (s & ~P) | D,
+	while (!(s & D) && !dwork_atomic_cas(&n->state, &s,
+					      (s & ~(P | M)) | D,
 					      DWORK_RELAXED, DWORK_RELAXED))
 		;
 

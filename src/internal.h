@@ -17,6 +17,9 @@
  *   bit 2      QUEUED  the node is linked on some list or inbox
  *   bit 3      RUN     the callback is executing
  *   bit 4      DEAD    killed (tasklets only)
+ *   bit 5      MOVE    a run is owed, but the node still sits where it was
+ *                      linked before a cancel: its holder must queue it
+ *                      again at the back (never with PEND)
  *   bits 8-19  TARGET  CPU the owed run must happen on (newest target)
  *   bits 20-31 QCPU    CPU whose inbox or list holds the node (if QUEUED)
  */
@@ -24,7 +27,8 @@
 #define DWORK_ST_QUEUED 0x04u
 #define DWORK_ST_RUN    0x08u
 #define DWORK_ST_DEAD   0x10u
-#define DWORK_ST_RSVD   0xe0u   /* never set: a state with them is garbage */
+#define DWORK_ST_MOVE   0x20u
+#define DWORK_ST_RSVD   0xc0u   /* never set: a state with them is garbage */
 
 #define DWORK_ST_TGT_SHIFT  8
 #define DWORK_ST_QCPU_SHIFT 20
@@ -111,7 +115,9 @@ static inline bool dwork_node_sane(const struct dwork_node *n, uint32_t s)
 	       DWORK_ST_TGT(s) < DWORK_NR_CPUS &&
 	       DWORK_ST_QCPU(s) < DWORK_NR_CPUS &&
 	       (s & (DWORK_ST_QUEUED | DWORK_ST_RUN)) !=
-		       (DWORK_ST_QUEUED | DWORK_ST_RUN);
+		       (DWORK_ST_QUEUED | DWORK_ST_RUN) &&
+	       (!(s & DWORK_ST_MOVE) ||
+		(s & (DWORK_ST_PEND | DWORK_ST_QUEUED)) == DWORK_ST_QUEUED);
 }
 
 /* A usable item: initialised as one, with a callback. */

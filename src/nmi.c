@@ -71,6 +71,7 @@
 #define Q DWORK_ST_QUEUED
 #define R DWORK_ST_RUN
 #define D DWORK_ST_DEAD
+#define M DWORK_ST_MOVE
 #define INIT DWORK_ST_INIT
 
 #ifdef dwork_port_raise_softirq_nmi
@@ -141,12 +142,20 @@ static int nmi_raise(struct dwork_node *n, unsigned int self,
 			return DWORK_ESHUTDOWN;
 		link = !(s & (Q | R));
 		if ((s & Q) && DWORK_ST_QCPU(s) != self) {
-			/* Linked on another CPU: the run stays there. */
-			nw = (s & P) ? s : st_set_tgt(s | P, DWORK_ST_QCPU(s));
+			/*
+			 * Linked on another CPU: the run stays there; after a
+			 * cancel it is owed as MOVE, which that CPU queues
+			 * again at the back when it reaches the node.
+			 */
+			nw = (s & (P | M)) ? s
+					   : st_set_tgt(s | M, DWORK_ST_QCPU(s));
 		} else {
 			nw = st_set_tgt(s | P, self);
 			if (link)
 				nw = st_set_qcpu(nw | Q, self);
+			else if (!(s & (P | R)))
+				/* Cancelled, linked here: MOVE, as above. */
+				nw = (nw & ~P) | M;
 		}
 		/*
 		 * Release: publishes the caller's writes to the run that
@@ -158,7 +167,7 @@ static int nmi_raise(struct dwork_node *n, unsigned int self,
 				    DWORK_RELAXED));
 	if (link)
 		nmi_push(n, self);
-	*queued = !(s & P);
+	*queued = !(s & (P | M));
 	return 0;
 }
 

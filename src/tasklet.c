@@ -65,7 +65,7 @@ bool dwork_tasklet_is_scheduled(const struct dwork_tasklet *t)
 	 * here (dwork_item_busy() and dwork_tasklet_kill() do, with acquire).
 	 */
 	s = dwork_atomic_load(&t->node.state, DWORK_RELAXED);
-	return (s & (DWORK_ST_PEND | DWORK_ST_DEAD)) == DWORK_ST_PEND;
+	return (s & (DWORK_ST_PEND | DWORK_ST_MOVE)) && !(s & DWORK_ST_DEAD);
 }
 
 int dwork_tasklet_kill(struct dwork_tasklet *t)

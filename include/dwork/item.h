@@ -80,10 +80,17 @@ int dwork_item_init(struct dwork_item *it, void (*fn)(struct dwork_item *it));
  * Everything this CPU wrote before a raise is visible to the callback run
  * that follows it, whether this raise queued it or was absorbed.
  *
- * Runs are FIFO per CPU for raises from one source CPU, with one
- * exception: a run owed because of a raise during the callback is queued
+ * Runs are FIFO per CPU for raises from one source CPU, with these
+ * exceptions: a run owed because of a raise during the callback is queued
  * only when that callback returns, so an item raised later from the same
- * CPU may run before it (Xen's tasklets behave the same way).
+ * CPU may run before it (Xen's tasklets behave the same way); a raise
+ * that moves a pending item to another CPU, or raises an item that was
+ * cancelled while still queued on another CPU, takes its place when that
+ * CPU next runs its softirq, so a later raise may overtake it (an item
+ * cancelled while queued on this CPU queues behind what was raised after
+ * the cancel, exactly); and NMI-safe raises (dwork_item_raise_nmi()) are
+ * not ordered against ordinary ones from the same CPU (docs/design.md,
+ * section 8).
  *
  * Context: any, including hard IRQ and IRQs disabled.
  * NMI: not safe (it links into this CPU's lists with IRQs saved, which
@@ -169,7 +176,9 @@ int dwork_item_busy(const struct dwork_item *it);
  * dwork_item_busy()), and is not run again unless raised after the cancel.
  * The node may stay linked on the CPU it was queued on until that CPU
  * unlinks it (dwork asks it to, at once); raising again at any time is
- * safe and never inserts the node twice.
+ * safe and never inserts the node twice, and the new run queues behind
+ * what was raised after the cancel, not at the node's old place (see the
+ * FIFO rule of dwork_item_raise()).
  *
  * Context: any, including hard IRQ and IRQs disabled.
  * NMI: not safe.

@@ -12,8 +12,13 @@
  * are FIFO per target CPU and kind for schedules from one source CPU,
  * except that a re-run owed to a running tasklet is queued only when its
  * callback returns, so a tasklet scheduled later from the same CPU (while
- * the callback ran) may run before that re-run, as in Xen; kill cancels,
- * marks dead and waits for a callback on another CPU.
+ * the callback ran) may run before that re-run, as in Xen; a schedule
+ * that moves a pending tasklet to another CPU takes its place there when
+ * the CPU holding it next runs its softirq, so a later schedule may
+ * overtake it; and NMI-safe schedules (dwork_tasklet_schedule_nmi()) are
+ * not ordered against ordinary ones from the same CPU (docs/design.md,
+ * section 8); kill cancels, marks dead and waits for a callback on
+ * another CPU.
  *
  * Synchronization matrix (Y: may run concurrently on any CPUs):
  *

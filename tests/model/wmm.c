@@ -116,7 +116,7 @@ static struct site sites[] = {
 	{ "busy_load", "item.c", "s = dwork_atomic_load(&it->node.state,",
 	  { 0 } },
 	{ "cancel_cas", "engine.c",
-	  "while ((s & P) && !dwork_atomic_cas(&n->state, &s, s & ~P,",
+	  "!dwork_atomic_cas(&n->state, &s, s & ~(P | M),",
 	  { 0 } },
 	{ "reap_fetch_or", "engine.c",
 	  "if (!dwork_atomic_fetch_or(&cpu_of(cpu)->reap, 1,", { 0 } },

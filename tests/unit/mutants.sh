@@ -10,10 +10,10 @@ mutant M01-link-when-queued src/engine.c \
 	's/link = !(s & (Q | R));/link = !(s \& (P | R));/' \
 	'schedule links a node that is still QUEUED (cancelled, not yet unlinked)'
 mutant M02-cancel-resets-queued src/engine.c \
-	'/^void dwork_node_cancel/,/^}/ s/s & ~P,/s \& ~(P | Q),/' \
+	'/^void dwork_node_cancel/,/^}/ s/s & ~(P | M), DWORK_RELAXED,/s \& ~(P | M | Q), DWORK_RELAXED,/' \
 	'cancel clears QUEUED as well as PEND (Xen reset-while-linked bug)'
 mutant M03-cancel-keeps-pend src/engine.c \
-	'/^void dwork_node_cancel/,/^}/ s/s & ~P,/s,/' \
+	'/^void dwork_node_cancel/,/^}/ s/s & ~(P | M), DWORK_RELAXED,/s, DWORK_RELAXED,/' \
 	'cancel does not clear PEND'
 
 # Running + schedule.
@@ -73,7 +73,7 @@ mutant M18-drain-lifo src/engine.c \
 
 # Kill.
 mutant M19-kill-keeps-pend src/engine.c \
-	'/^int dwork_node_kill/,/^}/ s/(s & ~P) | D/s | D/' \
+	'/^int dwork_node_kill/,/^}/ s/(s & ~(P | M)) | D/s | D/' \
 	'kill marks dead but does not cancel the pending run'
 mutant M20-kill-no-wait-run src/engine.c \
 	'/^int dwork_node_kill/,/^}/ s/if (!(s & (Q | R)) && !running_on(DWORK_ST_TGT(s), n))/if (!(s \& Q))/' \
@@ -88,10 +88,10 @@ mutant M23-self-kill-touches src/engine.c \
 	's/if (me->killed\[lvl\]) {/if (0) {/' \
 	'the runner touches the node after a self-kill (Linux tasklet UAF)'
 mutant M24-no-edeadlk src/engine.c \
-	's/\*own = lvl == inner && !dwork_port_in_irq();/*own = true;/' \
+	'/^static int own_level/,/^}/ s/^\t\t\treturn lvl;$/\t\t\treturn (*own = true), lvl;/' \
 	'kill from an outer context on the running CPU is treated as a self-kill'
 mutant M25-edeadlk-ignores-irq src/engine.c \
-	's/\*own = lvl == inner && !dwork_port_in_irq();/*own = lvl == inner;/' \
+	's/^\t\t\*own = !dwork_port_in_irq();$/\t\t*own = true;/' \
 	'kill from an IRQ that interrupted the callback is treated as a self-kill'
 mutant M26-schedule-after-kill src/engine.c \
 	'/^static DWORK_ALWAYS_INLINE int node_schedule/,/^}/ s/if (s & D) {/if (0) {/' \
@@ -122,7 +122,7 @@ mutant M33-busy-ignores-queued src/item.c \
 	's/(DWORK_ST_PEND | DWORK_ST_QUEUED | DWORK_ST_RUN)/(DWORK_ST_PEND | DWORK_ST_RUN)/' \
 	'busy returns 0 while a cancelled node is still linked'
 mutant M34-raise-true-when-absorbed src/engine.c \
-	's/return (s \& P) ? 0 : queued;/return queued;/' \
+	's/return (s \& (P | M)) ? 0 : queued;/return queued;/' \
 	'raise returns DWORK_QUEUED for an absorbed (already pending) raise'
 mutant M34b-raise-error-as-absorbed src/engine.c \
 	'/^static DWORK_ALWAYS_INLINE int node_schedule/,/^}/ s/return DWORK_E[A-Z]*;/return 0;/' \
@@ -202,10 +202,10 @@ mutant M47-self-kill-keeps-target src/engine.c \
 	's/st_set_tgt((s & ~(P | R)) | D,$/st_set_tgt((s \& ~(P | R)) | D, DWORK_ST_TGT(s)) + 0 * (/' \
 	'a self-kill does not record the runner CPU, so an outside kill watches the wrong CPU'
 mutant M48-init-wipes-live-node src/engine.c \
-	's/((s & (P | Q | R)) || running_on(DWORK_ST_TGT(s), n))) {/0) {/' \
+	's/} else if (node_sane(n, s) \&\& (s \& (P | Q | R))) {/} else if (0) {/' \
 	'init wipes a node that is pending, linked or running (corrupts the list it is on)'
 mutant M49-init-from-other-context-of-runner src/engine.c \
-	'/^uint32_t dwork_node_init_begin/,/^}/ s/} else if (lvl < DWORK_NR_LVL) {/} else if (0) {/' \
+	'/^uint32_t dwork_node_init_begin/,/^}/ s/} else if (lvl < DWORK_NR_LVL \&\& !me->killed\[lvl\]) {/} else if (0) {/' \
 	'init from an IRQ above (or nested in) the running callback is not refused'
 mutant M50-kill-accepts-garbage src/engine.c \
 	's/if (!node_sane(n, s))$/if (!(s \& INIT))/' \
@@ -306,3 +306,18 @@ mutant M74-own-level-outer-first src/engine.c \
 mutant M75-storm-path-takes-a-tasklet-as-an-item src/engine.c \
 	's/^\t\t      dwork_item_ok(dwork_container_of(n, struct dwork_item,$/\t\t      (1 || dwork_item_ok(dwork_container_of(n, struct dwork_item,/; s/^\t\t\t\t\t\t       node))))) {$/\t\t\t\t\t\t       node)))))) {/' \
 	'with debug_checks a tasklet passed as an item while pending here is answered 0 (already pending), not DWORK_EINVAL'
+
+# A raise after a cancel while the node is still linked queues behind
+# what was raised after the cancel (issue 20, finding 4).
+mutant M76-reraise-keeps-stale-place src/engine.c \
+	's/^\t\t\tnw = (nw \& ~P) | M;$/\t\t\t(void)0;/' \
+	'a raise of an item cancelled while still linked sets PEND and keeps its old place (runs before what was raised after the cancel)'
+mutant M77-reraise-moved-only-at-next-pass src/engine.c \
+	's/if (DWORK_ST_QCPU(s) != self || (s \& P)) {/if (1) {/' \
+	'the CPU holding a cancelled node that it raises again moves it only at its next pass (a raise in between overtakes it)'
+mutant M78-cancel-keeps-move src/engine.c \
+	'/^void dwork_node_cancel/,/^}/ s/s & ~(P | M), DWORK_RELAXED,/s \& ~P, DWORK_RELAXED,/' \
+	'a cancel after a raise of a cancelled, still linked item does not cancel that run'
+mutant M79-nmi-reraise-keeps-stale-place src/nmi.c \
+	's/^\t\t\t\tnw = (nw \& ~P) | M;$/\t\t\t\t(void)0;/' \
+	'an NMI raise of an item cancelled while still linked here sets PEND and keeps its old place'

@@ -525,6 +525,35 @@ static void test_nmi_raise_on_a_cpu_going_down_is_never_stranded(
 		      k - 1, accepted, refused);
 }
 
+/*
+ * raise(A); cancel(A); raise(B), then an NMI raises A again: A's node is
+ * still linked before B's, but its new run must come after B's.  The NMI
+ * cannot move it (it touches no list): it marks it, and the softirq pass
+ * that reaches it queues it again at the back.
+ */
+static void test_nmi_raise_after_cancel_while_linked_queues_behind(
+	void **state)
+{
+	static struct uobj a, b;
+
+	(void)state;
+	u_obj_init(&a, 1, DWORK_TASKLET_SOFTIRQ);
+	u_obj_init(&b, 2, DWORK_TASKLET_SOFTIRQ);
+	assert_int_equal(dwork_item_raise(&a.item), DWORK_QUEUED);
+	dwork_item_cancel(&a.item);
+	assert_int_equal(dwork_item_raise(&b.item), DWORK_QUEUED);
+	in_nmi_begin();
+	assert_int_equal(u_raise_nmi(&a), DWORK_QUEUED);
+	assert_int_equal(u_raise_nmi(&a), 0);
+	in_nmi_end();
+	u_quiesce();
+	assert_int_equal(a.runs, 1);
+	assert_int_equal(b.runs, 1);
+	assert_true(u_log_pos(2, 0) < u_log_pos(1, 0));
+	assert_int_equal(dwork_item_busy(&a.item), 0);
+	assert_int_equal(tp.asserts, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -548,6 +577,9 @@ int main(void)
 		cmocka_unit_test_teardown(
 			test_nmi_raise_on_a_cpu_going_down_is_never_stranded,
 			u_teardown),
+		cmocka_unit_test_setup_teardown(
+			test_nmi_raise_after_cancel_while_linked_queues_behind,
+			u_setup, u_teardown),
 	};
 
 	return cmocka_run_group_tests_name("nmi", tests, NULL, NULL);

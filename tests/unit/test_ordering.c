@@ -196,6 +196,77 @@ static void test_state_moves_idle_pending_running_rerun_idle_dead(
 	assert_int_equal(dwork_item_busy(&o[3].item), 0);
 }
 
+/*
+ * raise(A); cancel(A); raise(B); raise(A) from one CPU: A was not pending
+ * when B was raised, so its new run queues behind B's, although A's node
+ * is still linked where it was before the cancel.  Locally (the raising
+ * CPU holds the node, and moves it at once: a later raise of C queues
+ * behind A), fed to another CPU (A still in that CPU's inbox before B),
+ * and re-targeted (A cancelled in CPU 1's inbox, raised again for CPU 2
+ * behind B there).  It was: A kept its old place and ran first.
+ */
+static void test_raise_after_cancel_while_linked_queues_behind(void **state)
+{
+	struct uobj *a = &o[0], *b = &o[1], *c = &o[2];
+
+	(void)state;
+	/* Local, on CPU 0. */
+	assert_int_equal(dwork_item_raise(&a->item), DWORK_QUEUED);
+	dwork_item_cancel(&a->item);
+	assert_int_equal(dwork_item_raise(&b->item), DWORK_QUEUED);
+	assert_int_equal(dwork_item_raise(&a->item), DWORK_QUEUED);
+	assert_int_equal(dwork_item_raise(&c->item), DWORK_QUEUED);
+	assert_int_equal(dwork_item_busy(&a->item), DWORK_EAGAIN);
+	u_quiesce();
+	assert_int_equal(a->runs, 1);
+	assert_before(1, 0);
+	assert_before(0, 2);
+	assert_lists_sound();
+
+	/* Fed from CPU 0 to CPU 1. */
+	u_log_n = 0;
+	assert_int_equal(dwork_item_raise_on(&a->item, 1), DWORK_QUEUED);
+	dwork_item_cancel(&a->item);
+	assert_int_equal(dwork_item_raise_on(&b->item, 1), DWORK_QUEUED);
+	assert_int_equal(dwork_item_raise_on(&a->item, 1), DWORK_QUEUED);
+	u_quiesce();
+	assert_int_equal(a->runs, 2);
+	assert_int_equal(a->last_cpu, 1);
+	assert_before(1, 0);
+
+	/* Re-targeted: cancelled in CPU 1's inbox, raised for CPU 2. */
+	u_log_n = 0;
+	assert_int_equal(dwork_item_raise_on(&a->item, 1), DWORK_QUEUED);
+	dwork_item_cancel(&a->item);
+	assert_int_equal(dwork_item_raise_on(&b->item, 2), DWORK_QUEUED);
+	assert_int_equal(dwork_item_raise_on(&a->item, 2), DWORK_QUEUED);
+	u_quiesce();
+	assert_int_equal(a->runs, 3);
+	assert_int_equal(a->last_cpu, 2);
+	assert_before(1, 0);
+
+	/* Cancelled again after the raise: no run, nothing left linked. */
+	assert_int_equal(dwork_item_raise(&a->item), DWORK_QUEUED);
+	dwork_item_cancel(&a->item);
+	assert_int_equal(dwork_item_raise(&a->item), DWORK_QUEUED);
+	dwork_item_cancel(&a->item);
+	u_quiesce();
+	assert_int_equal(a->runs, 3);
+	assert_int_equal(dwork_item_busy(&a->item), 0);
+	/* The same where CPU 1 holds the node (MOVE until it reaches it). */
+	assert_int_equal(dwork_item_raise_on(&a->item, 1), DWORK_QUEUED);
+	dwork_item_cancel(&a->item);
+	assert_int_equal(dwork_item_raise_on(&a->item, 1), DWORK_QUEUED);
+	assert_int_equal(dwork_item_raise_on(&a->item, 1), 0);
+	dwork_item_cancel(&a->item);
+	assert_int_equal(dwork_item_busy(&a->item), DWORK_EAGAIN);
+	u_quiesce();
+	assert_int_equal(a->runs, 3);
+	assert_int_equal(dwork_item_busy(&a->item), 0);
+	assert_lists_sound();
+}
+
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, u_teardown)
 
 int main(void)
@@ -205,6 +276,7 @@ int main(void)
 		T(test_coalesced_schedule_is_answered_by_a_later_run),
 		T(test_schedule_during_run_is_answered_by_a_later_run),
 		T(test_state_moves_idle_pending_running_rerun_idle_dead),
+		T(test_raise_after_cancel_while_linked_queues_behind),
 	};
 
 	return cmocka_run_group_tests_name("ordering", tests, NULL, NULL);

@@ -849,6 +849,43 @@ static void test_reused_tasklet_nested_in_the_old_idle_callback_kills_itself(
 	assert_lists_sound();
 }
 
+/*
+ * An IRQ above a callback that has not killed its tasklet re-initialises
+ * that tasklet: refused (DWORK_EBUSY), and debug_checks says the callback
+ * runs on this CPU.  (After a self-kill the same init makes a fresh
+ * object: test_memory_of_a_self_killed_tasklet_is_reused_at_once.)
+ */
+static int irq_init_ret;
+static const char *irq_init_msg;
+
+static void irq_inits_running(void *data)
+{
+	tp_irq_enter();
+	irq_init_ret = dwork_tasklet_init(data, irq_inits_running, data,
+					  DWORK_TASKLET_SOFTIRQ);
+	irq_init_msg = tp.last_assert;
+	tp_irq_exit();
+}
+
+static void test_init_from_an_irq_above_the_running_callback_is_refused(
+	void **state)
+{
+	static struct dwork_tasklet t;
+
+	(void)state;
+	irq_init_msg = NULL;
+	assert_int_equal(dwork_tasklet_init(&t, irq_inits_running, &t,
+					    DWORK_TASKLET_SOFTIRQ), 0);
+	assert_int_equal(dwork_tasklet_schedule(&t), 0);
+	u_quiesce();
+	assert_int_equal(irq_init_ret, DWORK_EBUSY);
+	u_expected_asserts = 1;
+	assert_int_equal(tp.asserts, 1);
+	assert_non_null(irq_init_msg);
+	assert_non_null(strstr(irq_init_msg, "running on this CPU"));
+	assert_int_equal(dwork_tasklet_kill(&t), 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, u_teardown)
 
 int main(void)
@@ -876,6 +913,7 @@ int main(void)
 		T(test_kill_from_callback_of_tasklet_queued_later_in_same_pass),
 		T(test_memory_of_a_self_killed_tasklet_is_reused_at_once),
 		T(test_reused_tasklet_nested_in_the_old_idle_callback_kills_itself),
+		T(test_init_from_an_irq_above_the_running_callback_is_refused),
 	};
 
 	return cmocka_run_group_tests_name("tasklet_kill", tests, NULL, NULL);

@@ -648,6 +648,14 @@ static void finish_irqoff(struct dwork_cpu *me, unsigned int self,
 				    DWORK_RELEASE, DWORK_RELAXED));
 	if (requeue) {
 		stat_inc(&me->stats.requeued);
+		/*
+		 * A re-run here goes behind what this CPU was fed before it
+		 * was owed: the raise that owed it came after those pushes.
+		 * During an adoption the inbox waits (service_irqoff()).
+		 */
+		if (DWORK_ST_TGT(s) == self && !me->adopt && !me->adopt_lifo &&
+		    dwork_atomic_load(&me->inbox, DWORK_RELAXED))
+			drain_irqoff(me, self);
 		enqueue_irqoff(n, DWORK_ST_TGT(s), self);
 	}
 }

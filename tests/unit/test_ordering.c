@@ -266,6 +266,39 @@ static void test_raise_after_cancel_while_linked_queues_behind(void **state)
 	assert_lists_sound();
 }
 
+/*
+ * CPU 1 raises A for CPU 0; while A's callback runs there, CPU 1 raises
+ * B for CPU 0 (into its inbox) and then A again (a re-run owed).  The
+ * re-run is queued when the callback returns, behind B, which was raised
+ * first.  It was: the runner appended the re-run straight to CPU 0's list
+ * while B still sat in the inbox, and A ran before B.
+ */
+static void feed_b_then_a_from_cpu1(struct uobj *x)
+{
+	unsigned int old;
+
+	if (x->runs != 1)
+		return;
+	old = tp_switch(1);
+	assert_int_equal(dwork_item_raise_on(&o[1].item, 0), DWORK_QUEUED);
+	assert_int_equal(dwork_item_raise_on(&x->item, 0), DWORK_QUEUED);
+	tp_switch(old);
+}
+
+static void test_rerun_queues_behind_what_was_fed_before(void **state)
+{
+	(void)state;
+	o[0].during = feed_b_then_a_from_cpu1;
+	tp_switch(1);
+	assert_int_equal(dwork_item_raise_on(&o[0].item, 0), DWORK_QUEUED);
+	tp_switch(0);
+	u_quiesce();
+	assert_int_equal(o[0].runs, 2);
+	assert_int_equal(o[1].runs, 1);
+	if (u_log_pos(1, 0) > u_log_pos(0, 1))
+		fail_msg("the re-run of 0 ran before 1, which CPU 1 raised "
+			 "first");
+}
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, u_teardown)
 
@@ -277,6 +310,7 @@ int main(void)
 		T(test_schedule_during_run_is_answered_by_a_later_run),
 		T(test_state_moves_idle_pending_running_rerun_idle_dead),
 		T(test_raise_after_cancel_while_linked_queues_behind),
+		T(test_rerun_queues_behind_what_was_fed_before),
 	};
 
 	return cmocka_run_group_tests_name("ordering", tests, NULL, NULL);

@@ -312,21 +312,28 @@ void __init tasklet_subsys_init(void)
 	register_cpu_notifier(&cpu_nfb);
 	open_softirq(TASKLET_SOFTIRQ, dwork_xen_softirq);
 
-	/* From now on schedules go to dwork; take the early list. */
+	/*
+	 * From now on schedules go to dwork; take the early list and replay
+	 * it in order (every early schedule was for the boot CPU), all with
+	 * IRQs off.  Stock Xen calls this with IRQs off anyway; if a caller
+	 * did not, an IRQ that killed and re-initialised a tasklet further
+	 * down the detached list would clear its early_next and cut the
+	 * replay there (what follows would never run, and would stay
+	 * "scheduled" for ever), and the killed tasklet would run anyway.
+	 * Now such an IRQ comes after the replay, as after any schedule.
+	 */
 	local_irq_save(flags);
 	t = early_head;
 	early_head = NULL;
 	early_tail = &early_head;
 	ACCESS_ONCE(tasklets_initialised) = true;
-	local_irq_restore(flags);
-
-	/* Replay in order; every early schedule was for the boot CPU. */
 	for (; t; t = next) {
 		next = t->early_next;
 		t->early_next = NULL;
 		t->early = false;
 		tasklet_schedule_on_cpu(t, cpu);
 	}
+	local_irq_restore(flags);
 }
 
 /*

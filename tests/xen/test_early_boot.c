@@ -16,6 +16,16 @@ static struct tasklet e3, nullf;
 static struct rec m1_r = { .id = 5 }, m2_r = { .id = 6 }, k_r = { .id = 7 };
 static struct rec other_r = { .id = 8 };
 static struct tasklet m1, m2, k;
+static struct rec b_r = { .id = 9 }, c_r = { .id = 10 };
+static struct tasklet b_t, c_t;
+
+/* An IRQ during tasklet_subsys_init(): it kills and re-inits b_t. */
+static void irq_kills_and_reinits_b(void *arg)
+{
+	(void)arg;
+	tasklet_kill(&b_t);
+	tasklet_init(&b_t, rec_fn, &b_r);
+}
 
 /*
  * Misuse before tasklet_subsys_init(), refused as after it.  A re-init of
@@ -80,6 +90,19 @@ static void early_schedules_are_kept_then_run_once_after_init(void **s)
 	do_softirq();
 	assert_int_equal(console_r.runs + e1_r.runs + e3_r.runs, 0);
 
+	/*
+	 * b_t and c_t behind it on the early list; an IRQ is due while
+	 * tasklet_subsys_init() replays the list, and kills and re-inits
+	 * b_t.  It was: with IRQs on in the replay, the IRQ ran in it, the
+	 * re-init cut the list at b_t, c_t never ran and stayed scheduled,
+	 * and b_t, killed after its early schedule, ran anyway.
+	 */
+	tasklet_init(&b_t, rec_fn, &b_r);
+	tasklet_init(&c_t, rec_fn, &c_r);
+	tasklet_schedule(&b_t);
+	tasklet_schedule(&c_t);
+	sim_due_irq = irq_kills_and_reinits_b;
+	sim_due_irq_skip = 2; /* past taking the list: in the replay */
 	tasklet_subsys_init();
 	assert_true(pending(0, TASKLET_SOFTIRQ));
 	assert_int_equal(sim_work(0), TASKLET_enqueued);
@@ -94,6 +117,10 @@ static void early_schedules_are_kept_then_run_once_after_init(void **s)
 	/* The first test's tasklets: only m2 was left on the list. */
 	assert_int_equal(m1_r.runs + other_r.runs + k_r.runs, 0);
 	assert_int_equal(m2_r.runs, 1);
+	assert_null(sim_due_irq); /* the IRQ ran */
+	assert_int_equal(b_r.runs, 0);
+	assert_int_equal(c_r.runs, 1);
+	assert_false(tasklet_is_scheduled(&c_t));
 	assert_int_equal(dwork_xen_refused, 0);
 	/* Idle tasklets kept their order: e1 before e3. */
 	{

@@ -96,9 +96,30 @@ void sim_cpu_relax(void)
 			sim_idle(cpu);
 }
 
+void (*sim_due_irq)(void *arg);
+unsigned int sim_due_irq_skip;
+
+static void deliver_due_irq(void)
+{
+	void (*fn)(void *) = sim_due_irq;
+
+	if (!fn)
+		return;
+	if (sim_due_irq_skip) {
+		sim_due_irq_skip--;
+		return;
+	}
+	sim_due_irq = NULL;
+	sim_irq(sim_this_cpu, fn, NULL);
+}
+
 unsigned long sim_irq_save(void)
 {
-	unsigned long was = sim_cpus[sim_this_cpu].irq_off;
+	unsigned long was;
+
+	if (!sim_cpus[sim_this_cpu].irq_off)
+		deliver_due_irq();
+	was = sim_cpus[sim_this_cpu].irq_off;
 
 	sim_cpus[sim_this_cpu].irq_off = true;
 	return was;
@@ -107,6 +128,8 @@ unsigned long sim_irq_save(void)
 void sim_irq_restore(unsigned long flags)
 {
 	sim_cpus[sim_this_cpu].irq_off = flags != 0;
+	if (!flags)
+		deliver_due_irq();
 }
 
 bool sim_irq_enabled(void)

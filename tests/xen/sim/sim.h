@@ -37,6 +37,14 @@ struct sim_cpu {
 extern struct sim_cpu sim_cpus[NR_CPUS];
 extern unsigned int sim_relax_calls;
 extern void (*sim_relax_hook)(void *arg);
+/*
+ * An interrupt that is due (NULL: none): run as an IRQ on the current CPU
+ * at a moment its IRQs are enabled (a local_irq_save() that finds them
+ * on, or a restore that turns them on), after skipping sim_due_irq_skip
+ * such moments; then cleared.
+ */
+extern void (*sim_due_irq)(void *arg);
+extern unsigned int sim_due_irq_skip;
 extern void *sim_relax_arg;
 /* printk()'s text since the last reset of sim_printk_len (tests read it). */
 extern char sim_printk_buf[4096];

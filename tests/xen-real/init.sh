@@ -133,9 +133,22 @@ run() {
 		echo "$out"
 		fail "$name: exit status $rc: $*"
 	fi
-	if [ -n "$expect" ] && ! echo "$out" | grep -q "$expect"; then
-		echo "$out"
-		fail "$name: output lacks '$expect': $*"
+	if [ -n "$expect" ]; then
+		echo "$out" | grep -q "$expect"
+		g=$?
+		# The check's own grep killed by the open dom0 defect: reported
+		# as it is for an operation, and the check (not the operation,
+		# which did its work) made once more.
+		if [ $g -gt 128 ] && [ "${xcsigretry:-0}" = 1 ]; then
+			echo "XC SIGNAL-RETRY $name: the check's grep, exit status $g"
+			dmesg_faults 60
+			echo "$out" | grep -q "$expect"
+			g=$?
+		fi
+		if [ $g -ne 0 ]; then
+			echo "$out"
+			fail "$name: output lacks '$expect': $*"
+		fi
 	fi
 	nops=$((nops + 1))
 	echo "XC op $name $((t1 - t0))"

@@ -743,13 +743,27 @@ boot() {	# $1 build name, $2 run label, $3 mode (pv or pvh)
 			why="${why:+$why; }$segv" ;;
 		esac
 	fi
+	# PVH: dom0 ended by a triple fault and nothing else wrong: the
+	# emulated platform's fault that stock Xen shows too (docs/xen.md).
+	# In the builds XEN_CHECK_SEGV_OPEN names the boot is OPEN, neither
+	# passed nor failed (nothing after the fault was checked); any other
+	# failure in the same boot still fails it.
+	if [ "$mode" = pvh ] && [ "$verdict" = FAIL ] && [ -z "$f" ] && [ -z "$x" ] &&
+		[ -z "$st" ] && [ $qrc -ne 124 ] && [ $qrc -ne 137 ] &&
+		grep -a -q 'd0v[0-9]* Triple fault' "$log"; then
+		case " $SEGV_OPEN " in *" $n "*)
+			verdict=OPEN
+			open_segv="$open_segv $lab"
+			why="OPEN (docs/xen.md, not counted as a failure here): dom0 triple fault, the boot ended there: $(grep -a -m 1 'Triple fault' "$log" | tr -d '\r')" ;;
+		esac
+	fi
 	echo "$verdict" >"$log.verdict"
 	say "$lab: $verdict in ${wall}s${why:+: $why}"
 	if [ $verdict = FAIL ] && [ -z "$MUT" ]; then
 		say "last lines of $log:"
 		tail -n 40 "$log" >&2
 	fi
-	[ $verdict = PASS ]
+	[ $verdict != FAIL ]
 }
 
 # The last per-CPU line of one of selftest.c's counters: " 0:N 1:N ...".
@@ -874,24 +888,23 @@ if [ -n "$pvh_labels" ]; then
 fi
 if [ "$RUNS" -gt 1 ]; then
 	echo
-	echo "boots per build and mode: pass / fail (of which OPEN: the dom0 defect stock shows too)"
+	echo "boots per build and mode (a PASS may carry an OPEN report of a dom0 process's fault, see below):"
 	for n in $BUILDS; do
 		for m in $MODES; do
 			sfx=; [ "$m" = pv ] || sfx=.pvh
 			np=0 nf=0 no=0
 			for f in "$B/runs/$n$sfx".[0-9]*.log.verdict; do
 				[ -f "$f" ] || continue
-				if [ "$(cat "$f")" = PASS ]; then np=$((np + 1)); else nf=$((nf + 1)); fi
-				case " $open_segv " in *" $(basename "$f" .log.verdict) "*) no=$((no + 1)) ;; esac
+				case $(cat "$f") in PASS) np=$((np + 1)) ;; OPEN) no=$((no + 1)) ;; *) nf=$((nf + 1)) ;; esac
 			done
-			[ $((np + nf)) -gt 0 ] || continue
-			printf "  %-20s %-3s %3d pass %3d fail (%d OPEN)\n" "$n" "$m" $np $nf $no
+			[ $((np + nf + no)) -gt 0 ] || continue
+			printf "  %-20s %-3s %3d pass %3d fail %3d OPEN (ended by the dom0 triple fault)\n" "$n" "$m" $np $nf $no
 		done
 	done
 fi
 [ -z "$BUILD_ONLY" ] || echo "built, not booted:$(for n in $BUILDS; do case " $BUILD_ONLY " in *" $n "*) printf ' %s' "$n" ;; esac; done)"
 echo "build $((t_built - t_start)) s, total $(($(now) - t_start)) s"
-[ -z "$open_segv" ] || echo "OPEN: a dom0 process died of SIGSEGV in:$open_segv (the open defect of docs/xen.md; XEN_CHECK_SEGV_OPEN names these builds, so it is reported, not failed)"
+[ -z "$open_segv" ] || echo "OPEN: a dom0 process died of SIGSEGV (or, PVH, dom0 triple-faulted) in:$open_segv (the open defects of docs/xen.md; XEN_CHECK_SEGV_OPEN names these builds, so it is reported, not failed)"
 if [ -n "$MUT" ]; then
 	if [ $fails -gt 0 ]; then
 		echo "xen-check: mutation $MUT: FAILED as it should (killed)"

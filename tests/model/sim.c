@@ -662,9 +662,20 @@ static void ev_close(struct sim_ev *e)
 }
 
 /*
+ * The bits of a state word that say a run is owed: PEND, and MOVE where
+ * the core has it (a run owed to a node still linked at its place from
+ * before a cancel, which its holder queues again at the back).
+ */
+#ifdef DWORK_ST_MOVE
+#define SIM_ST_OWED (DWORK_ST_PEND | DWORK_ST_MOVE)
+#else
+#define SIM_ST_OWED DWORK_ST_PEND
+#endif
+
+/*
  * A write to memory that may be a node's state word, by the calling CPU
  * (after the access).  Records, for the FIFO oracle and the claims:
- * PEND set by an operation of this CPU (it queued a run), the TARGET of a
+ * PEND (or MOVE) set by an operation of this CPU (it queued a run), the TARGET of a
  * pending run moved (re-target), and RUN set by an RMW (a claim).
  */
 void sim_state_written(const volatile void *addr)
@@ -688,14 +699,14 @@ void sim_state_written(const volatile void *addr)
 		e = cpus[sim_cur].open[cpus[sim_cur].nopen - 1];
 	if (e && e->o != o)
 		e = NULL;
-	if (e && e->type == EV_SCHED && !(old & DWORK_ST_PEND) &&
-	    (nw & DWORK_ST_PEND) && !e->queued) {
+	if (e && e->type == EV_SCHED && !(old & SIM_ST_OWED) &&
+	    (nw & SIM_ST_OWED) && !e->queued) {
 		e->queued = true;
 		e->q_step = now;
 		e->q_running = (old & DWORK_ST_RUN) != 0;
 		e->q_tgt = (int)DWORK_ST_TGT(nw);
-	} else if (e && e->type == EV_SCHED && (old & DWORK_ST_PEND) &&
-		   (nw & DWORK_ST_PEND) &&
+	} else if (e && e->type == EV_SCHED && (old & SIM_ST_OWED) &&
+		   (nw & SIM_ST_OWED) &&
 		   DWORK_ST_TGT(old) != DWORK_ST_TGT(nw)) {
 		e->rt_step = now;
 	}

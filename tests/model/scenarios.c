@@ -820,10 +820,258 @@ static const struct scenario reuse_after_free = {
 	.irq = { reuse_irq0 },
 };
 
+/* --------------------------------------------------------------------
+ * An NMI anywhere on a running CPU: CPU 0 raises A, cancels it (an
+ * unlink), raises B, and runs its softirq passes; CPU 1 feeds T to CPU 0
+ * (a drain); an IRQ on CPU 0 raises B; an NMI on CPU 0 raises A and
+ * schedules T NMI-safe at any point: IRQs off, in the IRQ, half-way
+ * through an append or unlink, during a callback.  The lists stay
+ * consistent, nothing is linked twice or run twice at once, nothing
+ * accepted is lost, FIFO holds.
+ */
+static void nmiany_setup(void)
+{
+	A = sim_item("A", NULL);
+	B = sim_item("B", NULL);
+	T = sim_tasklet("T", OBJ_TSOFT, NULL);
+}
+
+static void nmiany_cpu0(void)
+{
+	op_raise(A);
+	op_cancel(A);
+	op_raise(B);
+}
+
+static void nmiany_cpu1(void)
+{
+	op_sched_on(T, 0);
+}
+
+static void nmiany_irq0(void)
+{
+	op_raise(B);
+}
+
+static void nmiany_nmi0(void)
+{
+	op_raise_nmi(A);
+	op_sched_nmi(T);
+}
+
+static const struct scenario nmi_anywhere = {
+	.name = "nmi_anywhere",
+	.lesson = "an NMI-safe raise at any point of a CPU, IRQs off included",
+	.ncpus = 2,
+	.bound = 2,
+	.setup = nmiany_setup,
+	.prog = { nmiany_cpu0, nmiany_cpu1 },
+	.irq = { nmiany_irq0 },
+	.nmi = { nmiany_nmi0 },
+};
+
+/* --------------------------------------------------------------------
+ * FIFO across NMI-safe and ordinary raises from one CPU (issue: an
+ * NMI-safe raise overtaken by a later ordinary one): CPU 0, softirqs held,
+ * schedules T NMI-safe and then U; an NMI raises A NMI-safe, an IRQ
+ * raises B, anywhere.  The FIFO oracle (sim.c) checks every pair.
+ */
+static void nmififo_setup(void)
+{
+	A = sim_item("A", NULL);
+	B = sim_item("B", NULL);
+	T = sim_tasklet("T", OBJ_TSOFT, NULL);
+	U = sim_tasklet("U", OBJ_TSOFT, NULL);
+}
+
+static void nmififo_cpu0(void)
+{
+	sim_hold_softirq();
+	op_sched_nmi(T);
+	op_sched(U);
+	sim_release_softirq();
+}
+
+static void nmififo_nmi0(void)
+{
+	op_raise_nmi(A);
+}
+
+static void nmififo_irq0(void)
+{
+	op_raise(B);
+}
+
+static const struct scenario nmi_fifo = {
+	.name = "nmi_fifo",
+	.lesson = "FIFO across NMI-safe and ordinary raises from one CPU",
+	.ncpus = 1,
+	.bound = 2,
+	.setup = nmififo_setup,
+	.prog = { nmififo_cpu0 },
+	.irq = { nmififo_irq0 },
+	.nmi = { nmififo_nmi0 },
+};
+
+/* --------------------------------------------------------------------
+ * FIFO for a raise after a cancel while the node is still linked (issue:
+ * raise(A); cancel(A); raise(B); raise(A) ran A first).  Locally, CPU 0
+ * with softirqs held; an IRQ on CPU 0 raises T in the middle.
+ */
+static void cancelfifo_setup(void)
+{
+	A = sim_item("A", NULL);
+	B = sim_item("B", NULL);
+	T = sim_tasklet("T", OBJ_TSOFT, NULL);
+}
+
+static void cancelfifo_cpu0(void)
+{
+	sim_hold_softirq();
+	op_raise(A);
+	op_cancel(A);
+	op_raise(B);
+	op_raise(A);
+	sim_release_softirq();
+}
+
+static void cancelfifo_irq0(void)
+{
+	op_sched(T);
+}
+
+static const struct scenario cancel_reraise_fifo = {
+	.name = "cancel_reraise_fifo",
+	.lesson = "FIFO for a raise after a cancel, node still linked (local)",
+	.ncpus = 1,
+	.bound = 2,
+	.setup = cancelfifo_setup,
+	.prog = { cancelfifo_cpu0 },
+	.irq = { cancelfifo_irq0 },
+};
+
+/* Fed across CPUs: CPU 1 does the same to CPU 0, which runs meanwhile. */
+static void cancelfed_cpu1(void)
+{
+	op_raise_on(A, 0);
+	op_cancel(A);
+	op_raise_on(B, 0);
+	op_raise_on(A, 0);
+}
+
+static const struct scenario cancel_reraise_fed = {
+	.name = "cancel_reraise_fed",
+	.lesson = "FIFO for a raise after a cancel, node still linked (fed)",
+	.ncpus = 2,
+	.bound = 2,
+	.setup = cancelfifo_setup,
+	.prog = { NULL, cancelfed_cpu1 },
+};
+
+/*
+ * Linked where another CPU left it: CPU 0 raises A and cancels it (still
+ * on CPU 0's list, softirqs held); CPU 1 then raises B and A on CPU 0.
+ */
+static bool cancel_done, remote_done;
+
+static bool cancelled_a(int arg)
+{
+	(void)arg;
+	return cancel_done;
+}
+
+static bool remote_raised(int arg)
+{
+	(void)arg;
+	return remote_done;
+}
+
+static void cancelrm_setup(void)
+{
+	cancelfifo_setup();
+	cancel_done = remote_done = false;
+}
+
+static void cancelrm_cpu0(void)
+{
+	sim_hold_softirq();
+	op_raise(A);
+	op_cancel(A);
+	cancel_done = true;
+	sim_wait_until(remote_raised, 0);
+	sim_release_softirq();
+}
+
+static void cancelrm_cpu1(void)
+{
+	sim_wait_until(cancelled_a, 0);
+	op_raise_on(B, 0);
+	op_raise_on(A, 0);
+	remote_done = true;
+}
+
+static const struct scenario cancel_reraise_remote = {
+	.name = "cancel_reraise_remote",
+	.lesson = "FIFO for a raise after another CPU's cancel, node still linked",
+	.ncpus = 2,
+	.bound = 3,
+	.setup = cancelrm_setup,
+	.prog = { cancelrm_cpu0, cancelrm_cpu1 },
+};
+/* --------------------------------------------------------------------
+ * A rerun fed from another CPU: CPU 1 raises A on CPU 0 and, while A's
+ * callback runs there, raises B and then A on CPU 0 again.  Both raises
+ * queue a run, B's first; A's rerun is queued when its callback returns,
+ * after B was queued, so B must run first (FIFO: only a schedule made
+ * later than a rerun may overtake it).
+ */
+static bool rr_running;
+
+static void rr_body(struct sobj *o, int run)
+{
+	(void)o;
+	if (run == 0) {
+		rr_running = true;
+		sim_point(SIM_LOAD, NULL, "A's callback goes on");
+	}
+}
+
+static void rr_setup(void)
+{
+	A = sim_item("A", rr_body);
+	B = sim_item("B", NULL);
+	rr_running = false;
+}
+
+static bool rr_is_running(int arg)
+{
+	(void)arg;
+	return rr_running;
+}
+
+static void rr_cpu1(void)
+{
+	op_raise_on(A, 0);
+	sim_wait_until(rr_is_running, 0);
+	op_raise_on(B, 0);
+	op_raise_on(A, 0);
+}
+
+static const struct scenario rerun_fed = {
+	.name = "rerun_fed",
+	.lesson = "a rerun owed to a running item and a later-raised item, fed",
+	.ncpus = 2,
+	.bound = 2,
+	.setup = rr_setup,
+	.prog = { NULL, rr_cpu1 },
+};
+
 const struct scenario *const model_scenarios[] = {
 	&cancel_reraise, &cancel_reraise_irq, &raise_running, &offline_feed, &teardown_busy,
 	&feed_mixed, &kill_sched, &self_kill, &retarget_running, &kill_offline,
 	&kill_in_irq_during_dead, &adopt_window, &irq_under_lock,
 	&reonline_chain, &coalesce_local, &dpci_rebind, &nmi_dying,
-	&nmi_parked, &reuse_after_free, NULL,
+	&nmi_parked, &reuse_after_free, &nmi_anywhere, &nmi_fifo,
+	&cancel_reraise_fifo, &cancel_reraise_fed, &cancel_reraise_remote,
+	&rerun_fed, NULL,
 };

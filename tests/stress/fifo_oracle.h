@@ -8,6 +8,10 @@
  * serves it), in one of these patterns (run order in brackets):
  *   plain         raise(A); raise(B)                           (A, B)
  *   nmi_only      raise_nmi(A); raise_nmi(B)                   (A, B)
+ *   cancel        raise(A); cancel(A); raise(B); raise(A)      (B, A)
+ *   nmi_task      raise_nmi(A); raise(B)                       (A, B)
+ *   nmi_self      an NMI on this CPU raises A; raise(B)        (A, B)
+ *   nmi_cancel    raise(A); cancel(A); raise(B); raise_nmi(A)  (B, A)
  * Every raise there queues a run from the lane's CPU for that CPU, and
  * each queued run has a position; each callback checks that it starts in
  * position order.  The runs of one task are on one CPU's lists, or on its
@@ -38,9 +42,10 @@
 #define LANE_ITEMS 4
 #define LANE_RECS 16
 
-enum pattern { P_PLAIN, P_NMI_ONLY, NR_PATTERNS };
+enum pattern { P_PLAIN, P_NMI_ONLY, P_CANCEL, P_NMI_TASK, P_NMI_SELF,
+	       P_NMI_CANCEL, NR_PATTERNS };
 static const char *const pattern_name[NR_PATTERNS] = {
-	"plain", "nmi_only",
+	"plain", "nmi_only", "cancel", "nmi_task", "nmi_self", "nmi_cancel",
 };
 
 /* One lane task: its queued runs must start in position order. */
@@ -124,6 +129,11 @@ static void expect_queued(int rc)
 		atomic_fetch_add(&lane_bad, 1);
 }
 
+static void lane_nmi(void *arg)
+{
+	expect_queued(dwork_item_raise_nmi(arg));
+}
+
 /* Task context on the lane's CPU: softirqs run only after it returns. */
 static void lane_task(void *arg)
 {
@@ -157,6 +167,31 @@ static void lane_task(void *arg)
 		expect_queued(dwork_item_raise_nmi(&A->it));
 		tag(B, r, 1, true);
 		expect_queued(dwork_item_raise_nmi(&B->it));
+		break;
+	case P_CANCEL:
+	case P_NMI_CANCEL:
+		tag(A, r, 1, pat == P_NMI_CANCEL);
+		expect_queued(dwork_item_raise(&A->it));
+		dwork_item_cancel(&A->it);
+		tag(B, r, 0, false);
+		expect_queued(dwork_item_raise(&B->it));
+		expect_queued(pat == P_NMI_CANCEL ? dwork_item_raise_nmi(&A->it)
+						  : dwork_item_raise(&A->it));
+		break;
+	case P_NMI_TASK:
+		tag(A, r, 0, true);
+		expect_queued(dwork_item_raise_nmi(&A->it));
+		tag(B, r, 1, false);
+		expect_queued(dwork_item_raise(&B->it));
+		break;
+	case P_NMI_SELF:
+		tag(A, r, 0, true);
+		while (dwork_posix_nmi_on(self, lane_nmi, &A->it) != 0)
+			sched_yield(); /* another NMI is still running here */
+		while (dwork_posix_nmi_pending(self))
+			sched_yield();
+		tag(B, r, 1, false);
+		expect_queued(dwork_item_raise(&B->it));
 		break;
 	default:
 		abort();

@@ -913,9 +913,10 @@ static const struct scenario nmi_fifo = {
 };
 
 /* --------------------------------------------------------------------
- * FIFO for a raise after a cancel while the node is still linked (issue:
- * raise(A); cancel(A); raise(B); raise(A) ran A first).  Locally, CPU 0
- * with softirqs held; an IRQ on CPU 0 raises T in the middle.
+ * FIFO for a raise after a cancel while the node is still linked:
+ * raise(A); cancel(A); raise(B); raise(A) must run B before A (A was not
+ * pending: it queues anew, behind B).  Locally: CPU 0 with softirqs held,
+ * while CPU 1 feeds T to CPU 0 and an IRQ on CPU 0 raises T too.
  */
 static void cancelfifo_setup(void)
 {
@@ -934,6 +935,11 @@ static void cancelfifo_cpu0(void)
 	sim_release_softirq();
 }
 
+static void cancelfifo_cpu1(void)
+{
+	op_sched_on(T, 0);
+}
+
 static void cancelfifo_irq0(void)
 {
 	op_sched(T);
@@ -942,14 +948,14 @@ static void cancelfifo_irq0(void)
 static const struct scenario cancel_reraise_fifo = {
 	.name = "cancel_reraise_fifo",
 	.lesson = "FIFO for a raise after a cancel, node still linked (local)",
-	.ncpus = 1,
+	.ncpus = 2,
 	.bound = 2,
 	.setup = cancelfifo_setup,
-	.prog = { cancelfifo_cpu0 },
+	.prog = { cancelfifo_cpu0, cancelfifo_cpu1 },
 	.irq = { cancelfifo_irq0 },
 };
 
-/* Fed across CPUs: CPU 1 does the same to CPU 0, which runs meanwhile. */
+/* Fed: CPU 1 does the same to CPU 0, which runs its passes meanwhile. */
 static void cancelfed_cpu1(void)
 {
 	op_raise_on(A, 0);
@@ -968,45 +974,20 @@ static const struct scenario cancel_reraise_fed = {
 };
 
 /*
- * Linked where another CPU left it: CPU 0 raises A and cancels it (still
- * on CPU 0's list, softirqs held); CPU 1 then raises B and A on CPU 0.
+ * Linked where another CPU left it: CPU 0 raises A and cancels it (it may
+ * stay on CPU 0's list for a while); CPU 1 raises B and then A on CPU 0,
+ * at any moment of that.
  */
-static bool cancel_done, remote_done;
-
-static bool cancelled_a(int arg)
-{
-	(void)arg;
-	return cancel_done;
-}
-
-static bool remote_raised(int arg)
-{
-	(void)arg;
-	return remote_done;
-}
-
-static void cancelrm_setup(void)
-{
-	cancelfifo_setup();
-	cancel_done = remote_done = false;
-}
-
 static void cancelrm_cpu0(void)
 {
-	sim_hold_softirq();
 	op_raise(A);
 	op_cancel(A);
-	cancel_done = true;
-	sim_wait_until(remote_raised, 0);
-	sim_release_softirq();
 }
 
 static void cancelrm_cpu1(void)
 {
-	sim_wait_until(cancelled_a, 0);
 	op_raise_on(B, 0);
 	op_raise_on(A, 0);
-	remote_done = true;
 }
 
 static const struct scenario cancel_reraise_remote = {
@@ -1014,9 +995,10 @@ static const struct scenario cancel_reraise_remote = {
 	.lesson = "FIFO for a raise after another CPU's cancel, node still linked",
 	.ncpus = 2,
 	.bound = 3,
-	.setup = cancelrm_setup,
+	.setup = cancelfifo_setup,
 	.prog = { cancelrm_cpu0, cancelrm_cpu1 },
 };
+
 /* --------------------------------------------------------------------
  * A rerun fed from another CPU: CPU 1 raises A on CPU 0 and, while A's
  * callback runs there, raises B and then A on CPU 0 again.  Both raises

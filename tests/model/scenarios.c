@@ -915,14 +915,18 @@ static const struct scenario nmi_fifo = {
 /* --------------------------------------------------------------------
  * FIFO for a raise after a cancel while the node is still linked:
  * raise(A); cancel(A); raise(B); raise(A) must run B before A (A was not
- * pending: it queues anew, behind B).  Locally: CPU 0 with softirqs held,
- * while CPU 1 feeds T to CPU 0 and an IRQ on CPU 0 raises T too.
+ * pending: it queues anew, behind B).  Locally: CPU 0 with softirqs held
+ * does that and then raises C (which must run after A), while CPU 1 feeds
+ * T to CPU 0 and an IRQ on CPU 0 raises T too.
  */
+static struct sobj *C;
+
 static void cancelfifo_setup(void)
 {
 	A = sim_item("A", NULL);
 	B = sim_item("B", NULL);
 	T = sim_tasklet("T", OBJ_TSOFT, NULL);
+	C = sim_item("C", NULL);
 }
 
 static void cancelfifo_cpu0(void)
@@ -932,6 +936,7 @@ static void cancelfifo_cpu0(void)
 	op_cancel(A);
 	op_raise(B);
 	op_raise(A);
+	op_raise(C);
 	sim_release_softirq();
 }
 

@@ -704,6 +704,8 @@ void sim_state_written(const volatile void *addr)
 		e->queued = true;
 		e->q_step = now;
 		e->q_running = (old & DWORK_ST_RUN) != 0;
+		e->q_move = !(nw & DWORK_ST_PEND);
+		e->q_holder = (int)DWORK_ST_QCPU(old);
 		e->q_tgt = (int)DWORK_ST_TGT(nw);
 	} else if (e && e->type == EV_SCHED && (old & SIM_ST_OWED) &&
 		   (nw & SIM_ST_OWED) &&
@@ -1461,11 +1463,25 @@ static const char *fifo_carve_out(const struct sim_ev *e1,
 	int i;
 
 	/*
+	 * NMI-safe and ordinary raises from one CPU are not ordered against
+	 * each other (design.md section 8).
+	 */
+	if (e1->nmi != e2->nmi)
+		return "NMI-safe and ordinary raises are not ordered";
+	/*
 	 * A rerun owed to a running callback is queued when the callback
 	 * returns, not when it was scheduled (design.md section 8).
 	 */
 	if (e1->q_running)
 		return "rerun queued when the callback returns";
+	/*
+	 * A raise of a node cancelled while still queued (MOVE) queues it
+	 * again at once only when the raising CPU holds it and the raise is
+	 * not NMI-safe; otherwise the holder moves it at its next pass, and
+	 * a later raise may overtake it (design.md section 8).
+	 */
+	if (e1->q_move && (e1->nmi || e1->q_holder != e1->cpu))
+		return "raise after a cancel, moved at the holder's next pass";
 	/*
 	 * A re-targeted pending run moves at the holding CPU's next pass: a
 	 * later schedule may overtake it (design.md section 8).

@@ -97,6 +97,8 @@ struct sim_ev {
 	 */
 	bool queued;
 	bool q_running;
+	bool q_move;          /* it set MOVE: the node stays where it is */
+	int q_holder;         /* q_move: the CPU holding the node (QCPU) */
 	unsigned long q_step;
 	int q_tgt;
 	unsigned long rt_step;

@@ -870,10 +870,10 @@ static const struct scenario nmi_anywhere = {
 };
 
 /* --------------------------------------------------------------------
- * FIFO across NMI-safe and ordinary raises from one CPU (issue: an
- * NMI-safe raise overtaken by a later ordinary one): CPU 0, softirqs held,
- * schedules T NMI-safe and then U; an NMI raises A NMI-safe, an IRQ
- * raises B, anywhere.  The FIFO oracle (sim.c) checks every pair.
+ * FIFO among NMI-safe raises from one CPU (they are not ordered against
+ * ordinary ones: design.md section 8): CPU 0, softirqs held, schedules T
+ * and U NMI-safe; an NMI raises A NMI-safe and an IRQ raises B the
+ * ordinary way, anywhere.  The FIFO oracle (sim.c) checks every pair.
  */
 static void nmififo_setup(void)
 {
@@ -887,7 +887,7 @@ static void nmififo_cpu0(void)
 {
 	sim_hold_softirq();
 	op_sched_nmi(T);
-	op_sched(U);
+	op_sched_nmi(U);
 	sim_release_softirq();
 }
 
@@ -903,7 +903,7 @@ static void nmififo_irq0(void)
 
 static const struct scenario nmi_fifo = {
 	.name = "nmi_fifo",
-	.lesson = "FIFO across NMI-safe and ordinary raises from one CPU",
+	.lesson = "FIFO among NMI-safe raises from one CPU, ordinary ones mixed in",
 	.ncpus = 1,
 	.bound = 2,
 	.setup = nmififo_setup,

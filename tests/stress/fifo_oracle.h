@@ -60,7 +60,6 @@ struct litem {
 	struct dwork_item it;
 	struct rec *_Atomic rec; /* written before the raise that queues */
 	atomic_uint pos;
-	bool nmi_kind;           /* the queuing raise was NMI-safe */
 };
 
 struct lane {
@@ -78,17 +77,18 @@ static atomic_int fifo_msg_taken;
 
 /*
  * The documented carve-outs of FIFO (README's FIFO row, docs/design.md
- * section 8, item.h and tasklet.h), in one place: a rerun owed to a
- * running callback is queued when it returns, and a re-targeted pending
- * run moves at the holding CPU's next pass.  The lanes raise only idle
- * items on their own CPU, so neither applies; anything else out of order
- * is a FIFO violation.  @first: the earlier raise was NMI-safe.
+ * section 8, item.h and tasklet.h), in one place.  NMI-safe and ordinary
+ * raises from one CPU are not ordered against each other, so a lane task
+ * that mixes them checks that every run starts, not their order.  The
+ * others cannot apply to a lane: a rerun owed to a running callback (lane
+ * items are idle when raised), a re-targeted pending run (lanes raise on
+ * their own CPU only), and a raise after a cancel that another CPU moves
+ * at its next pass (lanes cancel their own local items, and the NMI-safe
+ * one of them, in nmi_cancel, mixes kinds anyway).
  */
-static bool fifo_carved_out(enum pattern pat, bool first_nmi)
+static bool fifo_carved_out(enum pattern pat)
 {
-	(void)pat;
-	(void)first_nmi;
-	return false;
+	return pat == P_NMI_TASK || pat == P_NMI_SELF || pat == P_NMI_CANCEL;
 }
 
 static void fifo_fail(const char *fmt, struct rec *r, unsigned int want,
@@ -108,7 +108,7 @@ static void litem_cb(struct dwork_item *it)
 	unsigned int pos = atomic_load(&li->pos);
 	unsigned int want = atomic_load(&r->next);
 
-	if (pos != want && !fifo_carved_out(r->pat, li->nmi_kind))
+	if (pos != want && !fifo_carved_out(r->pat))
 		fifo_fail("FIFO: lane task '%s' on CPU %u: the run in position %u was due, position %u ran\n",
 			  r, want, pos);
 	if (pos >= want)
@@ -116,11 +116,10 @@ static void litem_cb(struct dwork_item *it)
 }
 
 /* Tag @li with its place in @r, then it must queue a run. */
-static void tag(struct litem *li, struct rec *r, unsigned int pos, bool nmi)
+static void tag(struct litem *li, struct rec *r, unsigned int pos)
 {
 	atomic_store(&li->rec, r);
 	atomic_store(&li->pos, pos);
-	li->nmi_kind = nmi;
 }
 
 static void expect_queued(int rc)
@@ -157,40 +156,40 @@ static void lane_task(void *arg)
 	atomic_fetch_add(&lane_tasks, 1);
 	switch (pat) {
 	case P_PLAIN:
-		tag(A, r, 0, false);
+		tag(A, r, 0);
 		expect_queued(dwork_item_raise(&A->it));
-		tag(B, r, 1, false);
+		tag(B, r, 1);
 		expect_queued(dwork_item_raise(&B->it));
 		break;
 	case P_NMI_ONLY:
-		tag(A, r, 0, true);
+		tag(A, r, 0);
 		expect_queued(dwork_item_raise_nmi(&A->it));
-		tag(B, r, 1, true);
+		tag(B, r, 1);
 		expect_queued(dwork_item_raise_nmi(&B->it));
 		break;
 	case P_CANCEL:
 	case P_NMI_CANCEL:
-		tag(A, r, 1, pat == P_NMI_CANCEL);
+		tag(A, r, 1);
 		expect_queued(dwork_item_raise(&A->it));
 		dwork_item_cancel(&A->it);
-		tag(B, r, 0, false);
+		tag(B, r, 0);
 		expect_queued(dwork_item_raise(&B->it));
 		expect_queued(pat == P_NMI_CANCEL ? dwork_item_raise_nmi(&A->it)
 						  : dwork_item_raise(&A->it));
 		break;
 	case P_NMI_TASK:
-		tag(A, r, 0, true);
+		tag(A, r, 0);
 		expect_queued(dwork_item_raise_nmi(&A->it));
-		tag(B, r, 1, false);
+		tag(B, r, 1);
 		expect_queued(dwork_item_raise(&B->it));
 		break;
 	case P_NMI_SELF:
-		tag(A, r, 0, true);
+		tag(A, r, 0);
 		while (dwork_posix_nmi_on(self, lane_nmi, &A->it) != 0)
 			sched_yield(); /* another NMI is still running here */
 		while (dwork_posix_nmi_pending(self))
 			sched_yield();
-		tag(B, r, 1, false);
+		tag(B, r, 1);
 		expect_queued(dwork_item_raise(&B->it));
 		break;
 	default:

@@ -544,8 +544,6 @@ static int install_handlers(void)
 	return 0;
 }
 
-static void run_softirqs(unsigned int cpu);
-
 int dwork_posix_irq_on(unsigned int cpu, void (*fn)(void *), void *arg)
 {
 	struct vcpu *v;
@@ -573,14 +571,16 @@ int dwork_posix_irq_on(unsigned int cpu, void (*fn)(void *), void *arg)
 		vunlock(v, &old);
 		if (dwork_port_this_cpu() == cpu) {
 			irq_dispatch(cpu);
-		} else {
+		} else if (on_vcpu()) {
 			/*
-			 * A vCPU runs its pending softirqs meanwhile (as Xen's
-			 * process_pending_softirqs()): the target may be in an
-			 * IRQ whose kill waits for work queued here.
+			 * Another vCPU may not wait: the target may be in an
+			 * IRQ whose kill waits for work queued here, which
+			 * only this vCPU's softirq runs; and softirqs never
+			 * run inside a run_on task (or an idle or softirq
+			 * callback), so it cannot run them meanwhile either.
 			 */
-			if (on_vcpu())
-				run_softirqs(dwork_port_this_cpu());
+			return DWORK_EAGAIN;
+		} else {
 			short_sleep();
 		}
 		vlock(v, &old);

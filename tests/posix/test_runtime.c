@@ -344,6 +344,79 @@ static void test_work_for_cpu_without_thread_stops_with_a_message(
 	assert_non_null(strstr(buf, "no runtime thread"));
 }
 
+/*
+ * A run_on task on CPU 0 posts IRQs to CPU 1 while CPU 1 has IRQs off, so
+ * CPU 1's ring fills.  A softirq tasklet is pending on CPU 0 meanwhile.
+ * The post that finds the ring full answers DWORK_EAGAIN, and the tasklet
+ * does not run inside the task (softirqs run between run_on calls, never
+ * inside one).  It was: the vCPU ran its softirqs inline while it waited
+ * for space.
+ */
+static unsigned int ring_release, ring_blocked, ring_in_task, ring_bad;
+static unsigned int ring_tl_runs;
+static int ring_ret;
+static struct dwork_tasklet ring_tl;
+
+static void ring_nop(void *arg)
+{
+	(void)arg;
+}
+
+static void ring_tl_fn(void *arg)
+{
+	(void)arg;
+	if (LD(&ring_in_task))
+		INC(&ring_bad);
+	INC(&ring_tl_runs);
+}
+
+static void ring_block_cpu1(void *arg)
+{
+	unsigned long flags = dwork_port_irq_save();
+
+	(void)arg;
+	ST(&ring_blocked, 1u);
+	while (!LD(&ring_release))
+		sched_yield();
+	dwork_port_irq_restore(flags);
+}
+
+static void ring_fill_from_cpu0(void *arg)
+{
+	unsigned int i;
+
+	(void)arg;
+	ST(&ring_in_task, 1u);
+	if (dwork_tasklet_schedule(&ring_tl))
+		INC(&ring_bad);
+	for (i = 0, ring_ret = 0; i < 100000 && ring_ret == 0; i++)
+		ring_ret = dwork_posix_irq_on(1, ring_nop, NULL);
+	ST(&ring_in_task, 0u);
+}
+
+static void test_irq_on_to_a_full_ring_from_a_vcpu_fails_and_runs_no_softirq(
+	void **state)
+{
+	struct async_run blocker;
+
+	(void)state;
+	ring_release = ring_blocked = ring_in_task = ring_bad = 0;
+	ring_tl_runs = 0;
+	assert_int_equal(dwork_posix_start(2), 0);
+	dwork_tasklet_init(&ring_tl, ring_tl_fn, NULL, DWORK_TASKLET_SOFTIRQ);
+	async_run_on(&blocker, 1, ring_block_cpu1, NULL);
+	while (!LD(&ring_blocked))
+		sched_yield();
+	assert_int_equal(dwork_posix_run_on(0, ring_fill_from_cpu0, NULL), 0);
+	ST(&ring_release, 1u);
+	assert_int_equal(async_run_join(&blocker), 0);
+	dwork_posix_quiesce();
+	assert_int_equal(ring_ret, DWORK_EAGAIN);
+	assert_int_equal(LD(&ring_tl_runs), 1);
+	assert_int_equal(LD(&ring_bad), 0);
+	dwork_posix_stop();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +430,8 @@ int main(void)
 		POSIX_TEST(
 		test_runtime_refuses_bad_cpus_null_and_calls_from_vcpus),
 		POSIX_TEST(test_work_for_cpu_without_thread_stops_with_a_message),
+		POSIX_TEST(
+		test_irq_on_to_a_full_ring_from_a_vcpu_fails_and_runs_no_softirq),
 	};
 
 	return cmocka_run_group_tests_name("posix_runtime", tests, NULL, NULL);

@@ -100,15 +100,19 @@ int dwork_posix_run_on(unsigned int cpu, void (*fn)(void *), void *arg);
  * @arg: its argument
  *
  * The request goes into @cpu's IRQ ring (handlers run in posting order)
- * and the CPU is signalled.  If the ring is full the caller waits for
- * space (a vCPU runs its own pending softirqs meanwhile).  Everything
- * the caller wrote before is visible to @fn.
+ * and the CPU is signalled.  If the ring is full, a thread that is no
+ * vCPU waits for space, a vCPU posting to itself runs its ring first, and
+ * a vCPU posting to another CPU gets DWORK_EAGAIN: it may not wait (the
+ * target may wait for work only this vCPU's softirq runs) and may not run
+ * softirqs inside a run_on task.  Everything the caller wrote before is
+ * visible to @fn.
  *
  * Context: any thread in task context with IRQs enabled (not an IRQ
  * handler), including a vCPU posting to itself.
  * Return: 0 once queued (@fn has not necessarily run yet); DWORK_ENODEV
  * if @cpu is out of range or not online; DWORK_EINVAL for a NULL @fn or a
- * call from IRQ context or with IRQs disabled.
+ * call from IRQ context or with IRQs disabled; DWORK_EAGAIN from a vCPU
+ * when @cpu's ring is full (nothing queued; try again later).
  */
 int dwork_posix_irq_on(unsigned int cpu, void (*fn)(void *), void *arg);
 

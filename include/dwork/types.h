@@ -163,7 +163,7 @@ enum { DWORK_LVL_IDLE = 0, DWORK_LVL_SOFTIRQ = 1, DWORK_NR_LVL = 2 };
  * @sirq:       FIFO list of items and softirq tasklets
  * @idle:       FIFO list of idle tasklets
  * @running:    the node whose callback runs, per nesting level: compared,
- *              never followed; read by other CPUs' kill and init
+ *              never followed; read by other CPUs' kill
  * @killed:     per nesting level, the running tasklet killed itself
  * @in_softirq: a dwork_softirq() pass is running
  * @adopt:      a dead CPU's lists still to adopt, oldest first

@@ -31,6 +31,6 @@ int main(void)
 	/* "X.Y.Z" or "X.Y.Z-dev", X.Y.Z from the numbers. */
 	if (strncmp(DWORK_VERSION_STRING, want, strlen(want)) != 0)
 		return 1;
-	return strcmp(DWORK_VERSION_STRING + strlen(want), "") == 0 ||
-	       strcmp(DWORK_VERSION_STRING + strlen(want), "-dev") == 0 ? 0 : 1;
+	return strcmp(&DWORK_VERSION_STRING[strlen(want)], "") == 0 ||
+	       strcmp(&DWORK_VERSION_STRING[strlen(want)], "-dev") == 0 ? 0 : 1;
 }

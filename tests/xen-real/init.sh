@@ -30,6 +30,7 @@
 #                interrupts moved between CPUs and CPU 1 taken offline
 #                under I/O); xcops=N is then its number of rounds and
 #                xchp=K takes CPU 1 offline and back every K-th round
+#                (0: never)
 export PATH=/bin:/sbin:/usr/bin:/usr/lib/xen-4.17/bin
 export LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu
 XB=/usr/lib/xen-4.17/bin
@@ -281,7 +282,7 @@ pvh_run() {
 		echo "XC PVH round $r ahci-vcpu $av ahci-pcpu $p"
 		pvh_burst $r &
 		bp=$!
-		if [ $((r % ${xchp:-2})) -eq $((${xchp:-2} - 1)) ]; then
+		if [ "${xchp:-2}" -gt 0 ] && [ $((r % ${xchp:-2})) -eq $((${xchp:-2} - 1)) ]; then
 			# Unpinned first: with a dom0 vCPU pinned to CPU 1 alone,
 			# stock Xen 4.17's debug build can fail "cpu < nr_cpu_ids"
 			# in credit's csched_tick() as CPU 1 goes down.  The vCPU

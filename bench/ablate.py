@@ -59,27 +59,24 @@ FEATURES = [
        "\t\tdwork_atomic_store(c, dwork_atomic_load(c, DWORK_RELAXED) + v,")]),
     ("api-checks",
      "argument checks of the tasklet and item API (tasklet_ok(), "
-     "dwork_item_ok())",
+     "dwork_item_ok(): NULL, no callback, and the kind and the magic "
+     "of init in one compare)",
      (),
      [(TASKLET,
        "\treturn t && t->fn &&\n"
-       "\t       (t->node.kind == DWORK_KIND_SOFTIRQ ||\n"
-       "\t\tt->node.kind == DWORK_KIND_IDLE);\n",
+       "\t       dwork_node_tag(&t->node) - DWORK_NODE_TAG(DWORK_KIND_SOFTIRQ)"
+       " <= 1;\n",
        "\t(void)t;\n\treturn true;\n"),
       (INTERNAL,
-       "\treturn it && it->fn && it->node.kind == DWORK_KIND_ITEM;\n",
+       "\treturn it && it->fn &&\n"
+       "\t       dwork_node_tag(&it->node) == DWORK_NODE_TAG(DWORK_KIND_ITEM);\n",
        "\t(void)it;\n\treturn true;\n")]),
     ("node-checks",
-     "node validation in schedule: the magic compare and the "
-     "INIT/reserved-bits test of the state word",
+     "node validation in schedule: the INIT/reserved-bits test of the "
+     "state word on the general path (on the common path it is the "
+     "idle test itself, and the magic is part of api-checks' compare)",
      (),
      [(ENGINE,
-       "\t\tif (n->magic != DWORK_NODE_MAGIC)\n\t\t\treturn DWORK_EINVAL;\n",
-       ""),
-      (ENGINE,
-       " ||\n\t\t    n->magic != DWORK_NODE_MAGIC) {",
-       ") {"),
-      (ENGINE,
        "if ((s & (INIT | DWORK_ST_RSVD)) != INIT ||\n\t\t    (DWORK_DEBUG",
        "if ((DWORK_DEBUG")]),
     ("hotplug",
@@ -101,7 +98,7 @@ FEATURES = [
        "me->in_softirq) {\n\t\tdwork_port_irq_restore(flags);\n"
        "\t\treturn;\n\t}\n\tme->in_softirq = true;"),
       (ENGINE,
-       "\tif (me->adopt || me->adopt_lifo)\n"
+       "\tif (me->adopting)\n"
        "\t\tadopt_step_irqoff(me, self);\n\telse if (",
        "\tif ("),
       (ENGINE,
@@ -117,17 +114,22 @@ FEATURES = [
        "\tif (0) {\n\t\t/* Only a dead CPU")]),
     ("inbox",
      "the cross-CPU inbox: the inbox tests of service_irqoff() and of "
-     "the end of a pass, and the local/remote test of enqueue",
+     "the end of a pass, and the local/remote tests of enqueue and of "
+     "the schedule",
      ("feed",),
      [(ENGINE,
        "dwork_atomic_load(&me->inbox, DWORK_RELAXED))\n"
        "\t\tdrain_irqoff(me, self);\n",
        "0)\n\t\tdrain_irqoff(me, self);\n"),
       (ENGINE,
-       "dwork_atomic_load(&me->inbox, DWORK_RELAXED) ||", "0 ||"),
+       "((uintptr_t)dwork_atomic_load(&me->inbox, DWORK_RELAXED) |",
+       "((uintptr_t)0 |"),
       (ENGINE,
        "\tif (cpu == self) {\n\t\tappend_irqoff(cpu_of(self), self, n);",
-       "\tif (1) {\n\t\tappend_irqoff(cpu_of(self), self, n);")]),
+       "\tif (1) {\n\t\tappend_irqoff(cpu_of(self), self, n);"),
+      (ENGINE,
+       "\t\tif (cpu != self)\n\t\t\treturn feed_new(",
+       "\t\tif (0)\n\t\t\treturn feed_new(")]),
     ("reap",
      "the reap machinery that cancel, kill and re-targeting use to unlink "
      "a queued node: the reap tests of service_irqoff() and of the end of "
@@ -138,9 +140,9 @@ FEATURES = [
        "\t\treap_irqoff(me, self);\n",
        ""),
       (ENGINE,
-       "dwork_atomic_load(&me->reap, DWORK_RELAXED))\n"
+       "dwork_atomic_load(&me->reap, DWORK_RELAXED)))\n"
        "\t\tdwork_port_raise_softirq();\n",
-       "0)\n\t\tdwork_port_raise_softirq();\n"),
+       "0))\n\t\tdwork_port_raise_softirq();\n"),
       (ENGINE, "if (!(s & P) || (tgt != self", "if (0 || (tgt != self"),
       (ENGINE, "\t\tif (!(s & P)) {\n", "\t\tif (0) {\n")]),
     ("retarget",
@@ -165,9 +167,15 @@ FEATURES = [
        "\t\trequest_reap(DWORK_ST_QCPU(s), self);",
        ""),
       (ENGINE,
-       "(s) == (INIT | P | Q | ((uint32_t)(self) << DWORK_ST_TGT_SHIFT) | \\\n"
-       "\t\t ((uint32_t)(self) << DWORK_ST_QCPU_SHIFT)))",
+       "(s) == (INIT | P | Q |                                            \\\n"
+       "\t\t ((uint32_t)(self) << DWORK_ST_TGT_SHIFT) *                \\\n"
+       "\t\t\t (1u + (1u << (DWORK_ST_QCPU_SHIFT -               \\\n"
+       "\t\t\t\t       DWORK_ST_TGT_SHIFT)))))",
        "(s) == (INIT | P | Q))"),
+      (INTERNAL,
+       "\treturn (uint32_t)cpu * ((1u << DWORK_ST_TGT_SHIFT) |\n"
+       "\t\t\t\t(1u << DWORK_ST_QCPU_SHIFT));\n",
+       "\t(void)cpu;\n\treturn 0;\n"),
       (ENGINE, "\t\t\tset_qcpu(n, DWORK_ST_TGT(s));\n", ""),
       (ENGINE,
        "\t\tif (DWORK_ST_TGT(s) != self && "
@@ -182,8 +190,7 @@ FEATURES = [
      "tests around each callback, and the DEAD test of schedule",
      (),
      [(ENGINE,
-       "\tdwork_atomic_store(&me->running[lvl], n, DWORK_RELAXED);\n"
-       "\tme->killed[lvl] = false;\n",
+       "\tdwork_atomic_store(&me->running[lvl], n, DWORK_RELAXED);\n",
        ""),
       (ENGINE,
        "\tdwork_atomic_store(&me->running[lvl], NULL, DWORK_RELEASE);\n",
@@ -191,9 +198,9 @@ FEATURES = [
       (ENGINE, "\tif (me->killed[lvl]) {\n", "\tif (0) {\n"),
       (ENGINE, "\t\tif (s & D) {\n", "\t\tif (0) {\n")]),
     ("nesting-bound",
-     "the softirq nesting guard (in_softirq) and the pass bounds "
-     "(pass_last: only what was queued when the pass began; "
-     "DWORK_SOFTIRQ_BATCH)",
+     "the softirq nesting guard (in_softirq) and the pass bounds of a "
+     "pass over several nodes (the pass list: only what was queued when "
+     "the pass began; DWORK_SOFTIRQ_BATCH)",
      (),
      [(ENGINE,
        " me->in_softirq) {\n\t\tdwork_port_irq_restore(flags);\n"
@@ -201,16 +208,18 @@ FEATURES = [
        " 0) {\n\t\tdwork_port_irq_restore(flags);\n\t\treturn;\n\t}\n"),
       (ENGINE, "\tme->in_softirq = false;\n", ""),
       (ENGINE, "if (was_empty && !me->in_softirq)", "if (was_empty)"),
-      (ENGINE, "\tme->pass_last = me->sirq.tail;\n", ""),
       (ENGINE,
-       "\twhile (me->pass_last) {\n\t\tn = me->sirq.head;\n"
-       "\t\tif (n == me->pass_last)\n\t\t\tme->pass_last = NULL;\n",
-       "\twhile ((n = me->sirq.head) != NULL) {\n"),
+       "\tme->pass = me->sirq;\n\tlist_reset(&me->sirq);\n"
+       "\twhile ((n = me->pass.head) != NULL) {\n"
+       "\t\tlist_pop_head(&me->pass, n);\n",
+       "\twhile ((n = me->sirq.head) != NULL) {\n"
+       "\t\tlist_pop_head(&me->sirq, n);\n"),
       (ENGINE,
-       "\tme->pass_last = NULL;\n\t/* Still IRQs off", "\t/* Still IRQs off"),
+       "\tif (me->pass.head) {\n\t\t/* Batch bound",
+       "\tif (0) {\n\t\t/* Batch bound"),
       (ENGINE,
-       "\t\t\tif (++done == DWORK_SOFTIRQ_BATCH)\n\t\t\t\tbreak;\n",
-       "\t\t\t++done;\n")]),
+       "\t\t\tif (--left == 0)\n\t\t\t\tbreak;\n",
+       "\t\t\t--left;\n")]),
     ("irq-window",
      "the IRQ window around each callback (restore before, save after): "
      "callbacks would run with IRQs off",
@@ -219,7 +228,7 @@ FEATURES = [
        "\tdwork_port_irq_restore(flags);\n\n\tinvoke(n);\n",
        "\t(void)flags;\n\tinvoke(n);\n"),
       (ENGINE,
-       "\t(void)dwork_port_irq_save(); /* same value as @flags",
+       "\tflags = dwork_port_irq_save(); /* same value as @flags",
        "\t; /* same value as @flags")]),
     ("idle-kind",
      "idle tasklets: the kind test that sends a node to the idle list "

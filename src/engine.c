@@ -15,7 +15,9 @@
  *           one exchange and reverses it, which restores push order.
  *   sirq    the FIFO list of items and softirq tasklets to run here;
  *   idle    the FIFO list of idle tasklets to run here;
- *           both touched only by the owner with IRQs off.
+ *   pass    what a softirq pass over several nodes took from sirq and
+ *           has not run yet (reap scans it too);
+ *           all three touched only by the owner with IRQs off.
  *   reap    "please scan your lists": set by a CPU that cancelled, killed or
  *           re-targeted a node queued here; the owner unlinks, drops or
  *           forwards such nodes at its next softirq pass or spin-wait.
@@ -66,12 +68,13 @@
  *   next/prev     the CPU that holds the node: the linker before the push,
  *                 then the owner of the list it is on
  *   inbox         any CPU (push CAS), owner and dwork_cpu_dead (exchange)
- *   sirq/idle/running/killed/in_softirq/pass_last   owner with IRQs off;
+ *   sirq/idle/pass/running/killed/in_softirq   owner with IRQs off;
  *                 the adopter in dwork_cpu_dead once the CPU is dead.
  *                 running[] is also read by other CPUs' kill
  *                 (acquire, (9)), so the owner stores it atomically
- *   adopt/adopt_lifo/adopt_rev  owner with IRQs off (dwork_cpu_dead, and
- *                 the adoption steps of service_irqoff)
+ *   adopt/adopt_lifo/adopt_rev/adopting  owner with IRQs off
+ *                 (dwork_cpu_dead, and the adoption steps of
+ *                 service_irqoff)
  *   stats         owner (relaxed store), anyone (relaxed load)
  *   nmi           this CPU's NMI-safe raises (CAS), dwork_cpu_dead (load)
  * An NMI on the owner (src/nmi.c) writes only a node's state (CAS), the
@@ -215,6 +218,15 @@ static inline void stat_inc(unsigned long *c)
 	stat_add(c, 1);
 }
 
+/*
+ * Raise the softirq on this CPU, out of line: the schedule's common path
+ * then needs no register for what the port's raise uses.
+ */
+static __attribute__((__noinline__)) void raise_here(void)
+{
+	dwork_port_raise_softirq();
+}
+
 /* Raise the softirq on @cpu, locally when it is us. */
 static void raise_on(unsigned int cpu, unsigned int self)
 {
@@ -296,7 +308,7 @@ static inline void append_irqoff(struct dwork_cpu *me, unsigned int self,
 
 		list_append(&me->sirq, n);
 		if (was_empty && !me->in_softirq)
-			dwork_port_raise_softirq();
+			raise_here();
 	}
 	dwork_port_trace(DWORK_TRACE_QUEUE, self, n);
 }
@@ -328,7 +340,7 @@ static void set_qcpu(struct dwork_node *n, unsigned int cpu)
  * Context: any, IRQs off.  Lock-free: the CAS fails only when another push
  * or a drain succeeded.
  */
-static void push_irqoff(struct dwork_node *n, unsigned int cpu,
+static DWORK_ALWAYS_INLINE void push_irqoff(struct dwork_node *n, unsigned int cpu,
 			unsigned int self)
 {
 	for (;;) {
@@ -415,6 +427,9 @@ static DWORK_ALWAYS_INLINE void arrive_body(struct dwork_cpu *me,
 	uint32_t s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 
 	for (;;) {
+		/* The common case, one compare: pending and queued here. */
+		if (s == (INIT | P | Q | st_cpus(self)))
+			break; /* nothing to change: no RMW (it publishes nothing) */
 		if (!(s & P)) {
 			if (s & M) {
 				if (moved_irqoff(n, self, &s))
@@ -518,9 +533,6 @@ static void reap_list_irqoff(struct dwork_cpu *me, unsigned int self,
 		uint32_t s = dwork_atomic_load(&n->state, DWORK_RELAXED);
 
 		if (!(s & P) || DWORK_ST_TGT(s) != self) {
-			/* The pass in progress still ends where it began. */
-			if (n == me->pass_last)
-				me->pass_last = n->prev;
 			list_unlink(l, n);
 			*outp = n;
 			outp = &n->next;
@@ -540,6 +552,7 @@ static void reap_irqoff(struct dwork_cpu *me, unsigned int self)
 {
 	/* Acquire: pairs with the release fetch_or in request_reap() (4). */
 	if (dwork_atomic_xchg(&me->reap, 0, DWORK_ACQUIRE)) {
+		reap_list_irqoff(me, self, &me->pass);
 		reap_list_irqoff(me, self, &me->sirq);
 		reap_list_irqoff(me, self, &me->idle);
 	}
@@ -553,7 +566,7 @@ static inline void service_irqoff(struct dwork_cpu *me, unsigned int self)
 	 * inbox closed (and came here) arrives after what was pushed before.
 	 * Relaxed peeks; the exchanges in the callees are the acquires.
 	 */
-	if (me->adopt || me->adopt_lifo)
+	if (me->adopting)
 		adopt_step_irqoff(me, self);
 	else if (dwork_atomic_load(&me->inbox, DWORK_RELAXED))
 		drain_irqoff(me, self);
@@ -581,18 +594,17 @@ static DWORK_ALWAYS_INLINE bool claim_irqoff(struct dwork_cpu *me,
 					     struct dwork_node *n,
 					     uint32_t *sp)
 {
-	uint32_t s = dwork_atomic_load(&n->state, DWORK_RELAXED);
+	/*
+	 * No load first: the CAS tries the common case (pending and queued
+	 * here: INIT|P|Q, TARGET = QCPU = this CPU) and, if the word is
+	 * anything else, returns it for the general case below.  A failed
+	 * CAS writes and publishes nothing.
+	 */
+	uint32_t s = INIT | P | Q | st_cpus(self), nw = INIT | R | st_cpus(self);
 
 	for (;;) {
-		uint32_t tgt = DWORK_ST_TGT(s);
-		uint32_t nw = (s & ~(P | Q)) | R;
+		uint32_t tgt;
 
-		if (!(s & P) || (tgt != self && cpu_accepting(tgt))) {
-			arrive_irqoff(me, self, n); /* drops or forwards */
-			return false;
-		}
-		if (tgt != self) /* its target went offline: we adopt it */
-			nw = st_set_tgt(nw, self);
 		/*
 		 * Acquire: pairs with every scheduler's release CAS (1); the
 		 * callback sees what was written before each schedule.
@@ -602,6 +614,14 @@ static DWORK_ALWAYS_INLINE bool claim_irqoff(struct dwork_cpu *me,
 			*sp = nw;
 			return true;
 		}
+		tgt = DWORK_ST_TGT(s);
+		if (!(s & P) || (tgt != self && cpu_accepting(tgt))) {
+			arrive_irqoff(me, self, n); /* drops or forwards */
+			return false;
+		}
+		nw = (s & ~(P | Q)) | R;
+		if (tgt != self) /* its target went offline: we adopt it */
+			nw = st_set_tgt(nw, self);
 	}
 }
 
@@ -653,7 +673,7 @@ static void finish_irqoff(struct dwork_cpu *me, unsigned int self,
 		 * was owed: the raise that owed it came after those pushes.
 		 * During an adoption the inbox waits (service_irqoff()).
 		 */
-		if (DWORK_ST_TGT(s) == self && !me->adopt && !me->adopt_lifo &&
+		if (DWORK_ST_TGT(s) == self && !me->adopting &&
 		    dwork_atomic_load(&me->inbox, DWORK_RELAXED))
 			drain_irqoff(me, self);
 		enqueue_irqoff(n, DWORK_ST_TGT(s), self);
@@ -665,12 +685,16 @@ static void finish_irqoff(struct dwork_cpu *me, unsigned int self,
  * then re-queue it if it was scheduled meanwhile.  Entered with IRQs off
  * (@flags from the caller's save, which had them on), and returns with
  * IRQs off again, so the caller goes on to its next node without another
- * save/restore pair.
+ * save/restore pair.  Returns the flags of that save: the same value as
+ * @flags (IRQs were on), so that the caller need not keep @flags across
+ * the callback.
  */
-static DWORK_ALWAYS_INLINE void run_irqoff(struct dwork_cpu *me,
-					   unsigned int self,
-					   struct dwork_node *n, int lvl,
-					   unsigned long flags, uint32_t s)
+static DWORK_ALWAYS_INLINE unsigned long run_irqoff(struct dwork_cpu *me,
+						    unsigned int self,
+						    struct dwork_node *n,
+						    int lvl,
+						    unsigned long flags,
+						    uint32_t s)
 {
 	DWORK_CHECK(!me->running[lvl],
 		    "dwork_softirq/dwork_idle_run: called from a callback of "
@@ -682,13 +706,17 @@ static DWORK_ALWAYS_INLINE void run_irqoff(struct dwork_cpu *me,
 	 * CAS, which follows this store in program order (coherence).
 	 */
 	dwork_atomic_store(&me->running[lvl], n, DWORK_RELAXED);
-	me->killed[lvl] = false;
+	/*
+	 * me->killed[lvl] is false here: only a self-kill during a run at
+	 * @lvl sets it, and the end of that run (below), the re-init from
+	 * that callback and dwork_cpu_init() clear it.
+	 */
 	dwork_port_trace(DWORK_TRACE_RUN, self, n);
 	dwork_port_irq_restore(flags);
 
 	invoke(n);
 
-	(void)dwork_port_irq_save(); /* same value as @flags: IRQs were on */
+	flags = dwork_port_irq_save(); /* same value as @flags: IRQs were on */
 	/*
 	 * Release: pairs with running_on()'s acquire (9): a kill waiting for
 	 * a self-killed callback sees its writes once the slot is cleared.
@@ -697,7 +725,7 @@ static DWORK_ALWAYS_INLINE void run_irqoff(struct dwork_cpu *me,
 	if (me->killed[lvl]) {
 		/* Self-kill: the callback owns @n now; never touch it. */
 		me->killed[lvl] = false;
-		return;
+		return flags;
 	}
 	dwork_port_trace(DWORK_TRACE_DONE, self, n);
 	/*
@@ -708,6 +736,7 @@ static DWORK_ALWAYS_INLINE void run_irqoff(struct dwork_cpu *me,
 	if (!dwork_atomic_cas(&n->state, &s, s & ~R, DWORK_RELEASE,
 			       DWORK_RELAXED))
 		finish_irqoff(me, self, n, s);
+	return flags;
 }
 
 /* The calling CPU's struct if dwork runs on it, else NULL. */
@@ -843,6 +872,7 @@ void dwork_node_init_end(struct dwork_node *n, enum dwork_kind kind,
 	n->next = NULL;
 	n->prev = NULL;
 	n->kind = (uint8_t)kind;
+	n->rsvd = 0;
 	n->magic = DWORK_NODE_MAGIC;
 	/*
 	 * Release: a node handed to another CPU after init is seen
@@ -874,9 +904,10 @@ relink_irqoff(uint32_t s, unsigned int self)
 		return;
 	}
 	me = cpu_of(self);
-	adopting = me->adopt || me->adopt_lifo;
+	adopting = me->adopting;
 	if (!adopting && dwork_atomic_load(&me->inbox, DWORK_RELAXED))
 		drain_irqoff(me, self);
+	reap_list_irqoff(me, self, &me->pass);
 	reap_list_irqoff(me, self, &me->sirq);
 	reap_list_irqoff(me, self, &me->idle);
 	if (!adopting && dwork_atomic_load(&me->inbox, DWORK_RELAXED))
@@ -902,83 +933,63 @@ refused_cpu(const struct dwork_node *n)
  * A schedule for @cpu, made on @self, of a node in state @s: is a run
  * already owed here and the node queued here (INIT|P|Q, TARGET = QCPU =
  * this CPU), so that it coalesces with no write at all (11)?  The word is
- * known whole, so this is one compare.  A macro: as an inline function
- * gcc 12 spends one more instruction on the tasklet schedule (callgrind).
+ * known whole, so this is one compare.  Both CPU fields come from one
+ * multiplication; for @self = DWORK_CPU_NONE it gives TARGET = 4095,
+ * which no CPU has (DWORK_NR_CPUS <= 4095).  A macro: as an inline
+ * function gcc 12 spends one more instruction on the tasklet schedule
+ * (callgrind).
  */
 #define coalesces_here(s, cpu, self)                                       \
 	((cpu) == (self) &&                                                \
-	 (s) == (INIT | P | Q | ((uint32_t)(self) << DWORK_ST_TGT_SHIFT) | \
-		 ((uint32_t)(self) << DWORK_ST_QCPU_SHIFT)))
+	 (s) == (INIT | P | Q |                                            \
+		 ((uint32_t)(self) << DWORK_ST_TGT_SHIFT) *                \
+			 (1u + (1u << (DWORK_ST_QCPU_SHIFT -               \
+				       DWORK_ST_TGT_SHIFT)))))
 
 /*
- * The schedule of every item and tasklet.  @queued: what to return when a
- * new run was queued (DWORK_QUEUED for items, 0 for tasklets, whose API
- * does not tell the two apart), so that each entry point below is this
- * body with no wrapper frame around it; @coalesce_first: see below.
+ * The end of a schedule that queued an idle node for another CPU: push it
+ * there and count it.  Out of line, so that the local schedule makes no
+ * call.  Entered with IRQs off (@flags from the save); returns @queued
+ * with IRQs restored.
  */
-static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
-					     unsigned int cpu, int queued,
-					     bool coalesce_first)
+static __attribute__((__noinline__)) DWORK_RELEASES_IRQ int
+feed_new(struct dwork_node *n, unsigned int cpu, unsigned int self,
+	 unsigned long flags, int queued)
 {
-	unsigned int self = dwork_port_this_cpu();
-	unsigned long flags;
-	uint32_t s, nw;
+	push_irqoff(n, cpu, self);
+	if (self < DWORK_NR_CPUS) {
+		stat_inc(&cpu_of(self)->stats.fed);
+		stat_inc(&cpu_of(self)->stats.raised);
+	}
+	dwork_port_irq_restore(flags);
+	return queued;
+}
+
+/*
+ * The rest of node_schedule(), out of line: every schedule but the one
+ * that queues an idle node on this CPU.  Entered with IRQs off (@flags
+ * from the save) and @s as last read; returns what node_schedule()
+ * returns, with IRQs restored.
+ */
+static __attribute__((__noinline__)) DWORK_RELEASES_IRQ int
+node_schedule_slow(struct dwork_node *n, unsigned int cpu, unsigned int self,
+		   unsigned long flags, uint32_t s, int queued)
+{
+	uint32_t nw;
 	bool link;
 
-	if (coalesce_first) {
-		/*
-		 * Items: a raise of an item already pending here is the hot
-		 * path of the dpci pattern (an interrupt storm), so it is
-		 * tested first and leaves at once: the whole-word compare
-		 * implies every check below (an item initialised with a
-		 * callback, INIT, no reserved bit, not DEAD), and a CPU
-		 * running this accepts work (only dwork_cpu_dead(), on
-		 * another CPU once this one is dead, stops that).  With
-		 * debug_checks it checks them all (a tasklet passed as an
-		 * item, pending here, is refused, not answered 0); without,
-		 * it adds no instruction.
-		 */
-		flags = dwork_port_irq_save();
-		s = dwork_atomic_load(&n->state, DWORK_RELAXED);
-		if (coalesces_here(s, cpu, self) &&
-		    (!DWORK_DEBUG ||
-		     (node_sane(n, s) &&
-		      dwork_item_ok(dwork_container_of(n, struct dwork_item,
-						       node))))) {
-			/*
-			 * From no CPU (self >= DWORK_NR_CPUS) only garbage
-			 * reads as pending here (TARGET = QCPU = 4095 is no
-			 * CPU's): count nothing, write nothing.
-			 */
-			if (self < DWORK_NR_CPUS)
-				stat_inc(&cpu_of(self)->stats.coalesced);
-			dwork_port_irq_restore(flags);
-			return 0;
-		}
-		if (!dwork_item_ok(dwork_container_of(n, struct dwork_item,
-						      node)) ||
-		    n->magic != DWORK_NODE_MAGIC) {
-			dwork_port_irq_restore(flags);
-			return DWORK_EINVAL;
-		}
-		if (!cpu_accepting(cpu)) {
-			dwork_port_irq_restore(flags);
-			return refused_cpu(n);
-		}
-	} else {
-		/*
-		 * Tasklets rarely coalesce: their schedule that queues keeps
-		 * the shorter path, and the same test comes after the node
-		 * checks.  Never initialised, or overwritten: one compare.
-		 */
-		if (n->magic != DWORK_NODE_MAGIC)
-			return DWORK_EINVAL;
-		if (!cpu_accepting(cpu))
-			return refused_cpu(n);
-		flags = dwork_port_irq_save();
-		s = dwork_atomic_load(&n->state, DWORK_RELAXED);
-	}
 	do {
+		/*
+		 * Idle (the flag byte holds INIT alone: no P, Q, R, D or
+		 * reserved bit): the schedule that queues, one compare.
+		 * "continue" goes to the CAS below.
+		 */
+		if ((s & DWORK_ST_FLAGS) == INIT &&
+		    (!DWORK_DEBUG || node_sane(n, s))) {
+			link = true;
+			nw = INIT | P | Q | st_cpus(cpu);
+			continue;
+		}
 		/* Garbage: no INIT or a reserved bit (same cost as INIT alone). */
 		if ((s & (INIT | DWORK_ST_RSVD)) != INIT ||
 		    (DWORK_DEBUG && !node_sane(n, s))) {
@@ -1030,6 +1041,112 @@ static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
 	return (s & (P | M)) ? 0 : queued;
 }
 
+/*
+ * The schedule of every item and tasklet.  @queued: what to return when a
+ * new run was queued (DWORK_QUEUED for items, 0 for tasklets, whose API
+ * does not tell the two apart), so that each entry point below is this
+ * body with no wrapper frame around it; @coalesce_first: see below.
+ */
+static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
+					     unsigned int cpu, int queued,
+					     bool coalesce_first)
+{
+	unsigned int self = dwork_port_this_cpu();
+	struct dwork_cpu *me;
+	unsigned long flags;
+	uint32_t s;
+
+	if (coalesce_first) {
+		/*
+		 * Items: a raise of an item already pending here is the hot
+		 * path of the dpci pattern (an interrupt storm), so it is
+		 * tested first and leaves at once: the whole-word compare
+		 * implies every check below (an item initialised with a
+		 * callback, INIT, no reserved bit, not DEAD), and a CPU
+		 * running this accepts work (only dwork_cpu_dead(), on
+		 * another CPU once this one is dead, stops that).  With
+		 * debug_checks it checks them all (a tasklet passed as an
+		 * item, pending here, is refused, not answered 0); without,
+		 * it adds no instruction.
+		 */
+		flags = dwork_port_irq_save();
+		s = dwork_atomic_load(&n->state, DWORK_RELAXED);
+		if (coalesces_here(s, cpu, self) &&
+		    (!DWORK_DEBUG ||
+		     (node_sane(n, s) &&
+		      dwork_item_ok(dwork_container_of(n, struct dwork_item,
+						       node))))) {
+			/*
+			 * From no CPU (self >= DWORK_NR_CPUS) only garbage
+			 * reads as pending here (TARGET = 4095 is no CPU's):
+			 * count nothing, write nothing.
+			 */
+			if (self < DWORK_NR_CPUS)
+				stat_inc(&cpu_of(self)->stats.coalesced);
+			dwork_port_irq_restore(flags);
+			return 0;
+		}
+		if (!dwork_item_ok(dwork_container_of(n, struct dwork_item,
+						      node))) {
+			dwork_port_irq_restore(flags);
+			return DWORK_EINVAL;
+		}
+		if (!cpu_accepting(cpu)) {
+			dwork_port_irq_restore(flags);
+			return refused_cpu(n);
+		}
+	} else {
+		/*
+		 * Tasklets rarely coalesce: their schedule that queues keeps
+		 * the shorter path, and the same test comes after the node
+		 * checks.  The caller (tasklet.c) checked the kind and the
+		 * magic (never initialised, or overwritten) with one compare.
+		 */
+		if (!cpu_accepting(cpu))
+			return refused_cpu(n);
+		flags = dwork_port_irq_save();
+		/*
+		 * No load: the CAS below tries the common case, a node idle
+		 * since its last run on @cpu, and returns the word if it is
+		 * anything else.  A failed CAS writes and publishes nothing.
+		 */
+		s = INIT | st_cpus(cpu);
+	}
+	/*
+	 * The schedule that queues: an idle node (the flag byte holds INIT
+	 * alone: no P, Q, R, D or reserved bit).  One compare, the CAS and
+	 * the append or push; everything else is node_schedule_slow().  A
+	 * tasklet's first CAS needs no test: @s is the guess, idle.
+	 */
+	if (!coalesce_first || ((s & DWORK_ST_FLAGS) == INIT &&
+				(!DWORK_DEBUG || node_sane(n, s)))) {
+		for (;;) {
+			/*
+			 * Release and acquire: as the CAS of
+			 * node_schedule_slow(), (1) and (7).  On failure @s
+			 * is the current word.
+			 */
+			if (dwork_atomic_cas(&n->state, &s,
+					      INIT | P | Q | st_cpus(cpu),
+					      DWORK_ACQ_REL, DWORK_RELAXED))
+				break;
+			if ((s & DWORK_ST_FLAGS) != INIT ||
+			    (DWORK_DEBUG && !node_sane(n, s)))
+				return node_schedule_slow(n, cpu, self, flags,
+							  s, queued);
+		}
+		if (cpu != self)
+			return feed_new(n, cpu, self, flags, queued);
+		me = cpu_of(self);
+		DWORK_HIDE(me);
+		append_irqoff(me, self, n);
+		stat_inc(&me->stats.raised);
+		dwork_port_irq_restore(flags);
+		return queued;
+	}
+	return node_schedule_slow(n, cpu, self, flags, s, queued);
+}
+
 int dwork_node_schedule(struct dwork_node *n, unsigned int cpu)
 {
 	return node_schedule(n, cpu, DWORK_QUEUED, true);
@@ -1038,6 +1155,16 @@ int dwork_node_schedule(struct dwork_node *n, unsigned int cpu)
 int dwork_node_schedule_tasklet(struct dwork_node *n, unsigned int cpu)
 {
 	return node_schedule(n, cpu, 0, false);
+}
+
+int dwork_node_schedule_here(struct dwork_node *n)
+{
+	return node_schedule(n, dwork_port_this_cpu(), DWORK_QUEUED, true);
+}
+
+int dwork_node_schedule_tasklet_here(struct dwork_node *n)
+{
+	return node_schedule(n, dwork_port_this_cpu(), 0, false);
 }
 
 void dwork_node_cancel(struct dwork_node *n)
@@ -1145,6 +1272,53 @@ int dwork_node_kill(struct dwork_node *n)
  * Per-CPU entry points.
  */
 
+/*
+ * A pass over two or more nodes.  Only what is queued now runs in it: the
+ * pass takes the whole list as its own (me->pass, which reap scans too)
+ * and leaves the list empty for what is queued meanwhile.  IRQs stay off
+ * from one node to the next and are on only around callbacks
+ * (run_irqoff), and between two nodes that did not run.  What the batch
+ * bound leaves goes back to the head of the list, before what was queued
+ * since.  Returns the number of callbacks run.  Context: owner, IRQs off
+ * (@flags from the save, which had them on; a restore and save in between
+ * give the same value again).
+ */
+static __attribute__((__noinline__)) unsigned int
+softirq_pass_irqoff(struct dwork_cpu *me, unsigned int self,
+		    unsigned long flags)
+{
+	unsigned int left = DWORK_SOFTIRQ_BATCH;
+	struct dwork_node *n;
+	uint32_t s;
+
+	me->pass = me->sirq;
+	list_reset(&me->sirq);
+	while ((n = me->pass.head) != NULL) {
+		list_pop_head(&me->pass, n);
+		if (claim_irqoff(me, self, n, &s)) {
+			flags = run_irqoff(me, self, n, DWORK_LVL_SOFTIRQ, flags,
+					   s);
+			if (--left == 0)
+				break;
+		} else {
+			/* Dropped or forwarded: let pending IRQs in. */
+			dwork_port_irq_restore(flags);
+			flags = dwork_port_irq_save();
+		}
+	}
+	if (me->pass.head) {
+		/* Batch bound: the rest runs first in a later pass. */
+		me->pass.tail->next = me->sirq.head;
+		if (me->sirq.head)
+			me->sirq.head->prev = me->pass.tail;
+		else
+			me->sirq.tail = me->pass.tail;
+		me->sirq.head = me->pass.head;
+		list_reset(&me->pass);
+	}
+	return DWORK_SOFTIRQ_BATCH - left;
+}
+
 void dwork_softirq(void)
 {
 	unsigned int self = dwork_port_this_cpu(), done = 0;
@@ -1156,6 +1330,7 @@ void dwork_softirq(void)
 	if (self >= DWORK_NR_CPUS)
 		return;
 	me = cpu_of(self);
+	DWORK_HIDE(me);
 	DWORK_CHECK(!dwork_port_in_irq() && !dwork_port_irqs_disabled(),
 		    "dwork_softirq: must run in softirq context with IRQs "
 		    "enabled, not from a hard IRQ or with IRQs off");
@@ -1171,39 +1346,34 @@ void dwork_softirq(void)
 	}
 	me->in_softirq = true;
 	service_irqoff(me, self);
-	/*
-	 * Only what is queued now runs in this pass: up to the node that is
-	 * the tail now (a reap scan that unlinks it moves the mark back).
-	 */
-	me->pass_last = me->sirq.tail;
-
-	/*
-	 * IRQs stay off from one node to the next and are on only around
-	 * callbacks (run_irqoff), and between two nodes that did not run.
-	 */
-	while (me->pass_last) {
-		n = me->sirq.head;
-		if (n == me->pass_last)
-			me->pass_last = NULL;
-		list_pop_head(&me->sirq, n);
+	n = me->sirq.head;
+	if (n && n == me->sirq.tail) {
+		/*
+		 * One node queued (the common dpci pass): it is the whole
+		 * pass, so no pass bound is needed; work queued while it
+		 * runs goes to an empty list and runs in a later pass.
+		 */
+		list_reset(&me->sirq);
 		if (claim_irqoff(me, self, n, &s)) {
-			run_irqoff(me, self, n, DWORK_LVL_SOFTIRQ, flags, s);
-			if (++done == DWORK_SOFTIRQ_BATCH)
-				break;
-		} else {
-			/* Dropped or forwarded: let pending IRQs in. */
-			dwork_port_irq_restore(flags);
-			flags = dwork_port_irq_save();
+			flags = run_irqoff(me, self, n, DWORK_LVL_SOFTIRQ, flags,
+					   s);
+			done = 1;
 		}
+	} else if (n) {
+		done = softirq_pass_irqoff(me, self, flags);
 	}
 
 	/* One counter update per pass, not per callback. */
 	stat_add(&me->stats.run, done);
-	me->pass_last = NULL;
-	/* Still IRQs off: nothing can be appended between check and clear. */
+	/*
+	 * Still IRQs off: nothing can be appended between check and clear.
+	 * The inbox and the reap word are tested together (one branch):
+	 * their raise may have been taken by a nested call.
+	 */
 	me->in_softirq = false;
-	if (me->sirq.head || dwork_atomic_load(&me->inbox, DWORK_RELAXED) ||
-	    dwork_atomic_load(&me->reap, DWORK_RELAXED))
+	if (me->sirq.head ||
+	    ((uintptr_t)dwork_atomic_load(&me->inbox, DWORK_RELAXED) |
+	     dwork_atomic_load(&me->reap, DWORK_RELAXED)))
 		dwork_port_raise_softirq();
 	dwork_port_irq_restore(flags);
 }
@@ -1257,7 +1427,7 @@ void dwork_idle_run(void)
 		list_pop_head(&me->idle, n);
 		if (claim_irqoff(me, self, n, &s)) {
 			stat_inc(&me->stats.run);
-			run_irqoff(me, self, n, DWORK_LVL_IDLE, flags, s);
+			flags = run_irqoff(me, self, n, DWORK_LVL_IDLE, flags, s);
 			break;
 		}
 	}
@@ -1291,10 +1461,11 @@ void dwork_cpu_init(unsigned int cpu)
 		c->killed[lvl] = false;
 	}
 	c->in_softirq = false;
+	c->adopting = false;
 	c->adopt = NULL;
 	c->adopt_lifo = NULL;
 	c->adopt_rev = NULL;
-	c->pass_last = NULL;
+	list_reset(&c->pass);
 	dwork_atomic_store(&c->reap, 0, DWORK_RELAXED);
 	/*
 	 * Release: pairs with dwork_cpu_dead()'s acquire load of this CPU's
@@ -1352,7 +1523,8 @@ static bool adopt_step_irqoff(struct dwork_cpu *me, unsigned int self)
 			break;
 		}
 	}
-	return me->adopt || me->adopt_lifo;
+	me->adopting = me->adopt || me->adopt_lifo;
+	return me->adopting;
 }
 
 /*
@@ -1440,19 +1612,27 @@ void dwork_cpu_dead(unsigned int cpu)
 	if (chain == DWORK_INBOX_CLOSED)
 		chain = NULL;
 
-	/* O(1): the lists become one chain, sirq then idle. */
+	/*
+	 * O(1): the lists become one chain, sirq then idle (and before them
+	 * what a pass had left, were the CPU stopped in one).
+	 */
 	lists = dead->sirq.head;
 	if (lists)
 		dead->sirq.tail->next = dead->idle.head;
 	else
 		lists = dead->idle.head;
+	if (dead->pass.head) {
+		dead->pass.tail->next = lists;
+		lists = dead->pass.head;
+	}
 	me->adopt = lists;
 	me->adopt_lifo = chain;
+	me->adopting = lists || chain;
 	list_reset(&dead->sirq);
 	list_reset(&dead->idle);
+	list_reset(&dead->pass);
 	dwork_atomic_store(&dead->reap, 0, DWORK_RELAXED);
 	dead->in_softirq = false;
-	dead->pass_last = NULL;
 
 	adopt_all_irqoff(me, self, &flags);
 	dwork_port_irq_restore(flags);

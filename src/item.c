@@ -37,7 +37,7 @@ int dwork_item_raise(struct dwork_item *it)
 {
 	if (!it)
 		return DWORK_EINVAL;
-	return dwork_node_schedule(&it->node, dwork_port_this_cpu());
+	return dwork_node_schedule_here(&it->node);
 }
 
 int dwork_item_busy(const struct dwork_item *it)

@@ -32,11 +32,17 @@ int dwork_tasklet_init(struct dwork_tasklet *t, void (*fn)(void *), void *data,
 	return 0;
 }
 
+/*
+ * A usable tasklet: initialised (magic) as a softirq or idle tasklet, with
+ * a callback.  One compare for kind and magic: the two tasklet kinds are
+ * consecutive.
+ */
 static bool tasklet_ok(const struct dwork_tasklet *t)
 {
+	_Static_assert(DWORK_KIND_IDLE == DWORK_KIND_SOFTIRQ + 1,
+		       "the tasklet kinds are consecutive");
 	return t && t->fn &&
-	       (t->node.kind == DWORK_KIND_SOFTIRQ ||
-		t->node.kind == DWORK_KIND_IDLE);
+	       dwork_node_tag(&t->node) - DWORK_NODE_TAG(DWORK_KIND_SOFTIRQ) <= 1;
 }
 
 int dwork_tasklet_schedule_on(struct dwork_tasklet *t, unsigned int cpu)
@@ -50,7 +56,7 @@ int dwork_tasklet_schedule(struct dwork_tasklet *t)
 {
 	if (!tasklet_ok(t))
 		return DWORK_EINVAL;
-	return dwork_node_schedule_tasklet(&t->node, dwork_port_this_cpu());
+	return dwork_node_schedule_tasklet_here(&t->node);
 }
 
 bool dwork_tasklet_is_scheduled(const struct dwork_tasklet *t)

@@ -90,6 +90,7 @@ enum dwork_kind {
  * @state: the state word; only the queue protocol in src/ touches it, and
  *         always atomically (see the state table in src/engine.c)
  * @kind:  enum dwork_kind
+ * @rsvd:  0 (so that @kind, @rsvd and @magic are checked as one word)
  * @magic: DWORK_NODE_MAGIC once initialised, so that garbage is refused
  */
 struct dwork_node {
@@ -97,6 +98,7 @@ struct dwork_node {
 	struct dwork_node *prev;
 	uint32_t state;
 	uint8_t kind;
+	uint8_t rsvd;
 	uint16_t magic;
 };
 
@@ -114,7 +116,7 @@ struct dwork_node {
 
 #define DWORK_NODE_INIT(kind_)                                            \
 	{ .next = NULL, .prev = NULL, .state = DWORK_ST_INIT,              \
-	  .kind = (kind_), .magic = DWORK_NODE_MAGIC }
+	  .kind = (kind_), .rsvd = 0, .magic = DWORK_NODE_MAGIC }
 
 /* A per-CPU FIFO list, touched only by its CPU with IRQs off. */
 struct dwork_list {
@@ -166,11 +168,13 @@ enum { DWORK_LVL_IDLE = 0, DWORK_LVL_SOFTIRQ = 1, DWORK_NR_LVL = 2 };
  *              never followed; read by other CPUs' kill
  * @killed:     per nesting level, the running tasklet killed itself
  * @in_softirq: a dwork_softirq() pass is running
+ * @adopting:   @adopt or @adopt_lifo still holds nodes
  * @adopt:      a dead CPU's lists still to adopt, oldest first
  *              (dwork_cpu_dead())
  * @adopt_lifo: that CPU's inbox still to adopt, newest first
  * @adopt_rev:  the part of that inbox already reversed
- * @pass_last:  the last softirq-list node of the running pass
+ * @pass:       what a softirq pass over several nodes took from @sirq
+ *              and has not run yet
  * @stats:      the counters dwork_cpu_stats() reads
  *
  * The first cache line is read-mostly (online, adopter: written only at
@@ -197,11 +201,12 @@ struct dwork_cpu {
 	struct dwork_node *running[DWORK_NR_LVL];
 	bool killed[DWORK_NR_LVL];
 	bool in_softirq;
+	bool adopting;
 	/* A dead CPU's work still to adopt (dwork_cpu_dead), see engine.c. */
 	struct dwork_node *adopt;
 	struct dwork_node *adopt_lifo;
 	struct dwork_node *adopt_rev;
-	struct dwork_node *pass_last;
+	struct dwork_list pass;
 	struct dwork_stats stats;
 } __attribute__((aligned(DWORK_CACHELINE_BYTES)));
 

@@ -51,11 +51,11 @@ mutant M12-no-kick-from-softirq src/engine.c \
 
 # The softirq pass and the idle loop.
 mutant M13-batch-unbounded src/engine.c \
-	's/if (++done == DWORK_SOFTIRQ_BATCH)$/if (++done == 0)/' \
+	's/if (--left == 0)$/if (0)/' \
 	'one softirq pass runs everything, no batch bound'
 mutant M14-pass-unlimited src/engine.c \
-	's/while (me->pass_last) {/while (me->sirq.head) {/' \
-	'work queued during a pass runs in the same pass'
+	's/^\twhile ((n = me->pass.head) != NULL) {$/\twhile ((n = me->pass.head) != NULL || ((me->pass = me->sirq), list_reset(\&me->sirq), (n = me->pass.head)) != NULL) {/' \
+	'work queued during a pass of several nodes runs in the same pass'
 mutant M15-no-reraise src/engine.c \
 	'/^void dwork_softirq/,/^}/ s/^\t\tdwork_port_raise_softirq();/\t\t(void)0;/' \
 	'a pass that leaves work does not raise the softirq again'
@@ -94,7 +94,7 @@ mutant M25-edeadlk-ignores-irq src/engine.c \
 	's/^\t\t\*own = !dwork_port_in_irq();$/\t\t*own = true;/' \
 	'kill from an IRQ that interrupted the callback is treated as a self-kill'
 mutant M26-schedule-after-kill src/engine.c \
-	'/^static DWORK_ALWAYS_INLINE int node_schedule/,/^}/ s/if (s & D) {/if (0) {/' \
+	'/^node_schedule_slow(/,/^}/ s/if (s & D) {/if (0) {/' \
 	'schedule accepts a dead tasklet'
 
 # Hotplug.
@@ -125,18 +125,21 @@ mutant M34-raise-true-when-absorbed src/engine.c \
 	's/return (s \& (P | M)) ? 0 : queued;/return queued;/' \
 	'raise returns DWORK_QUEUED for an absorbed (already pending) raise'
 mutant M34b-raise-error-as-absorbed src/engine.c \
-	'/^static DWORK_ALWAYS_INLINE int node_schedule/,/^}/ s/return DWORK_E[A-Z]*;/return 0;/' \
+	'/^static DWORK_ALWAYS_INLINE int node_schedule/,/^}/ s/return DWORK_E[A-Z]*;/return 0;/; /^node_schedule_slow(/,/^}/ s/return DWORK_E[A-Z]*;/return 0;/' \
 	'raise reports a refused raise (offline CPU, uninitialised) as absorbed (0)'
 mutant M35-no-cancel-reap src/engine.c \
 	'/^void dwork_node_cancel/,/^}/ s/request_reap(DWORK_ST_QCPU(s), self);/(void)0;/' \
 	'cancel does not ask the queueing CPU to unlink the node'
 
 # Misuse.
-mutant M36-no-init-check src/engine.c \
-	's/if (n->magic != DWORK_NODE_MAGIC)$/if (0)/; s/(DWORK_DEBUG \&\& !node_sane(n, s))/0/' \
-	'schedule accepts a node init never wrote (no magic; the debug_checks state check goes too)'
+mutant M36-no-init-check src/tasklet.c \
+	's/dwork_node_tag(\&t->node) - DWORK_NODE_TAG(DWORK_KIND_SOFTIRQ) <= 1;/(uint8_t)(t->node.kind - DWORK_KIND_SOFTIRQ) <= 1;/' \
+	'a tasklet schedule accepts a node init never wrote (the kind is checked, the magic is not)'
+mutant M36b-no-init-check-debug src/engine.c \
+	's/(DWORK_DEBUG \&\& !node_sane(n, s))/0/; s/(!DWORK_DEBUG || node_sane(n, s))/1/' \
+	'with debug_checks a schedule accepts a state word dwork never writes'
 mutant M37-no-kind-check src/tasklet.c \
-	's/(t->node.kind == DWORK_KIND_SOFTIRQ ||/(1 ||/' \
+	's/dwork_node_tag(\&t->node) - DWORK_NODE_TAG(DWORK_KIND_SOFTIRQ) <= 1;/t->node.magic == DWORK_NODE_MAGIC;/' \
 	'a tasklet of a bad kind is accepted'
 
 # Added after the first campaign (gaps found by mutants that survived).
@@ -156,16 +159,19 @@ mutant_patch M41-end-of-pass-check-irqs-on /dev/stdin \
 	'the end of a softirq pass decides "work left?" with IRQs on (lost wakeup)' <<'PATCH'
 --- a/src/engine.c
 +++ b/src/engine.c
-@@ -1,6 +1,11 @@
- 	/* Still IRQs off: nothing can be appended between check and clear. */
+@@ -1,8 +1,13 @@
+ 	 * their raise may have been taken by a nested call.
+ 	 */
 -	me->in_softirq = false;
--	if (me->sirq.head || dwork_atomic_load(&me->inbox, DWORK_RELAXED) ||
--	    dwork_atomic_load(&me->reap, DWORK_RELAXED))
+-	if (me->sirq.head ||
+-	    ((uintptr_t)dwork_atomic_load(&me->inbox, DWORK_RELAXED) |
+-	     dwork_atomic_load(&me->reap, DWORK_RELAXED)))
 -		dwork_port_raise_softirq();
 +	dwork_port_irq_restore(flags);
 +	{
-+	bool more = me->sirq.head || dwork_atomic_load(&me->inbox, DWORK_RELAXED) ||
-+	    dwork_atomic_load(&me->reap, DWORK_RELAXED);
++	bool more = me->sirq.head ||
++	    ((uintptr_t)dwork_atomic_load(&me->inbox, DWORK_RELAXED) |
++	     dwork_atomic_load(&me->reap, DWORK_RELAXED));
 +	flags = dwork_port_irq_save();
 +	me->in_softirq = false;
 +	if (more)
@@ -233,7 +239,7 @@ mutant M56-coalesce-for-another-cpu src/engine.c \
 	's/^\t((cpu) == (self) \&\&/\t(1 \&\&/' \
 	'a schedule for another CPU of a node pending here is absorbed (its re-target is lost)'
 mutant M57-coalesce-cancelled src/engine.c \
-	's/if ((s \& P) \&\& coalesces_here/if (coalesces_here/; s/(s) == (INIT | P | Q | ((uint32_t)(self)/(s) == (INIT | Q | ((uint32_t)(self)/' \
+	's/if ((s \& P) \&\& coalesces_here/if (coalesces_here/; s/(s) == (INIT | P | Q |  /(s) == (INIT | Q |  /' \
 	'a schedule of a cancelled node still linked here is absorbed (no run follows)'
 
 # The item raise's own checks come after its coalescing test (engine.c).

@@ -103,6 +103,32 @@ static void test_work_queued_during_pass_runs_next_pass(void **state)
 	assert_int_equal(u_log_n, 4);
 }
 
+/* The same in a pass over several nodes (the pass takes the list whole). */
+static void test_work_queued_during_a_pass_of_several_runs_next_pass(
+	void **state)
+{
+	(void)state;
+	o[0].during = queue_more;
+	assert_int_equal(dwork_item_raise(&o[0].item), DWORK_QUEUED);
+	assert_int_equal(dwork_item_raise(&o[3].item), DWORK_QUEUED);
+	tp.c[0].softirq_pending = 0;
+	tp_softirq_once(0);
+	/* Only the two nodes queued before the pass ran in it. */
+	assert_int_equal(u_log_n, 2);
+	assert_int_equal(o[3].runs, 1);
+	assert_int_equal(o[1].runs, 0);
+	assert_int_equal(o[2].runs, 0);
+	assert_int_equal(tp.c[0].softirq_pending, 1);
+	tp.c[0].softirq_pending = 0;
+	tp_softirq_once(0);
+	assert_int_equal(o[0].runs, 2);
+	assert_int_equal(o[1].runs, 1);
+	assert_int_equal(o[2].runs, 1);
+	u_quiesce();
+	assert_int_equal(u_log_n, 5);
+	assert_lists_sound();
+}
+
 static void raise_local_during(struct uobj *x)
 {
 	x->ret[0] = dwork_item_raise(&o[1].item);
@@ -215,6 +241,7 @@ int main(void)
 		T(test_inbox_drain_preserves_fifo),
 		T(test_softirq_pass_runs_bounded_batch_and_reraises),
 		T(test_work_queued_during_pass_runs_next_pass),
+		T(test_work_queued_during_a_pass_of_several_runs_next_pass),
 		T(test_raise_inside_pass_defers_softirq_raise_to_pass_end),
 		T(test_empty_softirq_pass_does_not_reraise),
 		T(test_feed_from_no_cpu_raises_target_once),

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include <dwork/dwork.h>
@@ -34,16 +35,16 @@ static int setup(void **state)
 
 /*
  * Garbage that reads exactly "pending here" for the CPU number that no
- * CPU has (TARGET = QCPU = 4095, from DWORK_CPU_NONE shifted into both
- * fields): a raise from no CPU takes it for a coalesced raise.  It then
- * counted it in the per-CPU state of CPU DWORK_CPU_NONE, a write far
+ * CPU has (the word a raise from DWORK_CPU_NONE compares with: that
+ * number shifted into TARGET and multiplied into QCPU, TARGET = 4095 and
+ * QCPU = 4094): a raise from no CPU takes it for a coalesced raise.  It
+ * then counted it in the per-CPU state of CPU DWORK_CPU_NONE, a write far
  * outside every CPU's state.  It writes nothing now.
  */
 static void test_garbage_pending_here_from_no_cpu_writes_nothing(void **state)
 {
 	static struct dwork_item it;
-	const uint32_t garbage = 0x07u | ((uint32_t)DWORK_CPU_NONE << 8) |
-				 ((uint32_t)DWORK_CPU_NONE << 20);
+	const uint32_t garbage = 0x07u | (0xfffu << 8) | (0xffeu << 20);
 	struct dwork_stats st;
 
 	(void)state;
@@ -60,6 +61,36 @@ static void test_garbage_pending_here_from_no_cpu_writes_nothing(void **state)
 	assert_int_equal(tp_softirq(0), 0);
 	assert_int_equal(runs, 0);
 	assert_int_equal(tp.asserts, 0);
+}
+
+static void tasklet_fn(void *arg)
+{
+	(void)arg;
+	runs++;
+}
+
+/*
+ * A tasklet whose magic init never wrote (its kind, callback and state
+ * word look right: idle, last run on CPU 0) is refused without
+ * debug_checks too: the schedule's first CAS needs no load, so the one
+ * compare of kind and magic is all that stands before it.
+ */
+static void test_tasklet_init_never_wrote_is_refused(void **state)
+{
+	static struct dwork_tasklet t;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	t.fn = tasklet_fn;
+	t.node.kind = DWORK_KIND_SOFTIRQ;
+	t.node.state = DWORK_ST_INIT;
+	assert_int_equal(dwork_tasklet_schedule(&t), DWORK_EINVAL);
+	assert_int_equal(dwork_tasklet_schedule_on(&t, 1), DWORK_EINVAL);
+	assert_int_equal(__atomic_load_n(&t.node.state, __ATOMIC_RELAXED),
+			 DWORK_ST_INIT);
+	tp_softirq(0);
+	tp_softirq(1);
+	assert_int_equal(runs, 0);
 }
 
 /* The same object, initialised again, works as any other item. */
@@ -83,6 +114,8 @@ int main(void)
 			test_garbage_pending_here_from_no_cpu_writes_nothing,
 			setup),
 		cmocka_unit_test_setup(test_a_good_item_still_runs_once,
+				       setup),
+		cmocka_unit_test_setup(test_tasklet_init_never_wrote_is_refused,
 				       setup),
 	};
 

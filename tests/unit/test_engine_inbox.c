@@ -78,18 +78,27 @@ static void queue_more(struct uobj *x)
 	tp_switch(0);
 }
 
-static void test_work_queued_during_pass_runs_next_pass(void **state)
+/*
+ * o[0]'s callback queues more (queue_more) during a pass that holds o[0]
+ * alone or, with @several, o[0] and o[3]: only what was queued before
+ * the pass runs in it, the rest in the next one.
+ */
+static void check_work_queued_during_pass(bool several)
 {
-	(void)state;
+	unsigned int first = several ? 2 : 1;
+
 	o[0].during = queue_more;
 	assert_int_equal(dwork_item_raise(&o[0].item), DWORK_QUEUED);
+	if (several)
+		assert_int_equal(dwork_item_raise(&o[3].item), DWORK_QUEUED);
 	tp.c[0].softirq_pending = 0;
 	tp_softirq_once(0);
 	assert_int_equal(o[0].ret[0], DWORK_QUEUED);
 	assert_int_equal(o[0].ret[1], DWORK_QUEUED);
 	assert_int_equal(o[0].ret[2], 0);
 	/* Only the work queued before the pass ran in it. */
-	assert_int_equal(u_log_n, 1);
+	assert_int_equal(u_log_n, first);
+	assert_int_equal(o[3].runs, several ? 1 : 0);
 	assert_int_equal(o[1].runs, 0);
 	assert_int_equal(o[2].runs, 0);
 	/* ... and the pass left the softirq raised for the rest. */
@@ -100,7 +109,14 @@ static void test_work_queued_during_pass_runs_next_pass(void **state)
 	assert_int_equal(o[1].runs, 1);
 	assert_int_equal(o[2].runs, 1);
 	u_quiesce();
-	assert_int_equal(u_log_n, 4);
+	assert_int_equal(u_log_n, first + 3);
+	assert_lists_sound();
+}
+
+static void test_work_queued_during_pass_runs_next_pass(void **state)
+{
+	(void)state;
+	check_work_queued_during_pass(false);
 }
 
 /* The same in a pass over several nodes (the pass takes the list whole). */
@@ -108,25 +124,7 @@ static void test_work_queued_during_a_pass_of_several_runs_next_pass(
 	void **state)
 {
 	(void)state;
-	o[0].during = queue_more;
-	assert_int_equal(dwork_item_raise(&o[0].item), DWORK_QUEUED);
-	assert_int_equal(dwork_item_raise(&o[3].item), DWORK_QUEUED);
-	tp.c[0].softirq_pending = 0;
-	tp_softirq_once(0);
-	/* Only the two nodes queued before the pass ran in it. */
-	assert_int_equal(u_log_n, 2);
-	assert_int_equal(o[3].runs, 1);
-	assert_int_equal(o[1].runs, 0);
-	assert_int_equal(o[2].runs, 0);
-	assert_int_equal(tp.c[0].softirq_pending, 1);
-	tp.c[0].softirq_pending = 0;
-	tp_softirq_once(0);
-	assert_int_equal(o[0].runs, 2);
-	assert_int_equal(o[1].runs, 1);
-	assert_int_equal(o[2].runs, 1);
-	u_quiesce();
-	assert_int_equal(u_log_n, 5);
-	assert_lists_sound();
+	check_work_queued_during_pass(true);
 }
 
 static void raise_local_during(struct uobj *x)

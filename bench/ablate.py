@@ -118,9 +118,9 @@ FEATURES = [
      "the schedule",
      ("feed",),
      [(ENGINE,
-       "dwork_atomic_load(&me->inbox, DWORK_RELAXED))\n"
-       "\t\tdrain_irqoff(me, self);\n",
-       "0)\n\t\tdrain_irqoff(me, self);\n"),
+       "(dwork_atomic_load(&me->inbox, DWORK_RELAXED))\n"
+       "\t\tdrain_irqoff(me, self);\n\tif (dwork_atomic_load(&me->reap",
+       "(0)\n\t\tdrain_irqoff(me, self);\n\tif (dwork_atomic_load(&me->reap"),
       (ENGINE,
        "((uintptr_t)dwork_atomic_load(&me->inbox, DWORK_RELAXED) |",
        "((uintptr_t)0 |"),
@@ -163,9 +163,9 @@ FEATURES = [
        "\t\t\tnw = st_set_qcpu(nw | Q, cpu);\n",
        "\t\tnw = s | P;\n\t\tif (link)\n\t\t\tnw |= Q;\n"),
       (ENGINE,
-       "\telse if ((s & Q) && DWORK_ST_QCPU(s) != cpu)\n"
-       "\t\trequest_reap(DWORK_ST_QCPU(s), self);",
-       ""),
+       "(s & Q) && (DWORK_ST_QCPU(s) != cpu || !(s & P)))\n"
+       "\t\trelink_irqoff(s, self);",
+       "(s & Q) && (!(s & P)))\n\t\trelink_irqoff(s, self);"),
       (ENGINE,
        "(s) == (INIT | P | Q |                                            \\\n"
        "\t\t ((uint32_t)(self) << DWORK_ST_TGT_SHIFT) *                \\\n"

@@ -328,5 +328,5 @@ mutant M79-nmi-reraise-keeps-stale-place src/nmi.c \
 	's/^\t\t\t\tnw = (nw \& ~P) | M;$/\t\t\t\t(void)0;/' \
 	'an NMI raise of an item cancelled while still linked here sets PEND and keeps its old place'
 mutant M80-rerun-overtakes-fed src/engine.c \
-	's/if (DWORK_ST_TGT(s) == self \&\& !me->adopt \&\& !me->adopt_lifo \&\&$/if (0 \&\&/' \
+	's/if (DWORK_ST_TGT(s) == self \&\& !me->adopting \&\&$/if (0 \&\&/' \
 	'a re-run is appended to the runner CPU list before what was fed to it earlier (still in its inbox)'

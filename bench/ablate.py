@@ -209,7 +209,8 @@ FEATURES = [
       (ENGINE, "\tme->in_softirq = false;\n", ""),
       (ENGINE, "if (was_empty && !me->in_softirq)", "if (was_empty)"),
       (ENGINE,
-       "\tme->pass = me->sirq;\n\tlist_reset(&me->sirq);\n"
+       "\tme->pass.head = me->sirq.head;\n\tme->pass.tail = me->sirq.tail;\n"
+       "\tlist_reset(&me->sirq);\n"
        "\twhile ((n = me->pass.head) != NULL) {\n"
        "\t\tlist_pop_head(&me->pass, n);\n",
        "\twhile ((n = me->sirq.head) != NULL) {\n"

@@ -1291,7 +1291,9 @@ softirq_pass_irqoff(struct dwork_cpu *me, unsigned int self,
 	struct dwork_node *n;
 	uint32_t s;
 
-	me->pass = me->sirq;
+	/* Field by field: a struct copy may become a memcpy() call. */
+	me->pass.head = me->sirq.head;
+	me->pass.tail = me->sirq.tail;
 	list_reset(&me->sirq);
 	while ((n = me->pass.head) != NULL) {
 		list_pop_head(&me->pass, n);

@@ -541,15 +541,84 @@ make_initrd() {
 # reported a lost tasklet or a failed idle kick: the run has failed, and
 # waiting for dom0's operation timeout or the boot limit would only add
 # minutes.  Five seconds first, for Xen's WARN and stack trace.
-watch_log() {	# $1 log, $2 timeout's pid
+watch_log() {	# $1 log, $2 timeout's pid, $3 qemu monitor socket (or empty), $4 xen-syms
 	while kill -0 "$2" 2>/dev/null; do
 		if grep -s -a -q -E "$SELFTEST_FAIL_RE" "$1"; then	# -s: not there yet
 			sleep 5
 			kill -TERM "$2" 2>/dev/null
 			return 0
 		fi
+		if [ -n "$3" ] && grep -s -a -q '^XC HANG ' "$1"; then
+			vcpu_dump "$3" "$4" >"$1.regs" 2>&1
+			return 0
+		fi
 		sleep 2
 	done
+}
+
+# An operation hung in dom0 (XC HANG): where every virtual CPU is, from
+# qemu's monitor, which answers even when Xen itself cannot (a CPU
+# spinning with interrupts off takes no debug key).  Five samples 1 s
+# apart; each RIP is named with its Xen function (nm of xen-syms), so a
+# loop shows as the same few functions in every sample.
+vcpu_dump() {	# $1 monitor socket, $2 xen-syms
+	python3 - "$1" "$2" <<'EOF'
+import bisect, re, socket, subprocess, sys, time
+sock, syms = sys.argv[1], sys.argv[2]
+tab = []
+for l in subprocess.run(["nm", "-n", syms], capture_output=True, text=True).stdout.splitlines():
+    f = l.split()
+    if len(f) == 3 and f[1] in "tTwW":
+        tab.append((int(f[0], 16), f[2]))
+addrs = [a for a, _ in tab]
+def name(rip):
+    i = bisect.bisect_right(addrs, rip) - 1
+    return "%s+0x%x" % (tab[i][1], rip - tab[i][0]) if i >= 0 and rip - tab[i][0] < 0x10000 else "?"
+def ask(s, cmd):
+    s.sendall(cmd.encode() + b"\n")
+    out, t = b"", time.time()
+    while time.time() - t < 5:
+        s.settimeout(0.5)
+        try:
+            d = s.recv(65536)
+        except socket.timeout:
+            if out.rstrip().endswith(b"(qemu)"):
+                break
+            continue
+        if not d:
+            break
+        out += d
+    return out.decode(errors="replace")
+s = socket.socket(socket.AF_UNIX)
+s.connect(sock)
+ask(s, "")
+for k in range(5):
+    out = ask(s, "info registers -a")
+    print("XC VCPU-DUMP sample %d" % k)
+    cpu, rsp = None, {}
+    for l in out.splitlines():
+        m = re.match(r"CPU#(\d+)", l)
+        if m:
+            cpu = m.group(1)
+        m = re.search(r"RIP=([0-9a-f]+)", l)
+        if m:
+            rip = int(m.group(1), 16)
+            fl = re.search(r"RFL=([0-9a-f]+)", l)
+            irq = "IF=1" if fl and int(fl.group(1), 16) & 0x200 else "IF=0"
+            print("XC VCPU %s RIP %x %s %s" % (cpu, rip, irq, name(rip)))
+        m = re.search(r"RSP=([0-9a-f]+)", l)
+        if m and cpu is not None:
+            rsp[cpu] = int(m.group(1), 16)
+    # The words on each stack that point into Xen's text: its callers.
+    for c, sp in sorted(rsp.items()):
+        ask(s, "cpu %s" % c)
+        words = re.findall(r"0x([0-9a-f]{16})", ask(s, "x /96gx 0x%x" % sp).split("\n", 1)[-1])
+        hits = [name(int(w, 16)) for w in words if name(int(w, 16)) != "?"]
+        print("XC VCPU %s STACK %s" % (c, " ".join(hits)))
+    if k == 0:
+        print(out)
+    time.sleep(1)
+EOF
 }
 
 # Host contention on demand: stop and continue qemu (the child of timeout
@@ -628,6 +697,11 @@ boot() {	# $1 build name, $2 run label, $3 mode (pv or pvh)
 		       -drive file=$B/runs/$lab.disk,format=raw,if=none,id=d0 -device ide-hd,drive=d0,bus=ide.0
 		       -netdev user,id=n0,restrict=on -device e1000,netdev=n0"
 		qnice=0 qin=$B/runs/$lab.in
+		# qemu's monitor, for vcpu_dump (a Unix socket path has at most
+		# 107 bytes: none if it would be longer).
+		mon=$B/runs/$lab.mon qmon=none
+		rm -f "$mon"
+		if [ ${#mon} -le 100 ]; then qmon="unix:$mon,server=on,wait=off"; else mon=""; fi
 	else
 		xcmd="$xcmd dom0_mem=512M dom0_max_vcpus=$SMP sched=$SCHED"
 		kcmd="$kcmd xcops=$OPS xcmemscan=$MEMSCAN"
@@ -637,6 +711,7 @@ boot() {	# $1 build name, $2 run label, $3 mode (pv or pvh)
 		limit=${XEN_CHECK_LIMIT:-$((480 + OPS * 2))}
 		qargs="-machine q35 -accel $ACCEL -cpu max,-smap -smp $SMP"
 		qnice=10 qin=/dev/null
+		mon="" qmon=none
 	fi
 	# An operation that dies of the open defect is retried once there.
 	case " $SEGV_OPEN " in *" $n "*) kcmd="$kcmd xcsigretry=1" ;; esac
@@ -644,7 +719,7 @@ boot() {	# $1 build name, $2 run label, $3 mode (pv or pvh)
 	set +e
 	# shellcheck disable=SC2086
 	timeout -k 10 "$limit" nice -n "$qnice" qemu-system-x86_64 $qargs \
-		-m 1024 -nographic -no-reboot -monitor none -serial stdio \
+		-m 1024 -nographic -no-reboot -monitor "$qmon" -serial stdio \
 		-nodefaults -kernel "$B/out/$n/xen.elf" -append "$xcmd" \
 		-initrd "$R/vmlinux $kcmd,$R/initrd.cpio.gz" <"$qin" >"$log" 2>&1 &
 	tpid=$!
@@ -658,7 +733,7 @@ boot() {	# $1 build name, $2 run label, $3 mode (pv or pvh)
 		jitter "$tpid" "$JITTER" &
 		jpid=$!
 	fi
-	watch_log "$log" "$tpid" &
+	watch_log "$log" "$tpid" "$mon" "$B/out/$n/xen-syms" &
 	wpid=$!
 	wait "$tpid"
 	qrc=$?

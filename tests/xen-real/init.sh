@@ -8,7 +8,7 @@
 #     stop_machine_run() tasklets on every CPU -> CPU_DEAD notifier);
 #   - cpupool create / CPU move / destroy (cpupool_unassign_cpu() also
 #     continues on another CPU through a tasklet) and vCPU pinning, with xl;
-#   - debug keys (xl debug-keys).
+#   - debug keys (xl debug-keys; hp with xctools=hp below).
 # Every operation prints "XC op NAME CENTISECONDS"; failures print
 # "XC FAIL ..."; success ends with "XC PASS ops=N".  Parameters come from
 # the kernel command line (Linux hands unknown name=value to init):
@@ -31,9 +31,23 @@
 #                under I/O); xcops=N is then its number of rounds and
 #                xchp=K takes CPU 1 offline and back every K-th round
 #                (0: never)
+#   xctools=hp   dom0's hypervisor operations (CPU offline/online, vCPU
+#                pinning, debug keys, nr_cpus) go through /bin/hp
+#                (tests/xen-upstream/hp.c: raw hypercalls, the interface
+#                versions probed) instead of xen-utils-4.17's xen-hptool
+#                and xl, which speak only Xen 4.17's interfaces; no
+#                xenstored or xen-init-dom0.  PVH mode only (the PV
+#                workload's cpupools need xl).  tests/xen-upstream/run.sh's
+#                XEN_UP_MODE=pvh sets it to boot upstream Xen releases.
 export PATH=/bin:/sbin:/usr/bin:/usr/lib/xen-4.17/bin
 export LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu
 XB=/usr/lib/xen-4.17/bin
+# The tools every operation below calls (xctools=hp: hp.c, same output).
+if [ "${xctools:-xen}" = hp ]; then
+	XL=hp HPTOOL=hp
+else
+	XL=xl HPTOOL=xen-hptool
+fi
 ops_target=${xcops:-60}
 op_timeout=${xctimeout:-120}
 nops=0
@@ -127,7 +141,7 @@ run() {
 		# interrupts, and the CPUs' registers and stacks (each key
 		# bounded: the hypercall may hang too).
 		echo "XC HANG $name: debug keys r k i d"
-		for k in r k i d; do timeout 20 xl debug-keys $k; done
+		for k in r k i d; do timeout 20 $XL debug-keys $k; done
 		fail "$name: no result after ${op_timeout}s (timeout): $*"
 	fi
 	if [ $rc -ne 0 ]; then
@@ -182,7 +196,7 @@ segv_loop() {
 	i=0
 	while [ $i -lt "$1" ]; do
 		for k in r t y; do
-			run debug-keys "" xl debug-keys $k
+			run debug-keys "" $XL debug-keys $k
 			probe "$2 round $i after $k"
 		done
 		i=$((i + 1))
@@ -193,14 +207,14 @@ segv_run() {	# $1 rounds with CPUs offline, $2 with every CPU online
 	last=$((pcpus - 1))
 	c=1
 	while [ $c -le $last ]; do
-		run cpu-offline "CPU $c offlined successfully" xen-hptool cpu-offline $c
+		run cpu-offline "CPU $c offlined successfully" $HPTOOL cpu-offline $c
 		c=$((c + 1))
 	done
 	segv_loop "$1" offline
 	f_off=$pfail
 	c=$last
 	while [ $c -ge 1 ]; do
-		run cpu-online "CPU $c onlined successfully" xen-hptool cpu-online $c
+		run cpu-online "CPU $c onlined successfully" $HPTOOL cpu-online $c
 		c=$((c - 1))
 	done
 	segv_loop "$2" online
@@ -208,7 +222,7 @@ segv_run() {	# $1 rounds with CPUs offline, $2 with every CPU online
 }
 
 finish_segv() {
-	run debug-keys "" xl debug-keys y
+	run debug-keys "" $XL debug-keys y
 	memscan_stop
 	[ $pfail -eq 0 ] || fail "$pfail of $probes short processes failed"
 	echo "XC PASS ops=$nops hotplug=0"
@@ -270,13 +284,13 @@ pvh_run() {
 	cin_pid=$!
 	echo "XC CONIN-START"
 	pvh_counts start
-	run debug-keys "" xl debug-keys k
-	run debug-keys "" xl debug-keys y
+	run debug-keys "" $XL debug-keys k
+	run debug-keys "" $XL debug-keys y
 	nhp=0 r=0
 	while [ $r -lt "$ops_target" ]; do
 		c=$((r % 2)) av=$(((r / 2) % 2))
-		run vcpu-pin "" xl vcpu-pin 0 0 $c
-		run vcpu-pin "" xl vcpu-pin 0 1 $((1 - c))
+		run vcpu-pin "" $XL vcpu-pin 0 0 $c
+		run vcpu-pin "" $XL vcpu-pin 0 1 $((1 - c))
 		run irq-affinity "" sh -c "echo $((av + 1)) >/proc/irq/$ahci/smp_affinity"
 		if [ "$av" = 0 ]; then p=$c; else p=$((1 - c)); fi
 		echo "XC PVH round $r ahci-vcpu $av ahci-pcpu $p"
@@ -287,10 +301,10 @@ pvh_run() {
 			# stock Xen 4.17's debug build can fail "cpu < nr_cpu_ids"
 			# in credit's csched_tick() as CPU 1 goes down.  The vCPU
 			# (and the MSI with it) stays on CPU 1 until it goes.
-			run vcpu-pin "" xl vcpu-pin 0 all all
-			run cpu-offline "CPU 1 offlined successfully" xen-hptool cpu-offline 1
+			run vcpu-pin "" $XL vcpu-pin 0 all all
+			run cpu-offline "CPU 1 offlined successfully" $HPTOOL cpu-offline 1
 			nhp=$((nhp + 1))
-			run cpu-online "CPU 1 onlined successfully" xen-hptool cpu-online 1
+			run cpu-online "CPU 1 onlined successfully" $HPTOOL cpu-online 1
 			nhp=$((nhp + 1))
 		fi
 		t0=$(now_cs)
@@ -303,13 +317,13 @@ pvh_run() {
 			if [ $i -eq 20 ]; then
 				echo "XC STALL round $r: burst running for 20 s"
 				pvh_counts stall
-				xl debug-keys i
-				xl debug-keys k
+				$XL debug-keys i
+				$XL debug-keys k
 			fi
 		done
 		if kill -0 $bp 2>/dev/null; then
 			pvh_counts stalled
-			xl debug-keys i
+			$XL debug-keys i
 			fail "io-burst: round $r: no result after ${op_timeout}s"
 		fi
 		wait $bp
@@ -334,13 +348,13 @@ pvh_run() {
 	kill $cin_pid
 	echo "XC CONIN bytes=$(wc -c </tmp/conin)"
 	pvh_counts end
-	run debug-keys "" xl debug-keys k
-	run debug-keys "" xl debug-keys y
+	run debug-keys "" $XL debug-keys k
+	run debug-keys "" $XL debug-keys y
 	sleep 1	# let the last interrupts settle before the in-flight check
 	echo "XC KEYI-BEGIN"
-	run debug-keys "" xl debug-keys i
+	run debug-keys "" $XL debug-keys i
 	echo "XC KEYI-END"
-	n=$(xl info | sed -n 's/^nr_cpus *: *//p')
+	n=$($XL info | sed -n 's/^nr_cpus *: *//p')
 	[ "$n" = "$pcpus" ] || fail "after hotplug: nr_cpus $n, expected $pcpus"
 	memscan_stop
 	echo "XC PASS ops=$nops hotplug=$nhp"
@@ -356,11 +370,15 @@ mount -t xenfs xenfs /proc/xen || fail "mount xenfs"
 
 ncpu=$(grep -c '^processor' /proc/cpuinfo)	# dom0 vCPUs
 
-# xenstored for xl (cpupools have names in xenstore).
-$XB/xenstored --pid-file /run/xenstored.pid || fail "xenstored did not start"
-run xen-init-dom0 "" $XB/xen-init-dom0
-pcpus=$(xl info | sed -n 's/^nr_cpus *: *//p')
-[ -n "$pcpus" ] && [ "$pcpus" -ge 2 ] || fail "xl info: nr_cpus '$pcpus' (need >= 2 CPUs)"
+# xenstored for xl (cpupools have names in xenstore); hp needs none.
+if [ "$XL" = xl ]; then
+	$XB/xenstored --pid-file /run/xenstored.pid || fail "xenstored did not start"
+	run xen-init-dom0 "" $XB/xen-init-dom0
+else
+	[ "${xcmode:-pv}" = pvh ] || fail "xctools=hp: only the PVH workload (xcmode=pvh) runs without xl"
+fi
+pcpus=$($XL info | sed -n 's/^nr_cpus *: *//p')
+[ -n "$pcpus" ] && [ "$pcpus" -ge 2 ] || fail "$XL info: nr_cpus '$pcpus' (need >= 2 CPUs)"
 last=$((pcpus - 1))
 echo "XC pcpus=$pcpus dom0-vcpus=$ncpu"
 
@@ -374,22 +392,22 @@ if [ -n "${xcsegv:-}" ]; then
 fi
 
 # Debug keys go through printk and the console; 'q' and 'h' print a lot.
-run debug-keys "" xl debug-keys h
-run debug-keys "" xl debug-keys q
-run debug-keys "" xl debug-keys k	# dwork's counters (nothing on stock)
+run debug-keys "" $XL debug-keys h
+run debug-keys "" $XL debug-keys q
+run debug-keys "" $XL debug-keys k	# dwork's counters (nothing on stock)
 # The selftest's idle-kick probe (selftest.c) before the first hotplug
 # operation, which needs every CPU's idle tasklet handshake to work.
-run debug-keys "" xl debug-keys y
+run debug-keys "" $XL debug-keys y
 
 # vCPU pinning: every dom0 vCPU to every pCPU in turn, then back to all.
 v=0
 while [ $v -lt "$ncpu" ]; do
 	c=0
 	while [ $c -le $last ]; do
-		run vcpu-pin "" xl vcpu-pin 0 $v $c
+		run vcpu-pin "" $XL vcpu-pin 0 $v $c
 		c=$((c + 1))
 	done
-	run vcpu-pin "" xl vcpu-pin 0 $v all
+	run vcpu-pin "" $XL vcpu-pin 0 $v all
 	v=$((v + 1))
 done
 
@@ -409,26 +427,26 @@ h=0 loop=0
 while [ $h -lt "$ops_target" ]; do
 	c=1
 	while [ $c -le $last ]; do
-		run cpu-offline "CPU $c offlined successfully" xen-hptool cpu-offline $c
+		run cpu-offline "CPU $c offlined successfully" $HPTOOL cpu-offline $c
 		c=$((c + 1)) h=$((h + 1))
 	done
 	if [ $((loop % 5)) -eq 0 ]; then
-		run debug-keys "" xl debug-keys r
-		run debug-keys "" xl debug-keys t
-		run debug-keys "" xl debug-keys y
+		run debug-keys "" $XL debug-keys r
+		run debug-keys "" $XL debug-keys t
+		run debug-keys "" $XL debug-keys y
 	fi
 	c=$last
 	while [ $c -ge 1 ]; do
-		run cpu-online "CPU $c onlined successfully" xen-hptool cpu-online $c
+		run cpu-online "CPU $c onlined successfully" $HPTOOL cpu-online $c
 		c=$((c - 1)) h=$((h + 1))
 	done
 	loop=$((loop + 1))
 done
 # The counters of run.sh's test-only notifier (selftest.c), which run.sh
 # checks in the console log, and dwork's.
-run debug-keys "" xl debug-keys k
-run debug-keys "" xl debug-keys y
-n=$(xl info | sed -n 's/^nr_cpus *: *//p')
+run debug-keys "" $XL debug-keys k
+run debug-keys "" $XL debug-keys y
+n=$($XL info | sed -n 's/^nr_cpus *: *//p')
 [ "$n" = "$pcpus" ] || fail "after hotplug: nr_cpus $n, expected $pcpus"
 memscan_stop
 echo "XC PASS ops=$nops hotplug=$h"

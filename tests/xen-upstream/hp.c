@@ -9,9 +9,9 @@
  *   hp LOOPS
  *   hp cpu-offline CPU | cpu-online CPU	  as xen-hptool: prints "CPU N
  *					  offlined successfully" (onlined)
- *   hp vcpu-pin DOM VCPU|all CPU|all	  as xl: hard affinity (and with
- *					  CPU "all" soft too); VCPU "all"
- *					  only for dom0 (its own vCPUs)
+ *   hp vcpu-pin DOM VCPU|all CPU|all	  as xl: the hard affinity only;
+ *					  VCPU "all" only for dom0 (its
+ *					  own vCPUs)
  *   hp debug-keys KEYS			  as xl (XEN_SYSCTL_debug_keys)
  *   hp info				  "nr_cpus : N" (online CPUs), as xl
  *
@@ -44,7 +44,6 @@ struct privcmd_hypercall { uint64_t op, arg[5]; };
 #define DOMCTL_setvcpuaffinity 9
 #define DOMCTL_getvcpuaffinity 25
 #define VCPUAFF_HARD 1u
-#define VCPUAFF_SOFT 2u
 #define SYSCTL_debug_keys 7
 #define SYSCTL_cpu_hotplug 11
 #define SYSCTL_physinfo 3
@@ -82,21 +81,22 @@ static int sysctl(uint32_t cmd)
 	return hypercall(HYPERVISOR_sysctl, op);
 }
 
-/* XEN_DOMCTL_{set,get}vcpuaffinity of DOM's VCPU; CPU < 0: every CPU. */
+/*
+ * XEN_DOMCTL_{set,get}vcpuaffinity of DOM's VCPU, the hard affinity only
+ * (as xl vcpu-pin without a soft one); CPU < 0: every CPU.
+ */
 static int vcpuaff(uint32_t cmd, unsigned int dom, unsigned int vcpu, int cpu)
 {
 	struct vcpuaff a = { .vcpu = vcpu, .flags = VCPUAFF_HARD };
 
 	memset(dop, 0, sizeof(*dop));
 	memset(cpumaps, 0, 16);
-	if (cpu < 0) {
-		memset(cpumaps, 0xff, 16);
-		a.flags |= VCPUAFF_SOFT;
-	} else if (cpu < 64) {
+	if (cpu < 0)
+		memset(cpumaps, 0xff, 8);
+	else if (cpu < 64)
 		cpumaps[cpu / 8] = 1u << (cpu % 8);
-	} else {
+	else
 		return -EINVAL;
-	}
 	a.hard = (struct bitmap){ .bits = (uintptr_t)cpumaps, .nr_bits = 64 };
 	a.soft = (struct bitmap){ .bits = (uintptr_t)(cpumaps + 8), .nr_bits = 64 };
 	dop->cmd = cmd;

@@ -112,12 +112,36 @@ now_cs() {	# uptime in centiseconds
 
 # run NAME EXPECT CMD...: run CMD with a timeout, record its time; it
 # must exit 0 and, if EXPECT is not empty, print a line matching EXPECT.
+# hang_watch NAME CMD: started beside an operation, killed when it ends.
+# If the operation is still running 15 s before its timeout, says so
+# ("XC HANG", which also makes run.sh sample the virtual CPUs while the
+# hang lasts) and shows what each of the command's processes is doing:
+# its state, the kernel function it sleeps in, its system call (number
+# and arguments; "running" if in user space) and its kernel stack.  That
+# tells a hypercall that never returns (an ioctl on /dev/xen/privcmd)
+# from a process that loops or waits in dom0 itself.
+hang_watch() {
+	i=0 n=$((op_timeout > 30 ? op_timeout - 15 : op_timeout / 2))
+	while [ $i -lt $n ]; do sleep 1; i=$((i + 1)); done
+	echo "XC HANG $1: still running after ${n}s: what its processes do"
+	for d in /proc/[0-9]*; do
+		c=$(tr '\0' ' ' <"$d/cmdline" 2>/dev/null) || continue
+		case " $c" in *" $2"* | *"/$2"*) ;; *) continue ;; esac
+		echo "XC HANG-PROC ${d#/proc/} [$c] $(grep -E '^State' "$d/status" | tr '\t' ' ') wchan $(cat "$d/wchan" 2>/dev/null) syscall $(cat "$d/syscall" 2>/dev/null)"
+		sed 's/^/XC HANG-STACK /' "$d/stack" 2>/dev/null
+	done
+}
+
 run() {
 	name=$1 expect=$2
 	shift 2
 	t0=$(now_cs)
+	hang_watch "$name" "$1" &
+	hw=$!
 	out=$(timeout "$op_timeout" "$@" 2>&1)
 	rc=$?
+	kill "$hw" 2>/dev/null
+	wait "$hw" 2>/dev/null
 	t1=$(now_cs)
 	case $rc in
 	132|134|135|136|139)

@@ -51,6 +51,8 @@
 #   XEN_CHECK_PVH_OPS=N    PVH rounds per run (default 16)
 #   XEN_CHECK_PVH_HP=K     CPU 1 offline and back every K-th round (default 2;
 #                          0: never, and then no adoption is required)
+#   XEN_CHECK_PVH_CPU=C    qemu -cpu of the PVH mode (default
+#                          max,-smap,-rdtscp, see docs/xen.md)
 #   XEN_CHECK_PVH_ACCEL=A  qemu -accel of the PVH mode (default
 #                          tcg,thread=multi, see docs/xen.md)
 #   XEN_CHECK_PVH_LIMIT=S  seconds one PVH boot may take (default 300 + 30
@@ -133,6 +135,7 @@ PV_BUILDS=${XEN_CHECK_PV_BUILDS-$BUILDS}
 PVH_OPS=${XEN_CHECK_PVH_OPS:-16}
 PVH_HP=${XEN_CHECK_PVH_HP:-2}
 PVH_ACCEL=${XEN_CHECK_PVH_ACCEL:-tcg,thread=multi}
+PVH_CPU=${XEN_CHECK_PVH_CPU:-max,-smap,-rdtscp}
 SEGV_OPEN=${XEN_CHECK_SEGV_OPEN-$BUILDS}
 open_segv=
 # The selftest's lines that fail a run at once (watch_log() and boot()).
@@ -682,7 +685,7 @@ boot() {	# $1 build name, $2 run label, $3 mode (pv or pvh)
 		rm -f "$B/runs/$lab.disk" "$B/runs/$lab.in"
 		truncate -s 64M "$B/runs/$lab.disk"
 		mkfifo "$B/runs/$lab.in"
-		qargs="-machine q35 -device amd-iommu -accel $PVH_ACCEL -cpu max,-smap,-rdtscp -smp 2
+		qargs="-machine q35 -device amd-iommu -accel $PVH_ACCEL -cpu $PVH_CPU -smp 2
 		       -drive file=$B/runs/$lab.disk,format=raw,if=none,id=d0 -device ide-hd,drive=d0,bus=ide.0
 		       -netdev user,id=n0,restrict=on -device e1000,netdev=n0"
 		qnice=0 qin=$B/runs/$lab.in
@@ -963,7 +966,7 @@ if [ -n "$labels" ]; then
 fi
 if [ -n "$pvh_labels" ]; then
 	echo
-	echo "PVH dom0: Xen $(basename "$S"), sched=$SCHED, qemu -accel $PVH_ACCEL -smp 2 -device amd-iommu, $PVH_OPS rounds, CPU 1 offline/online every ${PVH_HP}th round (0: never)"
+	echo "PVH dom0: Xen $(basename "$S"), sched=$SCHED, qemu -accel $PVH_ACCEL -cpu $PVH_CPU -smp 2 -device amd-iommu, $PVH_OPS rounds, CPU 1 offline/online every ${PVH_HP}th round (0: never)"
 	echo "(dpci raise/run: CPU:count, Xen's hvm_do_IRQ_dpci() and hvm_dirq_assist(); evtchn-tasklet: HVM event-channel tasklet schedules/runs;"
 	echo " adopted: dwork nodes adopted on CPU-down; conin: serial bytes dom0 read; ahci-irqs: dom0's AHCI interrupts per vCPU)"
 	for l in $pvh_labels; do summary_pvh "${l#*:}" "${l%%:*}"; done

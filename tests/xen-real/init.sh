@@ -39,6 +39,12 @@
 #                xenstored or xen-init-dom0.  PVH mode only (the PV
 #                workload's cpupools need xl).  tests/xen-upstream/run.sh's
 #                XEN_UP_MODE=pvh sets it to boot upstream Xen releases.
+#   xcdomu=N     (with xcmode=pvh) after the rounds, start a PVH domU
+#                with two vCPUs (xl create; its kernel and initramfs are
+#                in /domu, its /init is domu-init.sh) and move its vCPUs
+#                between the CPUs N times (every xchp-th time CPU 1 goes
+#                offline and back instead), each move followed by a round
+#                of the domU's workload; then destroy it (pvh_domu below)
 export PATH=/bin:/sbin:/usr/bin:/usr/lib/xen-4.17/bin
 export LD_LIBRARY_PATH=/lib/x86_64-linux-gnu:/usr/lib/x86_64-linux-gnu
 XB=/usr/lib/xen-4.17/bin
@@ -285,6 +291,140 @@ pvh_burst() {	# $1 round; writes its verdict to /tmp/burst.$1
 	rm -f /tmp/pat."$1" /tmp/rd."$1" /tmp/dd."$1"
 	echo "$r" >/tmp/burst."$1"
 }
+# A PVH domU with two vCPUs (its /init: domu-init.sh), started by xl,
+# its console logged by xenconsoled.  Once it runs its workload, dom0
+# moves its vCPUs between the two CPUs $1 times (xl vcpu-pin; every
+# xchp-th time instead, with every vCPU unpinned, CPU 1 goes offline and
+# back) and after each move waits for one more round of the domU's
+# workload; then it destroys the domU and checks that it is gone.  Every
+# line the domU printed is shown as "XC DOMU ...".
+domu_log() {	# the domU's console log (xenconsoled --log=guest)
+	cat /var/log/xen/console/guest-xcdomu*.log 2>/dev/null | tr -d '\r'
+}
+domu_rounds() {	# rounds of the domU's workload that passed
+	domu_log | grep -c '^XCU round [0-9]* ok'
+}
+domu_show() {
+	domu_log | grep -a -E '^XCU|BUG|Oops|WARNING|panic|stall|soft lockup' | sed 's/^/XC DOMU /'
+}
+# domu_wait WHAT CMD...: wait (op_timeout seconds at most) until CMD
+# succeeds; the domU must stay alive and print no failure meanwhile.
+domu_wait() {
+	what=$1
+	shift
+	t0=$(now_cs)
+	i=0
+	until "$@"; do
+		st=$(xl list xcdomu 2>/dev/null | awk 'NR == 2 { print $5 }')
+		# Gone, shut down, crashed or dying ("---s--", "----c-", "-----d").
+		if [ -z "$st" ] || echo "$st" | grep -q '[scd]' || domu_log | grep -q '^XCU FAIL'; then
+			domu_show
+			xl list
+			fail "domU: $what: the domU failed or is gone (state '${st:-none}')"
+		fi
+		if [ $i -ge "$op_timeout" ]; then
+			domu_show
+			xl list
+			xl debug-keys q
+			fail "domU: $what: not after ${op_timeout}s"
+		fi
+		sleep 1
+		i=$((i + 1))
+	done
+	nops=$((nops + 1))
+	echo "XC op domu-$what $(($(now_cs) - t0))"
+}
+domu_more() {	# more than $1 rounds passed
+	dr=$(domu_rounds)
+	# Empty when the check's own grep died (the open dom0 defect).
+	[ -n "$dr" ] && [ "$dr" -gt "$1" ]
+}
+pvh_domu() {	# $1 vCPU moves
+	mkdir -p /var/log/xen/console /var/lock /etc/xen
+	: >/etc/xen/xl.conf	# xl's defaults, without its complaint
+	# xenconsoled gives each guest console a pty.
+	mount -t devpts devpts /dev/pts || fail "mount devpts"
+	# A daemon: started outside run(), whose $(...) would wait for it.
+	$XB/xenconsoled --log=guest --log-dir=/var/log/xen/console </dev/null >/dev/null 2>&1 ||
+		fail "xenconsoled did not start"
+	cat >/tmp/domu.cfg <<-EOF
+	name = "xcdomu"
+	type = "pvh"
+	kernel = "/domu/vmlinux"
+	ramdisk = "/domu/initrd.cpio.gz"
+	cmdline = "console=hvc0 loglevel=4"
+	memory = 128
+	vcpus = 2
+	on_crash = "preserve"
+	EOF
+	# -e: no xl process stays behind to watch the domain (a crash leaves
+	# it shut down, which domu_wait reports).
+	# xl create in the background, its libxl log verbose with dom0's
+	# uptime (centiseconds) on every line: the steps' times.  While it
+	# runs longer than 30 s, what Xen shows is printed.  It may take five
+	# operation timeouts: under qemu's TCG it took 216 s (docs/xen.md).
+	t0=$(now_cs)
+	(xl -vvv create -e /tmp/domu.cfg 2>&1; echo "xl-exit $?") |
+		while IFS= read -r l; do echo "$(now_cs) $l"; done >/tmp/xlcreate.log &
+	xp=$!
+	i=0
+	while kill -0 $xp 2>/dev/null && [ $i -lt $((op_timeout * 5)) ]; do
+		sleep 1
+		i=$((i + 1))
+		# Xen's perf counters (hypercalls by number) twice, 15 s apart:
+		# which hypercall the stalled create is making.
+		if [ $i -eq 30 ] || [ $i -eq 45 ]; then
+			echo "XC STALL domu-create: running for $i s"
+			tail -n 15 /tmp/xlcreate.log | sed 's/^/XC XL /'
+			timeout 20 xl debug-keys p
+		fi
+	done
+	if kill -0 $xp 2>/dev/null; then
+		sed 's/^/XC XL /' /tmp/xlcreate.log | tail -n 60
+		timeout 20 xl debug-keys d
+		fail "domu-create: no result after $((op_timeout * 5))s: xl create -e /tmp/domu.cfg"
+	fi
+	rc=$(sed -n 's/^[0-9]* xl-exit //p' /tmp/xlcreate.log)
+	# Every step of libxl and the domain builder with its time.
+	grep -E 'libxl: debug|domainbuilder: detail: (xc_dom_[a-z_]*: called|xc_dom_boot_image|vcpu_hvm)|xl-exit' /tmp/xlcreate.log |
+		cut -c1-160 | sed 's/^/XC XL /'
+	[ "$rc" = 0 ] || { sed 's/^/XC XL /' /tmp/xlcreate.log | tail -n 60; fail "domu-create: exit status ${rc:-none}"; }
+	nops=$((nops + 1))
+	echo "XC op domu-create $(($(now_cs) - t0))"
+	domu_wait boot domu_more 0
+	domu_log | grep -q '^XCU cpus=2 ' || { domu_show; fail "domU: not two vCPUs up"; }
+	echo "XC DOMU-ID $(xl domid xcdomu)"
+	m=0
+	while [ $m -lt "$1" ]; do
+		n=$(domu_rounds)
+		[ -n "$n" ] || n=$(domu_rounds)	# once more, as domu_more
+		c=$((m % 2))
+		if [ "${xchp:-2}" -gt 0 ] && [ $((m % ${xchp:-2})) -eq $((${xchp:-2} - 1)) ]; then
+			# Every vCPU unpinned first (see pvh_run).
+			run vcpu-pin "" xl vcpu-pin 0 all all
+			run vcpu-pin "" xl vcpu-pin xcdomu all all
+			run cpu-offline "CPU 1 offlined successfully" xen-hptool cpu-offline 1
+			nhp=$((nhp + 1))
+			run cpu-online "CPU 1 onlined successfully" xen-hptool cpu-online 1
+			nhp=$((nhp + 1))
+		else
+			run vcpu-pin "" xl vcpu-pin xcdomu 0 $c
+			run vcpu-pin "" xl vcpu-pin xcdomu 1 $((1 - c))
+		fi
+		domu_wait round domu_more "$n"
+		m=$((m + 1))
+	done
+	run vcpu-pin "" xl vcpu-pin 0 all all
+	run domu-destroy "" xl destroy xcdomu
+	sleep 1
+	if xl list xcdomu >/dev/null 2>&1; then
+		xl list
+		fail "domU: still listed after xl destroy"
+	fi
+	domu_show
+	echo "XC DOMU PASS rounds=$(domu_rounds) moves=$1"
+}
+
 pvh_run() {
 	kv=$(uname -r)
 	km=/lib/modules/$kv/kernel
@@ -367,6 +507,7 @@ pvh_run() {
 		echo "XC op io-burst $(($(now_cs) - t0))"
 		r=$((r + 1))
 	done
+	[ "${xcdomu:-0}" -eq 0 ] || pvh_domu "$xcdomu"
 	echo "XC CONIN-STOP"
 	sleep 1
 	kill $cin_pid

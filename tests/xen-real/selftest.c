@@ -73,8 +73,10 @@
  *   instrument()): dpci raises (hvm_do_IRQ_dpci() raising the deferred
  *   assist), dpci runs (hvm_dirq_assist()), HVM event-channel tasklet
  *   schedules (hvm_assert_evtchn_irq() from IRQ context or with IRQs
- *   off) and runs of that tasklet.  'y' prints them per CPU as
- *   "xen-check count NAME: CPU:N ...".
+ *   off) and runs of that tasklet, vlapic INIT-SIPI tasklet schedules
+ *   (vlapic_ipi()) and runs (vlapic_init_sipi_action()).  'y' prints
+ *   them per CPU as "xen-check count NAME: CPU:N ..." (every domain) and
+ *   "xen-check count domU-NAME: CPU:N ..." (domains other than dom0).
  *
  * Counters are atomic_t: the dying CPU, CPU 0's softirq and idle contexts
  * and the key handler touch them.  stop_machine orders the dying CPU's
@@ -96,19 +98,27 @@
 #define XC_HAVE_DWORK 0
 #endif
 
-/* Event counters, per CPU (see xen_check_count()). */
-#define XC_NCOUNT 4
+/*
+ * Event counters, per CPU (see xen_check_count()): [0] every domain,
+ * [1] domains other than dom0.
+ */
+#define XC_NCOUNT 6
 static const char *const xc_count_name[XC_NCOUNT] = {
 	"dpci-raise", "dpci-run", "evtchn-tasklet-schedule", "evtchn-tasklet-run",
+	"vlapic-sipi-tasklet-schedule", "vlapic-sipi-tasklet-run",
 };
-static unsigned long xc_count[XC_NCOUNT][NR_CPUS];
+static unsigned long xc_count[2][XC_NCOUNT][NR_CPUS];
 
-void xen_check_count(unsigned int what);
-void xen_check_count(unsigned int what)
+void xen_check_count(unsigned int what, unsigned int domid);
+void xen_check_count(unsigned int what, unsigned int domid)
 {
-	if (what < XC_NCOUNT)
-		__atomic_fetch_add(&xc_count[what][smp_processor_id()], 1,
-				   __ATOMIC_RELAXED);
+	unsigned int cpu = smp_processor_id();
+
+	if (what >= XC_NCOUNT)
+		return;
+	__atomic_fetch_add(&xc_count[0][what][cpu], 1, __ATOMIC_RELAXED);
+	if (domid != 0)
+		__atomic_fetch_add(&xc_count[1][what][cpu], 1, __ATOMIC_RELAXED);
 }
 
 #define XC_SOFTIRQ 0
@@ -288,20 +298,22 @@ static void xc_probe_kick(void)
 
 static void cf_check xc_key(unsigned char key)
 {
-	unsigned int c, kind, w, pending = 0;
+	unsigned int c, kind, w, u, pending = 0;
 	char buf[160];
 	int n;
 
 	(void)key;
 	xc_probe_kick();
-	for (w = 0; w < XC_NCOUNT; w++) {
-		n = 0;
-		for (c = 0; c < nr_cpu_ids && n < (int)sizeof(buf) - 24; c++)
-			n += snprintf(buf + n, sizeof(buf) - n, " %u:%lu", c,
-				      __atomic_load_n(&xc_count[w][c],
-						      __ATOMIC_RELAXED));
-		printk("xen-check count %s:%s\n", xc_count_name[w], buf);
-	}
+	for (u = 0; u < 2; u++)
+		for (w = 0; w < XC_NCOUNT; w++) {
+			n = 0;
+			for (c = 0; c < nr_cpu_ids && n < (int)sizeof(buf) - 24; c++)
+				n += snprintf(buf + n, sizeof(buf) - n, " %u:%lu", c,
+					      __atomic_load_n(&xc_count[u][w][c],
+							      __ATOMIC_RELAXED));
+			printk("xen-check count %s%s:%s\n", u ? "domU-" : "",
+			       xc_count_name[w], buf);
+		}
 	for (c = 0; c < nr_cpu_ids; c++)
 		for (kind = XC_SOFTIRQ; kind < XC_NKIND; kind++)
 			pending += test_bit(kind, &xc_slots[c].armed);

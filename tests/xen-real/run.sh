@@ -172,7 +172,8 @@ TOOLS=${XEN_CHECK_TOOLS:-xen}
 XSTATE_WARN=${XEN_CHECK_XSTATE_WARN:-0}
 case $TOOLS in
 xen) ;;
-hp) case " $MODES " in *" pv "*) echo "xen-check: XEN_CHECK_TOOLS=hp runs only the pvh mode (XEN_CHECK_MODES=pvh)" >&2; exit 1 ;; esac ;;
+hp) case " $MODES " in *" pv "*) echo "xen-check: XEN_CHECK_TOOLS=hp runs only the pvh mode (XEN_CHECK_MODES=pvh)" >&2; exit 1 ;; esac
+	[ "$PVH_DOMU" != 1 ] || { echo "xen-check: XEN_CHECK_PVH_DOMU=1 needs xl (XEN_CHECK_TOOLS=xen)" >&2; exit 1; } ;;
 *) echo "xen-check: XEN_CHECK_TOOLS must be xen or hp" >&2; exit 1 ;;
 esac
 SMP=${XEN_CHECK_SMP:-4}

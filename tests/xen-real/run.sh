@@ -55,6 +55,8 @@
 #   XEN_CHECK_PVH_OPS=N    PVH rounds per run (default 16)
 #   XEN_CHECK_PVH_HP=K     CPU 1 offline and back every K-th round (default 2;
 #                          0: never, and then no adoption is required)
+#   XEN_CHECK_XEN_ARGS=".." more options for Xen's command line, every
+#                          boot (default: none; e.g. asid=0)
 #   XEN_CHECK_PVH_CPU=C    qemu -cpu of the PVH mode (default
 #                          max,-smap,-rdtscp, see docs/xen.md)
 #   XEN_CHECK_PVH_DOMU=1   after its rounds, dom0 starts a PVH domU (2 vCPUs,
@@ -156,6 +158,7 @@ PVH_DOMU=${XEN_CHECK_PVH_DOMU:-0}
 PVH_DOMU_MOVES=${XEN_CHECK_PVH_DOMU_MOVES:-6}
 PVH_ACCEL=${XEN_CHECK_PVH_ACCEL:-tcg,thread=multi}
 PVH_CPU=${XEN_CHECK_PVH_CPU:-max,-smap,-rdtscp}
+XEN_ARGS=${XEN_CHECK_XEN_ARGS:-}
 SEGV_OPEN=${XEN_CHECK_SEGV_OPEN-$BUILDS}
 open_segv=
 # The selftest's lines that fail a run at once (watch_log() and boot()).
@@ -735,7 +738,7 @@ boot() {	# $1 build name, $2 run label, $3 mode (pv or pvh)
 	log=$B/runs/$lab.log
 	mkdir -p "$B/runs"
 	R=$B/dom0
-	xcmd="console=com1 com1=115200 loglvl=all guest_loglvl=all console_timestamps=boot"
+	xcmd="console=com1 com1=115200 loglvl=all guest_loglvl=all console_timestamps=boot${XEN_ARGS:+ $XEN_ARGS}"
 	kcmd="console=hvc0 earlyprintk=xen loglevel=4 xctimeout=$OPTIMEOUT xctools=$TOOLS"
 	if [ "$mode" = pvh ]; then
 		xcmd="$xcmd dom0=pvh dom0_mem=512M dom0_max_vcpus=2 iommu=debug,verbose sched=$SCHED"

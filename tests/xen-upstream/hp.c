@@ -4,7 +4,9 @@
  * or PVH), through /dev/xen/privcmd hypercalls (no libxc: dom0's tools may
  * be for another Xen version).  The sysctl interface version is probed
  * with XEN_SYSCTL_physinfo, the domctl one with XEN_DOMCTL_getvcpuaffinity
- * of dom0's vCPU 0.  Used by tests/xen-upstream/run.sh.
+ * of dom0's vCPU 0.  Used by tests/xen-upstream/run.sh (its PV boots) and,
+ * built into make xen-check's initramfs, by tests/xen-real/init.sh
+ * (xctools=hp).
  *
  *   hp LOOPS
  *   hp cpu-offline CPU | cpu-online CPU	  as xen-hptool: prints "CPU N

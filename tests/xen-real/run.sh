@@ -440,6 +440,7 @@ get_dom0() {
 		# A cache from before libgcc-s1 was in the list below.
 		[ -f "$R/root/lib/x86_64-linux-gnu/libgcc_s.so.1" ] && return
 		[ -n "${APT:-}" ] || setup_apt
+		mkdir -p "$R/debs"	# a copied cache may have root/ only
 		(cd "$R/debs" && aptget -q download libgcc-s1 >>"$R/download.log" 2>&1) ||
 			{ cat "$R/download.log" >&2; die "apt-get download libgcc-s1 failed"; }
 		dpkg-deb -x "$R"/debs/libgcc-s1_*.deb "$R/root"

@@ -59,10 +59,27 @@ FEATURES = [
        "\t\tdwork_atomic_store(c, dwork_atomic_load(c, DWORK_RELAXED) + v,")]),
     ("api-checks",
      "argument checks of the tasklet and item API (tasklet_ok(), "
-     "dwork_item_ok(): NULL, no callback, and the kind and the magic "
-     "of init in one compare)",
+     "dwork_item_ok(), the tasklet schedules: NULL, no callback, and "
+     "the kind and the magic of init in one compare; the schedules "
+     "still route by the kind byte)",
      (),
      [(TASKLET,
+       "\tif (!t || !t->fn)\n\t\treturn DWORK_EINVAL;\n"
+       "\ttag = dwork_node_tag(&t->node);\n"
+       "\tif (tag == DWORK_NODE_TAG(DWORK_KIND_SOFTIRQ))\n"
+       "\t\treturn dwork_node_schedule_softirq(&t->node, cpu);\n",
+       "\ttag = t->node.kind;\n"
+       "\tif (tag == DWORK_KIND_SOFTIRQ)\n"
+       "\t\treturn dwork_node_schedule_softirq(&t->node, cpu);\n"),
+      (TASKLET,
+       "\tif (!t || !t->fn)\n\t\treturn DWORK_EINVAL;\n"
+       "\ttag = dwork_node_tag(&t->node);\n"
+       "\tif (tag == DWORK_NODE_TAG(DWORK_KIND_SOFTIRQ))\n"
+       "\t\treturn dwork_node_schedule_softirq_here(&t->node);\n",
+       "\ttag = t->node.kind;\n"
+       "\tif (tag == DWORK_KIND_SOFTIRQ)\n"
+       "\t\treturn dwork_node_schedule_softirq_here(&t->node);\n"),
+      (TASKLET,
        "\treturn t && t->fn &&\n"
        "\t       dwork_node_tag(&t->node) - DWORK_NODE_TAG(DWORK_KIND_SOFTIRQ)"
        " <= 1;\n",
@@ -82,11 +99,14 @@ FEATURES = [
     ("hotplug",
      "CPU hotplug: the online test of schedule (the CPU range check "
      "stays) and of the softirq, the adoption test of service_irqoff(), "
-     "the closed-inbox tests of push and drain",
+     "the closed-inbox tests of push and drain (of the schedules, the "
+     "tasklet's online test: the item raise's is cpu_accepting(), which "
+     "the forward tests of retarget share)",
      (),
      [(ENGINE,
-       "\t\tif (!cpu_accepting(cpu))\n\t\t\treturn refused_cpu(n);\n",
-       "\t\tif (cpu >= DWORK_NR_CPUS)\n\t\t\treturn refused_cpu(n);\n"),
+       "\t\tif (!dwork_atomic_load(&c->online, DWORK_RELAXED))\n"
+       "\t\t\treturn refused_cpu(n);\n",
+       ""),
       (ENGINE,
        "\t\tif (!cpu_accepting(cpu)) {\n\t\t\tdwork_port_irq_restore(flags);",
        "\t\tif (cpu >= DWORK_NR_CPUS) {\n\t\t\tdwork_port_irq_restore(flags);"),
@@ -101,14 +121,17 @@ FEATURES = [
        "\tif (me->adopting)\n"
        "\t\tadopt_step_irqoff(me, self);\n\telse if (",
        "\tif ("),
+      (ENGINE, "| me->adopting)\n", ")\n"),
       (ENGINE,
-       "\t\t\tif (old == DWORK_INBOX_CLOSED)\n\t\t\t\tbreak;\n", ""),
+       "\t\tif (old == DWORK_INBOX_CLOSED)\n\t\t\treturn false;\n", ""),
       (ENGINE,
-       "\t\tif (old == DWORK_INBOX_CLOSED) {\n"
-       "\t\t\tcpu = dwork_atomic_load(&c->adopter, DWORK_RELAXED);\n"
-       "\t\t\tset_qcpu(n, cpu);\n"
-       "\t\t\tcontinue;\n\t\t}\n",
-       ""),
+       "\tif (inbox_push(c, n, &old))\n\t\tpushed(n, old, cpu, self);\n"
+       "\telse\n\t\tpush_adopter(n, c, self);\n",
+       "\t(void)inbox_push(c, n, &old);\n\tpushed(n, old, cpu, self);\n"),
+      (ENGINE,
+       "\tif (!inbox_push(c, n, &old))\n"
+       "\t\treturn feed_new_adopter(n, cpu, c, flags, self, queued);\n",
+       "\t(void)inbox_push(c, n, &old);\n"),
       (ENGINE,
        "\tif (chain == DWORK_INBOX_CLOSED) {\n\t\t/* Only a dead CPU",
        "\tif (0) {\n\t\t/* Only a dead CPU")]),
@@ -122,8 +145,11 @@ FEATURES = [
        "\t\tdrain_irqoff(me, self);\n\tif (dwork_atomic_load(&me->reap",
        "(0)\n\t\tdrain_irqoff(me, self);\n\tif (dwork_atomic_load(&me->reap"),
       (ENGINE,
-       "((uintptr_t)dwork_atomic_load(&me->inbox, DWORK_RELAXED) |",
-       "((uintptr_t)0 |"),
+       "\tif ((uintptr_t)dwork_atomic_load(&me->inbox, DWORK_RELAXED) |\n",
+       "\tif ((uintptr_t)0 |\n"),
+      (ENGINE,
+       "\t    (uintptr_t)dwork_atomic_load(&me->inbox, DWORK_RELAXED) |\n",
+       "\t    (uintptr_t)0 |\n"),
       (ENGINE,
        "\tif (cpu == self) {\n\t\tappend_irqoff(cpu_of(self), self, n);",
        "\tif (1) {\n\t\tappend_irqoff(cpu_of(self), self, n);"),
@@ -140,9 +166,12 @@ FEATURES = [
        "\t\treap_irqoff(me, self);\n",
        ""),
       (ENGINE,
-       "dwork_atomic_load(&me->reap, DWORK_RELAXED)))\n"
+       "\t    dwork_atomic_load(&me->reap, DWORK_RELAXED))\n"
        "\t\tdwork_port_raise_softirq();\n",
-       "0))\n\t\tdwork_port_raise_softirq();\n"),
+       "\t    0)\n\t\tdwork_port_raise_softirq();\n"),
+      (ENGINE,
+       "\t    dwork_atomic_load(&me->reap, DWORK_RELAXED) ",
+       "\t    0 "),
       (ENGINE, "if (!(s & P) || (tgt != self", "if (0 || (tgt != self"),
       (ENGINE, "\t\tif (!(s & P)) {\n", "\t\tif (0) {\n")]),
     ("retarget",
@@ -208,6 +237,8 @@ FEATURES = [
        " 0) {\n\t\tdwork_port_irq_restore(flags);\n\t\treturn;\n\t}\n"),
       (ENGINE, "\tme->in_softirq = false;\n", ""),
       (ENGINE, "if (was_empty && !me->in_softirq)", "if (was_empty)"),
+      (ENGINE, "if (me->sirq.head == head && !me->in_softirq)",
+       "if (me->sirq.head == head)"),
       (ENGINE,
        "\tme->pass.head = me->sirq.head;\n\tme->pass.tail = me->sirq.tail;\n"
        "\tlist_reset(&me->sirq);\n"
@@ -233,10 +264,20 @@ FEATURES = [
        "\t; /* same value as @flags")]),
     ("idle-kind",
      "idle tasklets: the kind test that sends a node to the idle list "
-     "instead of the softirq list",
+     "instead of the softirq list (the arrival's and the drain's), and "
+     "the tasklet schedules' routing to the idle entry points",
      (),
-     [(ENGINE, "\tif (n->kind == DWORK_KIND_IDLE) {\n",
-       "\tif (0) {\n")]),
+     [(ENGINE,
+       "append_kind_irqoff(me, self, n, n->kind == DWORK_KIND_IDLE);",
+       "append_kind_irqoff(me, self, n, false);"),
+      (ENGINE,
+       " ||\n\t\t    head->kind == DWORK_KIND_IDLE) {", ") {"),
+      (TASKLET,
+       "\tif (tag == DWORK_NODE_TAG(DWORK_KIND_IDLE))\n"
+       "\t\treturn dwork_node_schedule_idle(&t->node, cpu);\n", ""),
+      (TASKLET,
+       "\tif (tag == DWORK_NODE_TAG(DWORK_KIND_IDLE))\n"
+       "\t\treturn dwork_node_schedule_idle_here(&t->node);\n", "")]),
 ]
 
 ALL = "all"

@@ -74,13 +74,13 @@
  *                 (acquire, (9)), so the owner stores it atomically
  *   adopt/adopt_lifo/adopt_rev/adopting  owner with IRQs off
  *                 (dwork_cpu_dead, and the adoption steps of
- *                 service_irqoff)
- *   stats         owner (relaxed store), anyone (relaxed load)
+ *                 service_more_irqoff)
+ *   stats, fed_raised  owner (relaxed store), anyone (relaxed load)
  *   nmi           this CPU's NMI-safe raises (CAS), dwork_cpu_dead (load)
  * An NMI on the owner (src/nmi.c) writes only a node's state (CAS), the
  * next of a node its CAS made it hold, and the owner's own inbox (push
- * CAS): never the lists, adopt*, stats, reap or the flags above, so it may
- * interrupt any code here, IRQs-off sections included.
+ * CAS): never the lists, adopt*, stats, fed_raised, reap or the flags
+ * above, so it may interrupt any code here, IRQs-off sections included.
  *
  * Synchronization matrix (engine operations; Y: may run concurrently)
  *
@@ -294,10 +294,12 @@ static void list_reset(struct dwork_list *l)
  * pass, which re-raises if anything is left.
  * Context: owner, IRQs off.
  */
-static inline void append_irqoff(struct dwork_cpu *me, unsigned int self,
-				 struct dwork_node *n)
+static DWORK_ALWAYS_INLINE void append_kind_irqoff(struct dwork_cpu *me,
+						    unsigned int self,
+						    struct dwork_node *n,
+						    bool idle)
 {
-	if (n->kind == DWORK_KIND_IDLE) {
+	if (idle) {
 		bool was_empty = !me->idle.head;
 
 		list_append(&me->idle, n);
@@ -311,6 +313,13 @@ static inline void append_irqoff(struct dwork_cpu *me, unsigned int self,
 			raise_here();
 	}
 	dwork_port_trace(DWORK_TRACE_QUEUE, self, n);
+}
+
+/* append_kind_irqoff() to the list of @n's kind. */
+static inline void append_irqoff(struct dwork_cpu *me, unsigned int self,
+				 struct dwork_node *n)
+{
+	append_kind_irqoff(me, self, n, n->kind == DWORK_KIND_IDLE);
 }
 
 /* Record that the node will sit on @cpu's inbox or lists. */
@@ -333,43 +342,82 @@ static void set_qcpu(struct dwork_node *n, unsigned int cpu)
 }
 
 /*
+ * Push @n onto @c's inbox: true, and *@oldp is the inbox's old head (NULL:
+ * it was empty); or false, and nothing was pushed: the inbox is closed
+ * (DWORK_INBOX_CLOSED), @c's CPU is dead.  Lock-free: the CAS fails only
+ * when another push or a drain succeeded.  Context: any, IRQs off.
+ */
+static DWORK_ALWAYS_INLINE bool inbox_push(struct dwork_cpu *c,
+					   struct dwork_node *n,
+					   struct dwork_node **oldp)
+{
+	/* Acquire: if CLOSED, pairs with (6) so adopter is seen. */
+	struct dwork_node *old = dwork_atomic_load(&c->inbox, DWORK_ACQUIRE);
+
+	do {
+		if (old == DWORK_INBOX_CLOSED)
+			return false;
+		n->next = old;
+		/* Release: pairs with the drain's acquire exchange (2). */
+	} while (!dwork_atomic_cas(&c->inbox, &old, n, DWORK_RELEASE,
+				    DWORK_ACQUIRE));
+	*oldp = old;
+	return true;
+}
+
+/*
+ * The end of a push to @cpu, whose inbox was @old before it: raise the
+ * softirq there if the inbox was empty.
+ */
+static DWORK_ALWAYS_INLINE void pushed(struct dwork_node *n,
+				       const struct dwork_node *old,
+				       unsigned int cpu, unsigned int self)
+{
+	dwork_port_trace(DWORK_TRACE_FEED, cpu, n);
+	if (!old)
+		raise_on(cpu, self);
+}
+
+/*
+ * @n found the inbox of @c closed: follow the adopter that
+ * dwork_cpu_dead() stored there, and its adopter if that one is dead too,
+ * until a push succeeds.  Off the fast path.  Context: any, IRQs off.
+ */
+static __attribute__((__noinline__, __cold__)) void
+push_adopter(struct dwork_node *n, struct dwork_cpu *c, unsigned int self)
+{
+	struct dwork_node *old;
+	unsigned int cpu;
+
+	do {
+		cpu = dwork_atomic_load(&c->adopter, DWORK_RELAXED);
+		set_qcpu(n, cpu);
+		c = cpu_of(cpu);
+	} while (!inbox_push(c, n, &old));
+	pushed(n, old, cpu, self);
+}
+
+/*
  * Push @n, which this CPU holds with QUEUED set and QCPU already @cpu (the
  * CAS that set QUEUED wrote it, or the forwarder's set_qcpu()), onto
- * @cpu's inbox.  If that CPU is dead (inbox closed) follow its adopter.
- * Raise the softirq on the receiving CPU when its inbox was empty.
- * Context: any, IRQs off.  Lock-free: the CAS fails only when another push
- * or a drain succeeded.
+ * @cpu's inbox (@c: cpu_of(@cpu)).  If that CPU is dead (inbox closed)
+ * follow its adopter.  Raise the softirq on the receiving CPU when its
+ * inbox was empty.  Context: any, IRQs off.
  */
-static DWORK_ALWAYS_INLINE void push_irqoff(struct dwork_node *n, unsigned int cpu,
-			unsigned int self)
+static DWORK_ALWAYS_INLINE void push_irqoff(struct dwork_node *n,
+					    struct dwork_cpu *c,
+					    unsigned int cpu, unsigned int self)
 {
-	for (;;) {
-		struct dwork_cpu *c = cpu_of(cpu);
-		struct dwork_node *old;
+	struct dwork_node *old;
 
-		DWORK_CHECK(DWORK_ST_QCPU(dwork_atomic_load(&n->state,
-							     DWORK_RELAXED)) == cpu,
-			    "push: a node pushed to a CPU's inbox must have "
-			    "QCPU set to that CPU first");
-		/* Acquire: if CLOSED, pairs with (6) so adopter is seen. */
-		old = dwork_atomic_load(&c->inbox, DWORK_ACQUIRE);
-		do {
-			if (old == DWORK_INBOX_CLOSED)
-				break;
-			n->next = old;
-			/* Release: pairs with the drain's acquire exchange (2). */
-		} while (!dwork_atomic_cas(&c->inbox, &old, n, DWORK_RELEASE,
-					    DWORK_ACQUIRE));
-		if (old == DWORK_INBOX_CLOSED) {
-			cpu = dwork_atomic_load(&c->adopter, DWORK_RELAXED);
-			set_qcpu(n, cpu);
-			continue;
-		}
-		dwork_port_trace(DWORK_TRACE_FEED, cpu, n);
-		if (!old)
-			raise_on(cpu, self);
-		return;
-	}
+	DWORK_CHECK(DWORK_ST_QCPU(dwork_atomic_load(&n->state,
+						     DWORK_RELAXED)) == cpu,
+		    "push: a node pushed to a CPU's inbox must have "
+		    "QCPU set to that CPU first");
+	if (inbox_push(c, n, &old))
+		pushed(n, old, cpu, self);
+	else
+		push_adopter(n, c, self);
 }
 
 /* Queue @n (QUEUED already set by the caller's CAS) for @cpu. */
@@ -379,7 +427,7 @@ static inline void enqueue_irqoff(struct dwork_node *n, unsigned int cpu,
 	if (cpu == self) {
 		append_irqoff(cpu_of(self), self, n);
 	} else {
-		push_irqoff(n, cpu, self);
+		push_irqoff(n, cpu_of(cpu), cpu, self);
 		if (self < DWORK_NR_CPUS)
 			stat_inc(&cpu_of(self)->stats.fed);
 	}
@@ -408,7 +456,7 @@ moved_irqoff(struct dwork_node *n, unsigned int self, uint32_t *sp)
 			      st_set_qcpu(st_set_tgt((*sp & ~M) | P, tgt), tgt),
 			      DWORK_RELAXED, DWORK_RELAXED))
 		return false;
-	push_irqoff(n, tgt, self);
+	push_irqoff(n, cpu_of(tgt), tgt, self);
 	return true;
 }
 
@@ -451,7 +499,8 @@ static DWORK_ALWAYS_INLINE void arrive_body(struct dwork_cpu *me,
 		if (DWORK_ST_TGT(s) != self && cpu_accepting(DWORK_ST_TGT(s))) {
 			stat_inc(&me->stats.forwarded);
 			set_qcpu(n, DWORK_ST_TGT(s));
-			push_irqoff(n, DWORK_ST_TGT(s), self);
+			push_irqoff(n, cpu_of(DWORK_ST_TGT(s)),
+				    DWORK_ST_TGT(s), self);
 			return;
 		}
 		/* Ours (or the target went offline: we adopt it). */
@@ -471,11 +520,14 @@ static void arrive_irqoff(struct dwork_cpu *me, unsigned int self,
 	arrive_body(me, self, n);
 }
 
-/* Reverse an inbox chain (LIFO) into push order (FIFO). */
-static struct dwork_node *chain_reverse(struct dwork_node *n)
+/*
+ * Reverse an inbox chain (LIFO, @n its newest node) into push order
+ * (FIFO) in front of @fifo, and return its oldest node.  Only next is
+ * written.
+ */
+static struct dwork_node *chain_reverse(struct dwork_node *n,
+					struct dwork_node *fifo)
 {
-	struct dwork_node *fifo = NULL;
-
 	while (n) {
 		struct dwork_node *next = n->next;
 
@@ -501,10 +553,22 @@ static void arrive_chain_irqoff(struct dwork_cpu *me, unsigned int self,
 /*
  * Take this CPU's inbox whole and sort it onto the lists, in order.
  * Called when a relaxed load saw the inbox non-empty.
+ *
+ * The chain comes newest first.  One walk reverses it into push order,
+ * links each node's prev as it goes, and checks that every node is what
+ * arrive_body() appends to sirq with no write to its state: pending and
+ * queued here (the one compare of its common case), and not an idle
+ * tasklet.  Such a chain is a FIFO list already, and joins the back of
+ * sirq in one step, as if each node had arrived in turn.  From the first
+ * node that is anything else on, the walk only reverses, and every node
+ * arrives on its own (arrive_body(): drop, forward, move, re-target).
+ * The relaxed loads are arrive_body()'s: a cancel or re-target racing
+ * with them asks for a reap (4), which finds the node on sirq.
  */
 static void drain_irqoff(struct dwork_cpu *me, unsigned int self)
 {
-	struct dwork_node *chain;
+	const uint32_t here = INIT | P | Q | st_cpus(self);
+	struct dwork_node *chain, *head, *n;
 
 	/* Acquire: pairs with the pushers' release CAS (2). */
 	chain = dwork_atomic_xchg(&me->inbox, NULL, DWORK_ACQUIRE);
@@ -516,7 +580,44 @@ static void drain_irqoff(struct dwork_cpu *me, unsigned int self)
 		dwork_atomic_store(&me->inbox, chain, DWORK_RELAXED);
 		return;
 	}
-	arrive_chain_irqoff(me, self, chain_reverse(chain));
+	if (!chain)
+		return;
+	/* The newest node (@chain) becomes the tail, @head the oldest. */
+	head = chain;
+	n = chain->next;
+	chain->next = NULL;
+	for (;;) {
+		struct dwork_node *next;
+
+		if (dwork_atomic_load(&head->state, DWORK_RELAXED) != here ||
+		    head->kind == DWORK_KIND_IDLE) {
+			/* Not all common: each node arrives on its own. */
+			arrive_chain_irqoff(me, self, chain_reverse(n, head));
+			return;
+		}
+		if (!n)
+			break;
+		next = n->next;
+		n->next = head;
+		head->prev = n;
+		head = n;
+		n = next;
+	}
+	/* @head..@chain joins the back of sirq (list_append() of each). */
+	n = me->sirq.tail;
+	head->prev = n;
+	if (n)
+		n->next = head;
+	else
+		me->sirq.head = head;
+	dwork_port_list_point(); /* half linked: tests inject an NMI here */
+	me->sirq.tail = chain;
+	if (DWORK_PORT_TRACES)
+		for (n = head; n; n = n->next)
+			dwork_port_trace(DWORK_TRACE_QUEUE, self, n);
+	/* As append_irqoff(): raise when sirq was empty, outside a pass. */
+	if (me->sirq.head == head && !me->in_softirq)
+		raise_here();
 }
 
 /*
@@ -558,7 +659,8 @@ static void reap_irqoff(struct dwork_cpu *me, unsigned int self)
 	}
 }
 
-static inline void service_irqoff(struct dwork_cpu *me, unsigned int self)
+static __attribute__((__noinline__)) void
+service_more_irqoff(struct dwork_cpu *me, unsigned int self)
 {
 	/*
 	 * An adoption in progress first (dwork_cpu_dead()): the inbox waits
@@ -572,6 +674,18 @@ static inline void service_irqoff(struct dwork_cpu *me, unsigned int self)
 		drain_irqoff(me, self);
 	if (dwork_atomic_load(&me->reap, DWORK_RELAXED))
 		reap_irqoff(me, self);
+}
+
+/*
+ * The common case is none of the three: one branch on the three words
+ * ORed together (the per-CPU "attention" test), then the out-of-line
+ * service_more_irqoff().  Relaxed: peeks, as there.
+ */
+static inline void service_irqoff(struct dwork_cpu *me, unsigned int self)
+{
+	if ((uintptr_t)dwork_atomic_load(&me->inbox, DWORK_RELAXED) |
+	    dwork_atomic_load(&me->reap, DWORK_RELAXED) | me->adopting)
+		service_more_irqoff(me, self);
 }
 
 /* Ask @cpu to scan its lists; raise its softirq on the 0 -> 1 edge. */
@@ -946,23 +1060,56 @@ refused_cpu(const struct dwork_node *n)
 			 (1u + (1u << (DWORK_ST_QCPU_SHIFT -               \
 				       DWORK_ST_TGT_SHIFT)))))
 
-/*
- * The end of a schedule that queued an idle node for another CPU: push it
- * there and count it.  Out of line, so that the local schedule makes no
- * call.  Entered with IRQs off (@flags from the save); returns @queued
- * with IRQs restored.
- */
-static __attribute__((__noinline__)) DWORK_RELEASES_IRQ int
-feed_new(struct dwork_node *n, unsigned int cpu, unsigned int self,
-	 unsigned long flags, int queued)
+/* What feed_new() does after the push: count it, restore IRQs. */
+static DWORK_ALWAYS_INLINE DWORK_RELEASES_IRQ int
+fed_new(unsigned int self, unsigned long flags, int queued)
 {
-	push_irqoff(n, cpu, self);
-	if (self < DWORK_NR_CPUS) {
-		stat_inc(&cpu_of(self)->stats.fed);
-		stat_inc(&cpu_of(self)->stats.raised);
-	}
+	/* Counted once for both raised and fed (dwork_cpu_stats()). */
+	if (self < DWORK_NR_CPUS)
+		stat_inc(&cpu_of(self)->fed_raised);
 	dwork_port_irq_restore(flags);
 	return queued;
+}
+
+/*
+ * feed_new() for a node that found the inbox closed: the push follows
+ * the adopter.  Out of line and reached by a tail call with the same
+ * arguments, so that feed_new() moves no register and keeps nothing
+ * across a call.
+ */
+static __attribute__((__noinline__, __cold__)) DWORK_NOCLONE
+DWORK_RELEASES_IRQ int
+feed_new_adopter(struct dwork_node *n, unsigned int cpu, struct dwork_cpu *c,
+		 unsigned long flags, unsigned int self, int queued)
+{
+	(void)cpu; /* closed: the push goes elsewhere */
+	push_adopter(n, c, self);
+	return fed_new(self, flags, queued);
+}
+
+/*
+ * The end of a schedule that queued an idle node for another CPU: push it
+ * there (push_irqoff(), with its adopter path out of line) and count it.
+ * Out of line, so that the local schedule makes no call.  Entered with
+ * IRQs off (@flags from the save); returns @queued with IRQs restored.
+ */
+static __attribute__((__noinline__)) DWORK_RELEASES_IRQ int
+feed_new(struct dwork_node *n, unsigned int cpu, struct dwork_cpu *c,
+	 unsigned long flags, unsigned int self, int queued)
+{
+	struct dwork_node *old;
+
+	DWORK_CHECK(DWORK_ST_QCPU(dwork_atomic_load(&n->state,
+						     DWORK_RELAXED)) == cpu,
+		    "push: a node pushed to a CPU's inbox must have "
+		    "QCPU set to that CPU first");
+	if (!inbox_push(c, n, &old))
+		return feed_new_adopter(n, cpu, c, flags, self, queued);
+	/* As pushed(), but @cpu is not this CPU (the caller's test). */
+	dwork_port_trace(DWORK_TRACE_FEED, cpu, n);
+	if (!old)
+		dwork_port_raise_softirq_on(cpu);
+	return fed_new(self, flags, queued);
 }
 
 /*
@@ -1049,10 +1196,11 @@ node_schedule_slow(struct dwork_node *n, unsigned int cpu, unsigned int self,
  */
 static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
 					     unsigned int cpu, int queued,
-					     bool coalesce_first)
+					     bool coalesce_first,
+					     enum dwork_kind kind)
 {
 	unsigned int self = dwork_port_this_cpu();
-	struct dwork_cpu *me;
+	struct dwork_cpu *me, *c;
 	unsigned long flags;
 	uint32_t s;
 
@@ -1095,6 +1243,7 @@ static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
 			dwork_port_irq_restore(flags);
 			return refused_cpu(n);
 		}
+		c = cpu_of(cpu);
 	} else {
 		/*
 		 * Tasklets rarely coalesce: their schedule that queues keeps
@@ -1102,7 +1251,11 @@ static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
 		 * checks.  The caller (tasklet.c) checked the kind and the
 		 * magic (never initialised, or overwritten) with one compare.
 		 */
-		if (!cpu_accepting(cpu))
+		if (cpu >= DWORK_NR_CPUS)
+			return refused_cpu(n);
+		c = cpu_of(cpu);
+		/* Relaxed: as in cpu_accepting(). */
+		if (!dwork_atomic_load(&c->online, DWORK_RELAXED))
 			return refused_cpu(n);
 		flags = dwork_port_irq_save();
 		/*
@@ -1136,10 +1289,10 @@ static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
 							  s, queued);
 		}
 		if (cpu != self)
-			return feed_new(n, cpu, self, flags, queued);
-		me = cpu_of(self);
+			return feed_new(n, cpu, c, flags, self, queued);
+		me = c; /* cpu_of(self) */
 		DWORK_HIDE(me);
-		append_irqoff(me, self, n);
+		append_kind_irqoff(me, self, n, kind == DWORK_KIND_IDLE);
 		stat_inc(&me->stats.raised);
 		dwork_port_irq_restore(flags);
 		return queued;
@@ -1149,22 +1302,39 @@ static DWORK_ALWAYS_INLINE int node_schedule(struct dwork_node *n,
 
 int dwork_node_schedule(struct dwork_node *n, unsigned int cpu)
 {
-	return node_schedule(n, cpu, DWORK_QUEUED, true);
-}
-
-int dwork_node_schedule_tasklet(struct dwork_node *n, unsigned int cpu)
-{
-	return node_schedule(n, cpu, 0, false);
+	return node_schedule(n, cpu, DWORK_QUEUED, true, DWORK_KIND_ITEM);
 }
 
 int dwork_node_schedule_here(struct dwork_node *n)
 {
-	return node_schedule(n, dwork_port_this_cpu(), DWORK_QUEUED, true);
+	return node_schedule(n, dwork_port_this_cpu(), DWORK_QUEUED, true,
+			     DWORK_KIND_ITEM);
 }
 
-int dwork_node_schedule_tasklet_here(struct dwork_node *n)
+int dwork_node_schedule_softirq(struct dwork_node *n, unsigned int cpu)
 {
-	return node_schedule(n, dwork_port_this_cpu(), 0, false);
+	return node_schedule(n, cpu, 0, false, DWORK_KIND_SOFTIRQ);
+}
+
+int dwork_node_schedule_softirq_here(struct dwork_node *n)
+{
+	return node_schedule(n, dwork_port_this_cpu(), 0, false,
+			     DWORK_KIND_SOFTIRQ);
+}
+
+int dwork_node_schedule_idle(struct dwork_node *n, unsigned int cpu)
+{
+	return node_schedule(n, cpu, 0, false, DWORK_KIND_IDLE);
+}
+
+/*
+ * Idle tasklets are scheduled far less often: no body of their own for
+ * this CPU, one fewer copy of node_schedule() (a schedule whose thread
+ * moved to another CPU in between feeds the CPU it was called on).
+ */
+int dwork_node_schedule_idle_here(struct dwork_node *n)
+{
+	return dwork_node_schedule_idle(n, dwork_port_this_cpu());
 }
 
 void dwork_node_cancel(struct dwork_node *n)
@@ -1369,13 +1539,14 @@ void dwork_softirq(void)
 	stat_add(&me->stats.run, done);
 	/*
 	 * Still IRQs off: nothing can be appended between check and clear.
-	 * The inbox and the reap word are tested together (one branch):
-	 * their raise may have been taken by a nested call.
+	 * The list, the inbox and the reap word are tested together (one
+	 * branch): the raise of the last two may have been taken by a
+	 * nested call.
 	 */
 	me->in_softirq = false;
-	if (me->sirq.head ||
-	    ((uintptr_t)dwork_atomic_load(&me->inbox, DWORK_RELAXED) |
-	     dwork_atomic_load(&me->reap, DWORK_RELAXED)))
+	if ((uintptr_t)me->sirq.head |
+	    (uintptr_t)dwork_atomic_load(&me->inbox, DWORK_RELAXED) |
+	    dwork_atomic_load(&me->reap, DWORK_RELAXED))
 		dwork_port_raise_softirq();
 	dwork_port_irq_restore(flags);
 }
@@ -1659,6 +1830,7 @@ void dwork_cpu_dead(unsigned int cpu)
 int dwork_cpu_stats(unsigned int cpu, struct dwork_stats *out)
 {
 	const struct dwork_stats *st;
+	unsigned long fed_raised;
 
 	if (!out || cpu >= DWORK_NR_CPUS)
 		return DWORK_EINVAL;
@@ -1667,10 +1839,13 @@ int dwork_cpu_stats(unsigned int cpu, struct dwork_stats *out)
 		return DWORK_EOPNOTSUPP;
 	}
 	st = &cpu_of(cpu)->stats;
-	out->raised = dwork_atomic_load(&st->raised, DWORK_RELAXED);
+	fed_raised = dwork_atomic_load(&cpu_of(cpu)->fed_raised,
+				       DWORK_RELAXED);
+	out->raised = dwork_atomic_load(&st->raised, DWORK_RELAXED) +
+		      fed_raised;
 	out->coalesced = dwork_atomic_load(&st->coalesced, DWORK_RELAXED);
 	out->run = dwork_atomic_load(&st->run, DWORK_RELAXED);
-	out->fed = dwork_atomic_load(&st->fed, DWORK_RELAXED);
+	out->fed = dwork_atomic_load(&st->fed, DWORK_RELAXED) + fed_raised;
 	out->migrated = dwork_atomic_load(&st->migrated, DWORK_RELAXED);
 	out->requeued = dwork_atomic_load(&st->requeued, DWORK_RELAXED);
 	out->forwarded = dwork_atomic_load(&st->forwarded, DWORK_RELAXED);

@@ -106,9 +106,24 @@ _Static_assert(DWORK_ADOPT_BATCH >= 1, "DWORK_ADOPT_BATCH must be >= 1");
 #define dwork_port_list_point() ((void)0)
 #endif
 
+/* Does the port define dwork_port_trace()?  (port.h says 0 if not.) */
+#ifndef DWORK_PORT_TRACES
+#define DWORK_PORT_TRACES 1
+#endif
+
 /* For the few helpers of the per-callback path.  __always_inline__, not
  * always_inline: Xen and Linux define always_inline as a macro. */
 #define DWORK_ALWAYS_INLINE inline __attribute__((__always_inline__))
+
+/*
+ * A function the compiler must not clone with other arguments (gcc's
+ * constant propagation may; clang has no such attribute, nor does it).
+ */
+#if defined(__GNUC__) && !defined(__clang__)
+#define DWORK_NOCLONE __attribute__((__noclone__))
+#else
+#define DWORK_NOCLONE
+#endif
 
 /*
  * Make the compiler forget what it knows about @var (Linux's
@@ -168,13 +183,16 @@ static inline bool dwork_item_ok(const struct dwork_item *it)
  */
 int dwork_node_schedule(struct dwork_node *n, unsigned int cpu);
 /*
- * The same, but 0 whether or not a new run was queued (tasklets; the
- * caller checked the node's kind and magic).
+ * The same for a tasklet of kind softirq or idle, but 0 whether or not a
+ * new run was queued (the caller checked the node's kind and magic: the
+ * local append goes to that kind's list without reading it again).
  */
-int dwork_node_schedule_tasklet(struct dwork_node *n, unsigned int cpu);
-/* Both for this CPU (dwork_port_this_cpu()), read once. */
+int dwork_node_schedule_softirq(struct dwork_node *n, unsigned int cpu);
+int dwork_node_schedule_idle(struct dwork_node *n, unsigned int cpu);
+/* Each of them for this CPU (dwork_port_this_cpu()), read once. */
 int dwork_node_schedule_here(struct dwork_node *n);
-int dwork_node_schedule_tasklet_here(struct dwork_node *n);
+int dwork_node_schedule_softirq_here(struct dwork_node *n);
+int dwork_node_schedule_idle_here(struct dwork_node *n);
 void dwork_node_cancel(struct dwork_node *n);
 int dwork_node_kill(struct dwork_node *n);
 /*

@@ -45,18 +45,36 @@ static bool tasklet_ok(const struct dwork_tasklet *t)
 	       dwork_node_tag(&t->node) - DWORK_NODE_TAG(DWORK_KIND_SOFTIRQ) <= 1;
 }
 
+/*
+ * The schedules check what tasklet_ok() checks, and tell the engine the
+ * kind they found: one compare each for kind and magic.
+ */
 int dwork_tasklet_schedule_on(struct dwork_tasklet *t, unsigned int cpu)
 {
-	if (!tasklet_ok(t))
+	uint32_t tag;
+
+	if (!t || !t->fn)
 		return DWORK_EINVAL;
-	return dwork_node_schedule_tasklet(&t->node, cpu);
+	tag = dwork_node_tag(&t->node);
+	if (tag == DWORK_NODE_TAG(DWORK_KIND_SOFTIRQ))
+		return dwork_node_schedule_softirq(&t->node, cpu);
+	if (tag == DWORK_NODE_TAG(DWORK_KIND_IDLE))
+		return dwork_node_schedule_idle(&t->node, cpu);
+	return DWORK_EINVAL;
 }
 
 int dwork_tasklet_schedule(struct dwork_tasklet *t)
 {
-	if (!tasklet_ok(t))
+	uint32_t tag;
+
+	if (!t || !t->fn)
 		return DWORK_EINVAL;
-	return dwork_node_schedule_tasklet_here(&t->node);
+	tag = dwork_node_tag(&t->node);
+	if (tag == DWORK_NODE_TAG(DWORK_KIND_SOFTIRQ))
+		return dwork_node_schedule_softirq_here(&t->node);
+	if (tag == DWORK_NODE_TAG(DWORK_KIND_IDLE))
+		return dwork_node_schedule_idle_here(&t->node);
+	return DWORK_EINVAL;
 }
 
 bool dwork_tasklet_is_scheduled(const struct dwork_tasklet *t)

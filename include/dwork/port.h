@@ -242,6 +242,8 @@ void dwork_port_cpu_relax(void);
  * Return: nothing.
  */
 #define dwork_port_trace(ev, cpu, obj) ((void)(ev), (void)(cpu), (void)(obj))
+/* Not a port hook: tells dwork it may skip loops that only trace. */
+#define DWORK_PORT_TRACES 0
 #endif
 
 #if defined(DWORK_DOXYGEN)

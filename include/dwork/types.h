@@ -176,6 +176,9 @@ enum { DWORK_LVL_IDLE = 0, DWORK_LVL_SOFTIRQ = 1, DWORK_NR_LVL = 2 };
  * @pass:       what a softirq pass over several nodes took from @sirq
  *              and has not run yet
  * @stats:      the counters dwork_cpu_stats() reads
+ * @fed_raised: schedules from this CPU that queued a new run on another
+ *              CPU's inbox: dwork_cpu_stats() adds them to both @raised
+ *              and @fed of @stats (one counter on that path, not two)
  *
  * The first cache line is read-mostly (online, adopter: written only at
  * hotplug, read by every schedule); the second is written by other CPUs
@@ -208,6 +211,7 @@ struct dwork_cpu {
 	struct dwork_node *adopt_rev;
 	struct dwork_list pass;
 	struct dwork_stats stats;
+	unsigned long fed_raised;
 } __attribute__((aligned(DWORK_CACHELINE_BYTES)));
 
 #ifdef __cplusplus

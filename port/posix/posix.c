@@ -1058,6 +1058,7 @@ void dwork_posix_stop(void)
 	for (c = 0; c < nr; c++) {
 		struct dwork_cpu *d = &dwork_posix_dcpu[c];
 		struct dwork_stats st = d->stats;
+		unsigned long fed_raised = d->fed_raised;
 
 		/*
 		 * The port owns this storage: zeroing it makes dwork refuse
@@ -1068,6 +1069,7 @@ void dwork_posix_stop(void)
 		reset_cpu(c);
 		memset(d, 0, sizeof(*d));
 		d->stats = st;
+		d->fed_raised = fed_raised;
 		pthread_mutex_unlock(&vcpus[c].lock);
 	}
 	__atomic_store_n(&rt.nr, 0u, __ATOMIC_RELEASE);

@@ -207,6 +207,8 @@ static bool is_local_only(const volatile void *a)
 		if ((const char *)a >= b &&
 		    (const char *)a < b + sizeof(sim_dcpu[i].stats))
 			return true;
+		if (a == &sim_dcpu[i].fed_raised)
+			return true;
 	}
 	return false;
 }

@@ -581,7 +581,7 @@ static int L_inbox2, L_adopter2;
 
 /*
  * Which sites the pushers and schedulers take their orders from: the
- * engine's (push_irqoff, dwork_node_schedule) or the NMI-safe copies in
+ * engine's (inbox_push, dwork_node_schedule) or the NMI-safe copies in
  * src/nmi.c.  Set by each test's setup.
  */
 static const char *S_PUSH_LOAD, *S_PUSH_RELOAD, *S_PUSH_CAS, *S_SCHED;
@@ -589,7 +589,7 @@ static const char *S_PUSH_LOAD, *S_PUSH_RELOAD, *S_PUSH_CAS, *S_SCHED;
 static void use_engine(void)
 {
 	S_PUSH_LOAD = "push_load";
-	S_PUSH_RELOAD = "push_load"; /* push_irqoff loops to the same load */
+	S_PUSH_RELOAD = "push_load"; /* the adopter path reuses inbox_push() */
 	S_PUSH_CAS = "push_cas";
 	S_SCHED = "sched_cas";
 }

@@ -40,7 +40,7 @@ mutant M09-raise-always src/engine.c \
 	's/if (was_empty \&\& !me->in_softirq)/if (!me->in_softirq)/' \
 	'local append raises the softirq even on a non-empty list'
 mutant M10-remote-raise-always src/engine.c \
-	's/^\t\tif (!old)$/\t\tif (1)/' \
+	's/^\tif (!old)$/\tif (1)/' \
 	'inbox push raises the target softirq even when the inbox was non-empty'
 mutant M11-no-idle-kick src/engine.c \
 	's/^\t\tif (was_empty)$/\t\tif (0)/' \
@@ -68,7 +68,7 @@ mutant M17-idle-no-rekick src/engine.c \
 
 # Inbox.
 mutant M18-drain-lifo src/engine.c \
-	's/arrive_chain_irqoff(me, self, chain_reverse(chain));/arrive_chain_irqoff(me, self, chain);/' \
+	's/if (dwork_atomic_load(\&head->state, DWORK_RELAXED) != here ||/if (1 ||/; s/arrive_chain_irqoff(me, self, chain_reverse(n, head));/arrive_chain_irqoff(me, self, 0 ? chain_reverse(n, head) : (head->next = n, head));/' \
 	'inbox drained in LIFO order (not reversed)'
 
 # Kill.
@@ -102,7 +102,7 @@ mutant M27-dead-drops-inbox src/engine.c \
 	's/me->adopt_lifo = chain;/me->adopt_lifo = NULL;/' \
 	'cpu_dead drops the dead CPU inbox (Xen 29555668b5 leak)'
 mutant M28-dead-inbox-lifo src/engine.c \
-	's/me->adopt_lifo = chain;/me->adopt_lifo = chain_reverse(chain);/' \
+	's/me->adopt_lifo = chain;/me->adopt_lifo = chain_reverse(chain, NULL);/' \
 	'cpu_dead adopts the inbox in LIFO order'
 mutant M29-dead-keeps-inbox-open src/engine.c \
 	's/chain = dwork_atomic_xchg(&dead->inbox, DWORK_INBOX_CLOSED,/chain = dwork_atomic_xchg(\&dead->inbox, NULL,/' \
@@ -133,13 +133,13 @@ mutant M35-no-cancel-reap src/engine.c \
 
 # Misuse.
 mutant M36-no-init-check src/tasklet.c \
-	's/dwork_node_tag(\&t->node) - DWORK_NODE_TAG(DWORK_KIND_SOFTIRQ) <= 1;/(uint8_t)(t->node.kind - DWORK_KIND_SOFTIRQ) <= 1;/' \
+	's/dwork_node_tag(\&t->node) - DWORK_NODE_TAG(DWORK_KIND_SOFTIRQ) <= 1;/(uint8_t)(t->node.kind - DWORK_KIND_SOFTIRQ) <= 1;/; s/if (tag == DWORK_NODE_TAG(\(DWORK_KIND_[A-Z]*\)))/if ((uint8_t)tag == \1)/' \
 	'a tasklet schedule accepts a node init never wrote (the kind is checked, the magic is not)'
 mutant M36b-no-init-check-debug src/engine.c \
 	's/(DWORK_DEBUG \&\& !node_sane(n, s))/0/; s/(!DWORK_DEBUG || node_sane(n, s))/1/' \
 	'with debug_checks a schedule accepts a state word dwork never writes'
 mutant M37-no-kind-check src/tasklet.c \
-	's/dwork_node_tag(\&t->node) - DWORK_NODE_TAG(DWORK_KIND_SOFTIRQ) <= 1;/t->node.magic == DWORK_NODE_MAGIC;/' \
+	's/dwork_node_tag(\&t->node) - DWORK_NODE_TAG(DWORK_KIND_SOFTIRQ) <= 1;/t->node.magic == DWORK_NODE_MAGIC;/; s/if (tag == DWORK_NODE_TAG(DWORK_KIND_SOFTIRQ))/if ((tag >> 16) == DWORK_NODE_MAGIC)/' \
 	'a tasklet of a bad kind is accepted'
 
 # Added after the first campaign (gaps found by mutants that survived).
@@ -160,18 +160,18 @@ mutant_patch M41-end-of-pass-check-irqs-on /dev/stdin \
 --- a/src/engine.c
 +++ b/src/engine.c
 @@ -1,8 +1,13 @@
- 	 * their raise may have been taken by a nested call.
+ 	 * nested call.
  	 */
 -	me->in_softirq = false;
--	if (me->sirq.head ||
--	    ((uintptr_t)dwork_atomic_load(&me->inbox, DWORK_RELAXED) |
--	     dwork_atomic_load(&me->reap, DWORK_RELAXED)))
+-	if ((uintptr_t)me->sirq.head |
+-	    (uintptr_t)dwork_atomic_load(&me->inbox, DWORK_RELAXED) |
+-	    dwork_atomic_load(&me->reap, DWORK_RELAXED))
 -		dwork_port_raise_softirq();
 +	dwork_port_irq_restore(flags);
 +	{
-+	bool more = me->sirq.head ||
-+	    ((uintptr_t)dwork_atomic_load(&me->inbox, DWORK_RELAXED) |
-+	     dwork_atomic_load(&me->reap, DWORK_RELAXED));
++	bool more = (uintptr_t)me->sirq.head |
++	    (uintptr_t)dwork_atomic_load(&me->inbox, DWORK_RELAXED) |
++	    dwork_atomic_load(&me->reap, DWORK_RELAXED);
 +	flags = dwork_port_irq_save();
 +	me->in_softirq = false;
 +	if (more)
@@ -330,3 +330,28 @@ mutant M79-nmi-reraise-keeps-stale-place src/nmi.c \
 mutant M80-rerun-overtakes-fed src/engine.c \
 	's/if (DWORK_ST_TGT(s) == self \&\& !me->adopting \&\&$/if (0 \&\&/' \
 	'a re-run is appended to the runner CPU list before what was fed to it earlier (still in its inbox)'
+
+# The lean fed path: the drain joins a fed batch of common
+# nodes to sirq in one step; one test of the per-CPU attention words; the
+# tasklet schedules route by kind; one counter for a schedule that feeds.
+mutant M81-drain-joins-idle src/engine.c \
+	's/^\t\t    head->kind == DWORK_KIND_IDLE) {$/\t\t    0) {/' \
+	'the drain joins a fed batch to the softirq list with an idle tasklet in it (it runs in softirq context)'
+mutant M82-drain-join-no-prev src/engine.c \
+	's/^\t\thead->prev = n;$/\t\t(void)0;/' \
+	'the drain joins a fed batch without linking prev (unlinking a node from the middle of it corrupts the list)'
+mutant M83-drain-join-no-raise src/engine.c \
+	's/if (me->sirq.head == head \&\& !me->in_softirq)/if (0)/' \
+	'a drain outside a softirq pass (the idle loop, a kill spinning) joins fed work to an empty softirq list without raising the softirq'
+mutant M84-attention-ignores-reap src/engine.c \
+	's/^\t    dwork_atomic_load(\&me->reap, DWORK_RELAXED) | me->adopting)$/\t    me->adopting)/' \
+	'the owner looks at its reap word only when its inbox is non-empty or it adopts'
+mutant M85-attention-ignores-adopting src/engine.c \
+	's/^\t    dwork_atomic_load(\&me->reap, DWORK_RELAXED) | me->adopting)$/\t    dwork_atomic_load(\&me->reap, DWORK_RELAXED))/' \
+	'the owner continues an adoption only when its inbox or reap word is non-empty'
+mutant M86-softirq-tasklet-on-idle-list src/tasklet.c \
+	's/return dwork_node_schedule_softirq_here(/return dwork_node_schedule_idle_here(/' \
+	'a softirq tasklet scheduled on this CPU is queued on the idle list'
+mutant M87-fed-raised-not-raised src/engine.c \
+	's/^\t\t      fed_raised;$/\t\t      0;/' \
+	'dwork_cpu_stats() leaves the schedules that fed another CPU out of raised'

@@ -42,6 +42,57 @@ static void test_inbox_drain_preserves_fifo(void **state)
 	assert_lists_sound();
 }
 
+/*
+ * A drained batch of pending nodes joins the softirq list in one step; a
+ * node cancelled from the middle of it afterwards is unlinked cleanly
+ * (its neighbours' links hold) and the others run in order.
+ */
+static void test_fed_batch_cancelled_in_the_middle_unlinks_cleanly(
+	void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	U_CPU(0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(dwork_item_raise_on(&o[i].item, 1),
+				 DWORK_QUEUED);
+	U_CPU(1);
+	/* The idle loop's look drains the inbox onto the softirq list. */
+	assert_false(dwork_idle_pending());
+	assert_int_equal(u_linked_on(&o[1], 1), 1);
+	assert_lists_sound();
+	dwork_item_cancel(&o[1].item);
+	tp_softirq(1);
+	assert_lists_sound();
+	assert_int_equal(u_log_n, 2);
+	assert_int_equal(u_log[0].id, 0);
+	assert_int_equal(u_log[1].id, 2);
+	assert_int_equal(dwork_item_busy(&o[1].item), 0);
+}
+
+/*
+ * Fed softirq work drained outside a softirq pass (the idle loop's look)
+ * onto an empty softirq list raises the softirq: the raise of the push
+ * may have been taken already.
+ */
+static void test_fed_work_drained_outside_a_pass_raises_the_softirq(
+	void **state)
+{
+	(void)state;
+	U_CPU(0);
+	assert_int_equal(dwork_item_raise_on(&o[0].item, 1), DWORK_QUEUED);
+	assert_int_equal(tp.c[1].raise_remote, 1);
+	U_CPU(1);
+	tp.c[1].softirq_pending = 0;
+	assert_false(dwork_idle_pending());
+	assert_int_equal(tp.c[1].raise_local, 1);
+	assert_int_equal(tp.c[1].softirq_pending, 1);
+	tp_softirq(1);
+	assert_int_equal(u_log_n, 1);
+	assert_int_equal(u_log[0].id, 0);
+}
+
 static void test_softirq_pass_runs_bounded_batch_and_reraises(void **state)
 {
 	unsigned int i;
@@ -237,6 +288,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_inbox_drain_preserves_fifo),
+		T(test_fed_batch_cancelled_in_the_middle_unlinks_cleanly),
+		T(test_fed_work_drained_outside_a_pass_raises_the_softirq),
 		T(test_softirq_pass_runs_bounded_batch_and_reraises),
 		T(test_work_queued_during_pass_runs_next_pass),
 		T(test_work_queued_during_a_pass_of_several_runs_next_pass),

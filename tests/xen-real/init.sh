@@ -107,6 +107,8 @@ finish() {	# $1: PASS or FAIL
 }
 
 fail() {
+	# During pvh_domu: what the domU printed so far.
+	[ -z "${domu_on:-}" ] || { domu_on=; domu_show; }
 	echo "XC FAIL $*"
 	finish FAIL
 }
@@ -318,12 +320,10 @@ domu_wait() {
 		st=$(xl list xcdomu 2>/dev/null | awk 'NR == 2 { print $5 }')
 		# Gone, shut down, crashed or dying ("---s--", "----c-", "-----d").
 		if [ -z "$st" ] || echo "$st" | grep -q '[scd]' || domu_log | grep -q '^XCU FAIL'; then
-			domu_show
 			xl list
 			fail "domU: $what: the domU failed or is gone (state '${st:-none}')"
 		fi
 		if [ $i -ge "$op_timeout" ]; then
-			domu_show
 			xl list
 			xl debug-keys q
 			fail "domU: $what: not after ${op_timeout}s"
@@ -374,7 +374,7 @@ pvh_domu() {	# $1 vCPU moves
 		# Xen's perf counters (hypercalls by number) twice, 15 s apart:
 		# which hypercall the stalled create is making.
 		if [ $i -eq 30 ] || [ $i -eq 45 ]; then
-			echo "XC STALL domu-create: running for $i s"
+			echo "XC DOMU-STALL create: running for $i s"
 			tail -n 15 /tmp/xlcreate.log | sed 's/^/XC XL /'
 			timeout 20 xl debug-keys p
 		fi
@@ -391,8 +391,9 @@ pvh_domu() {	# $1 vCPU moves
 	[ "$rc" = 0 ] || { sed 's/^/XC XL /' /tmp/xlcreate.log | tail -n 60; fail "domu-create: exit status ${rc:-none}"; }
 	nops=$((nops + 1))
 	echo "XC op domu-create $(($(now_cs) - t0))"
+	domu_on=1	# fail() shows the domU's lines from here on
 	domu_wait boot domu_more 0
-	domu_log | grep -q '^XCU cpus=2 ' || { domu_show; fail "domU: not two vCPUs up"; }
+	domu_log | grep -q '^XCU cpus=2 ' || fail "domU: not two vCPUs up"
 	echo "XC DOMU-ID $(xl domid xcdomu)"
 	m=0
 	while [ $m -lt "$1" ]; do
@@ -421,6 +422,7 @@ pvh_domu() {	# $1 vCPU moves
 		xl list
 		fail "domU: still listed after xl destroy"
 	fi
+	domu_on=
 	domu_show
 	echo "XC DOMU PASS rounds=$(domu_rounds) moves=$1"
 }

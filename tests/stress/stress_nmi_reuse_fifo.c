@@ -258,6 +258,7 @@ struct block {
 	atomic_uint inflight;
 	atomic_ulong lives;     /* initialised lives */
 	atomic_ulong ran;       /* lives whose callback ran */
+	atomic_ulong handed;    /* FREED -> IN_USE hand-backs by the reuser */
 };
 
 static struct block blocks[NR_BLOCKS];
@@ -274,10 +275,19 @@ static void block_cb(void *data)
 		fprintf(stderr, "self-kill returned nonzero\n");
 		abort();
 	}
-	/* Freed: from here on the memory belongs to the pool. */
+	/*
+	 * Freed: from here on the memory belongs to the pool.  Wait for the
+	 * reuser's hand-back count to move, not for state to leave FREED:
+	 * the new life may run on another CPU and free the memory again
+	 * before this CPU looks (FREED, IN_USE, FREED), which kept a CPU in
+	 * here, and a cpu_down of it and every run_on to it waiting, until
+	 * the stop.
+	 */
+	unsigned long handed = atomic_load(&b->handed);
+
 	atomic_store(&b->state, B_FREED);
 	/* The old callback goes on while the memory is reused. */
-	while (atomic_load(&b->state) == B_FREED && !atomic_load(&stop_flag))
+	while (atomic_load(&b->handed) == handed && !atomic_load(&stop_flag))
 		sched_yield();
 }
 
@@ -295,11 +305,18 @@ static void reuse(struct block *b, unsigned int *seed)
 
 	if (rc != 0) {
 		atomic_fetch_add(&reuse_refused, 1);
+		atomic_fetch_add(&b->handed, 1);
 		atomic_store(&b->state, B_IN_USE); /* let the old one end */
 		return;
 	}
 	atomic_fetch_add(&b->lives, 1);
 	atomic_fetch_add(&reuses, 1);
+	/*
+	 * Reused: let the old callback end, before the new life can run and
+	 * free the memory again (its FREED must not be overwritten here).
+	 */
+	atomic_store(&b->state, B_IN_USE);
+	atomic_fetch_add(&b->handed, 1);
 	for (;;) {
 		rc = dwork_tasklet_schedule_on(&b->t, online_cpu(seed));
 		if (rc != DWORK_ENODEV) /* the CPU went down meanwhile */
@@ -309,7 +326,6 @@ static void reuse(struct block *b, unsigned int *seed)
 		atomic_fetch_add(&reuse_sched_refused, 1);
 		atomic_fetch_sub(&b->lives, 1);
 	}
-	atomic_store(&b->state, B_IN_USE);
 }
 
 static void *reuser(void *arg)
@@ -324,9 +340,11 @@ static void *reuser(void *arg)
 			if (atomic_load(&blocks[i].state) == B_FREED) {
 				if (!atomic_load(&stop_flag))
 					reuse(&blocks[i], &seed);
-				else
+				else {
+					atomic_fetch_add(&blocks[i].handed, 1);
 					atomic_store(&blocks[i].state,
 						     B_IN_USE);
+				}
 				busy = true;
 			}
 		sched_yield();
